@@ -1,0 +1,104 @@
+"""Closed vocabularies of the caseload domain (stored as their string values)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class HousingStatus(StrEnum):
+    HOUSED = "housed"
+    SHELTERED = "sheltered"
+    UNSHELTERED = "unsheltered"
+
+
+class PlaceKind(StrEnum):
+    HOME = "home"
+    SHELTER = "shelter"
+    CAMP = "camp"
+    DAY_CENTRE = "day_centre"
+    OTHER = "other"
+
+
+class GeocodeQuality(StrEnum):
+    """How much to trust a coordinate: from the source file, a street address, a zip centroid..."""
+
+    EXACT = "exact"
+    ADDRESS = "address"
+    STREET = "street"
+    ZIP = "zip"
+    APPROXIMATE = "approximate"
+    NONE = "none"
+
+
+class ProgramCode(StrEnum):
+    OVERDOSE_FOLLOWUP = "overdose_followup"
+    HIGH_UTILIZER = "high_utilizer"
+    FALL_PREVENTION = "fall_prevention"
+    HOMEBOUND_VACCINE = "homebound_vaccine"
+    CHRONIC_DISEASE = "chronic_disease"
+    COMMUNITY_ADVOCACY = "community_advocacy"
+
+
+class EventKind(StrEnum):
+    CALL_911 = "call_911"
+    ED_VISIT = "ed_visit"
+    OVERDOSE = "overdose"
+    FALL = "fall"
+    HOSPITAL_DISCHARGE = "hospital_discharge"
+
+
+class ReferralSource(StrEnum):
+    EMS_CREW = "ems_crew"
+    ADULT_PROTECTIVE_SERVICES = "aps"
+    CLINIC = "clinic"
+    HOSPITAL = "hospital"
+    SELF = "self"
+
+
+class VisitStatus(StrEnum):
+    PLANNED = "planned"
+    COMPLETED = "completed"
+    NO_CONTACT = "no_contact"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+
+class VisitType(StrEnum):
+    FOLLOW_UP = "follow_up"
+    OVERDOSE_FOLLOW_UP = "overdose_follow_up"
+    POST_DISCHARGE = "post_discharge"
+    FALL_ASSESSMENT = "fall_assessment"
+    VACCINATION = "vaccination"
+    CHRONIC_CARE = "chronic_care"
+    OUTREACH = "outreach"
+    APPOINTMENT = "appointment"
+
+
+class StaffRole(StrEnum):
+    COMMUNITY_PARAMEDIC = "community_paramedic"
+    PEER_SUPPORT = "peer_support"
+    NURSE = "nurse"
+    PROGRAM_MANAGER = "program_manager"
+    SUPERVISOR = "supervisor"
+
+
+class Skill(StrEnum):
+    """Skills a crew member brings; a visit may require some of them."""
+
+    PARAMEDIC = "paramedic"
+    VACCINE = "vaccine"
+    PEER_SUPPORT = "peer_support"
+    SPANISH = "spanish"
+    NALOXONE = "naloxone"
+    WOUND_CARE = "wound_care"
+
+
+class Tier(StrEnum):
+    MUST = "MUST"
+    HIGH = "HIGH"
+    ROUTINE = "ROUTINE"
+
+    @property
+    def rank(self) -> int:
+        """0 for MUST, 1 for HIGH, 2 for ROUTINE: sorts the most urgent first."""
+        return {"MUST": 0, "HIGH": 1, "ROUTINE": 2}[self.value]

@@ -1,0 +1,290 @@
+"""SQLAlchemy 2.0 ORM models. These never leave `caseload/`: services convert them to read models.
+
+Editable rows carry `version` (SQLAlchemy's version counter): a stale write raises instead of
+silently overwriting somebody else's change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from caseload.orm_types import AwareDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Versioned:
+    """Mixin: an optimistic-locking version counter."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class Staff(Versioned, Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(40))
+    skills: Mapped[str] = mapped_column(String(300), default="")  # comma-separated Skill values
+    languages: Mapped[str] = mapped_column(String(120), default="en")  # comma-separated codes
+    base_name: Mapped[str] = mapped_column(String(120), default="")
+    base_lat: Mapped[float | None] = mapped_column(Float)
+    base_lon: Mapped[float | None] = mapped_column(Float)
+    weekly_capacity_hours: Mapped[float] = mapped_column(Float, default=36.0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Program(Base):
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    cadence_days: Mapped[int] = mapped_column(Integer)  # a visit at least every N days
+    duration_weeks: Mapped[int | None] = mapped_column(Integer)  # None: open-ended
+    visit_minutes: Mapped[int] = mapped_column(Integer, default=45)
+    required_skills: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Client(Versioned, Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(40), default="en")
+    housing_status: Mapped[str] = mapped_column(String(20), default="housed")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    state: Mapped[str] = mapped_column(String(20), default="")
+    zip: Mapped[str] = mapped_column(String(10), default="")
+    safety_notes: Mapped[str] = mapped_column(Text, default="")
+    needs_peer_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    discharged_on: Mapped[date | None] = mapped_column(Date)
+    assigned_clinician_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    assignment_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+    places: Mapped[list[ClientPlace]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="ClientPlace.id"
+    )
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="client", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class ClientPlace(Base):
+    """Where to find a client: a home, or for unsheltered clients the usual places."""
+
+    __tablename__ = "client_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    geocode_quality: Mapped[str] = mapped_column(String(20), default="none")
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    client: Mapped[Client] = relationship(back_populates="places")
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("client_id", "program_id", "enrolled_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    enrolled_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    client: Mapped[Client] = relationship(back_populates="enrollments")
+    program: Mapped[Program] = relationship()
+
+
+class UtilizationEvent(Base):
+    """A 911 call, ED visit, non-fatal overdose, fall or hospital discharge."""
+
+    __tablename__ = "utilization_events"
+    __table_args__ = (
+        UniqueConstraint("client_id", "kind", "occurred_at"),
+        Index("ix_events_client_time", "client_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    source: Mapped[str] = mapped_column(String(60), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(30))
+    referred_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Visit(Versioned, Base):
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_client_date", "client_id", "visit_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    visit_type: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    # Fixed appointments carry a window; other visits may be done any time in the shift.
+    window_start: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    window_end: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    is_fixed_appointment: Mapped[bool] = mapped_column(Boolean, default=False)
+    duration_min: Mapped[int] = mapped_column(Integer, default=45)
+    required_skills: Mapped[str] = mapped_column(String(300), default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    purpose: Mapped[str] = mapped_column(String(200), default="")
+    outcome_notes: Mapped[str] = mapped_column(Text, default="")
+    completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Shift(Versioned, Base):
+    __tablename__ = "shifts"
+    __table_args__ = (UniqueConstraint("staff_id", "shift_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    shift_date: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    ends_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    base_name: Mapped[str] = mapped_column(String(120), default="")
+    base_lat: Mapped[float | None] = mapped_column(Float)
+    base_lon: Mapped[float | None] = mapped_column(Float)
+    break_earliest: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    break_latest: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    break_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    out_sick: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class Crew(Versioned, Base):
+    """One or two staff working together on a day (e.g. paramedic + peer-support specialist)."""
+
+    __tablename__ = "crews"
+    __table_args__ = (UniqueConstraint("crew_date", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crew_date: Mapped[date] = mapped_column(Date, index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    members: Mapped[list[CrewMember]] = relationship(
+        back_populates="crew", cascade="all, delete-orphan", order_by="CrewMember.position"
+    )
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class CrewMember(Base):
+    __tablename__ = "crew_members"
+    __table_args__ = (UniqueConstraint("crew_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crew_id: Mapped[int] = mapped_column(ForeignKey("crews.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    crew: Mapped[Crew] = relationship(back_populates="members")
+
+
+class Plan(Base):
+    """A stored plan for a date. Each save is a new version; versions are never rewritten."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("plan_date", "version_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_date: Mapped[date] = mapped_column(Date, index=True)
+    version_no: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # The routing problem and solution as routing JSON, so a version can be reopened exactly.
+    problem_json: Mapped[str] = mapped_column(Text)
+    solution_json: Mapped[str] = mapped_column(Text)
+    stops: Mapped[list[PlanStop]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanStop.id"
+    )
+
+
+class PlanStop(Base):
+    __tablename__ = "plan_stops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    crew_name: Mapped[str | None] = mapped_column(String(60))  # None: unassigned
+    seq: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    arrival: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    departure: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    unassigned_reason: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="stops")
+
+
+class Setting(Base):
+    """Program-wide settings (priority rules, planning defaults) as JSON values by key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Who changed what, when. Written by services in the same unit of work as the change."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[str] = mapped_column(Text, default="")

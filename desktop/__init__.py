@@ -1,0 +1,1 @@
+"""The PySide6 desktop app, printing, and the `rounds` command line (Qt loaded lazily)."""

@@ -1,0 +1,16 @@
+"""`rounds demo` (not written yet)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("demo", help="(not available yet)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print("rounds demo: not available yet", file=sys.stderr)
+    return 1

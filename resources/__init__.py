@@ -1,0 +1,1 @@
+"""Data files: demo-data seeds, icons, styles (read with importlib.resources)."""
