@@ -32,3 +32,85 @@ def pytest_configure() -> None:
 
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+# --- Databases: every persistence test runs on SQLite and on a real PostgreSQL server -------
+
+import itertools  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from caseload.database import Database, open_database  # noqa: E402
+
+_db_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """URL of the session's PostgreSQL server (maintenance db). Fails in CI if unavailable."""
+    from tests.pg_server import PostgresUnavailableError, running_server
+
+    existing = os.environ.get("ROUNDS_TEST_PG_URL")
+    if existing:
+        yield existing
+        return
+    try:
+        with running_server() as url:
+            yield url
+    except PostgresUnavailableError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server_url: str) -> str:
+    """A migrated template database; each test gets a fresh copy (fast: no migration rerun)."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS rounds_template"))
+        conn.execute(text("CREATE DATABASE rounds_template"))
+    admin.dispose()
+    template_url = postgres_server_url.rsplit("/", 1)[0] + "/rounds_template"
+    open_database(template_url).dispose()
+    return template_url
+
+
+def _fresh_postgres_url(server_url: str, template_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    name = f"rounds_test_{os.getpid()}_{next(_db_counter)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE rounds_template"))
+    admin.dispose()
+    return template_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty, migrated database URL: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'rounds.db'}"
+    server = request.getfixturevalue("postgres_server_url")
+    template = request.getfixturevalue("postgres_template")
+    return _fresh_postgres_url(server, template)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """An open, migrated, empty database on each backend."""
+    database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """An open SQLite database only (for GUI tests and benchmarks)."""
+    database = open_database(f"sqlite:///{tmp_path / 'rounds.db'}")
+    yield database
+    database.dispose()
