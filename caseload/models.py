@@ -288,3 +288,32 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text, default="")
+
+
+class AddressPoint(Base):
+    """The agency's local address table: the offline geocoder looks here first."""
+
+    __tablename__ = "address_points"
+    __table_args__ = (Index("ix_address_points_key", "match_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(80), default="")
+    state: Mapped[str] = mapped_column(String(20), default="")
+    zip: Mapped[str] = mapped_column(String(10), default="")
+    match_key: Mapped[str] = mapped_column(String(240))  # normalised "address|zip"
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class GeocodeCacheEntry(Base):
+    """Answers from a configured geocoder, so the same address is never asked twice."""
+
+    __tablename__ = "geocode_cache"
+
+    query_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    quality: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(AwareDateTime)

@@ -1,0 +1,86 @@
+"""The program catalogue: the MIH/CP programs a client can be enrolled in, with visit cadence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseload.database import Database
+from caseload.enums import ProgramCode, Skill
+from caseload.models import Program
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramInfo:
+    id: int
+    code: str
+    name: str
+    cadence_days: int
+    duration_weeks: int | None
+    visit_minutes: int
+    required_skills: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramDefault:
+    code: ProgramCode
+    name: str
+    cadence_days: int
+    duration_weeks: int | None
+    visit_minutes: int
+    required_skills: tuple[Skill, ...] = ()
+
+
+# Cadences from common MIH/CP practice; each is editable per agency in the database.
+DEFAULT_PROGRAMS: tuple[ProgramDefault, ...] = (
+    ProgramDefault(
+        ProgramCode.OVERDOSE_FOLLOWUP, "Post-overdose follow-up", 7, 4, 45, (Skill.NALOXONE,)
+    ),
+    ProgramDefault(ProgramCode.HIGH_UTILIZER, "Familiar faces (high utilizer)", 14, None, 60),
+    ProgramDefault(ProgramCode.FALL_PREVENTION, "Fall prevention", 14, 12, 45),
+    ProgramDefault(
+        ProgramCode.HOMEBOUND_VACCINE, "Homebound vaccination", 90, None, 30, (Skill.VACCINE,)
+    ),
+    ProgramDefault(
+        ProgramCode.CHRONIC_DISEASE, "Chronic disease (CHF/COPD/diabetes)", 14, None, 45
+    ),
+    ProgramDefault(ProgramCode.COMMUNITY_ADVOCACY, "Community advocacy", 30, None, 30),
+)
+
+
+def ensure_default_programs(session: Session) -> None:
+    """Insert any catalogue program that is missing; never changes an existing one."""
+    existing = set(session.scalars(select(Program.code)))
+    for default in DEFAULT_PROGRAMS:
+        if default.code.value not in existing:
+            session.add(
+                Program(
+                    code=default.code.value,
+                    name=default.name,
+                    cadence_days=default.cadence_days,
+                    duration_weeks=default.duration_weeks,
+                    visit_minutes=default.visit_minutes,
+                    required_skills=",".join(s.value for s in default.required_skills),
+                )
+            )
+    session.flush()
+
+
+def to_info(program: Program) -> ProgramInfo:
+    return ProgramInfo(
+        id=program.id,
+        code=program.code,
+        name=program.name,
+        cadence_days=program.cadence_days,
+        duration_weeks=program.duration_weeks,
+        visit_minutes=program.visit_minutes,
+        required_skills=frozenset(s for s in program.required_skills.split(",") if s),
+    )
+
+
+def list_programs(db: Database) -> list[ProgramInfo]:
+    with db.session() as session:
+        ensure_default_programs(session)
+        return [to_info(p) for p in session.scalars(select(Program).order_by(Program.name))]
