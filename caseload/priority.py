@@ -1,0 +1,427 @@
+"""Explainable priorities: who must be seen on a day, and why. Pure rules, no database.
+
+`compute_priority(facts, now, on, rules)` turns what we know about one client into a tier
+(MUST / HIGH / ROUTINE), a score (the sum of the reasons' points) and reasons a program manager
+can read. `rank` orders a caseload: tier, then score (highest first), then client id.
+
+Times: every datetime is timezone-aware; `now` should be in the program's zone (labels, local
+dates and `due_by` use its zone). Events after `now` are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
+from caseload.priority_rules import PriorityRules
+
+FLAGS = frozenset(
+    {
+        "unsheltered",
+        "familiar_face",
+        "recent_overdose",
+        "recent_discharge",
+        "recent_fall",
+        "vaccine_due",
+        "overdue",
+        "appointment",
+    }
+)
+
+# The suggested purpose and visit type for a program's routine visit.
+_PROGRAM_PURPOSE: dict[str, tuple[str, VisitType]] = {
+    ProgramCode.OVERDOSE_FOLLOWUP: ("Post-overdose follow-up", VisitType.OVERDOSE_FOLLOW_UP),
+    ProgramCode.HIGH_UTILIZER: ("Familiar faces check-in", VisitType.FOLLOW_UP),
+    ProgramCode.FALL_PREVENTION: ("Fall prevention visit", VisitType.FALL_ASSESSMENT),
+    ProgramCode.HOMEBOUND_VACCINE: ("Vaccination", VisitType.VACCINATION),
+    ProgramCode.CHRONIC_DISEASE: ("Chronic disease check-in", VisitType.CHRONIC_CARE),
+    ProgramCode.COMMUNITY_ADVOCACY: ("Community advocacy visit", VisitType.OUTREACH),
+}
+_REASON_PURPOSE: dict[str, tuple[str, VisitType]] = {
+    "overdose": ("Post-overdose follow-up", VisitType.OVERDOSE_FOLLOW_UP),
+    "discharge": ("Post-discharge follow-up", VisitType.POST_DISCHARGE),
+    "recent_fall": ("Fall assessment", VisitType.FALL_ASSESSMENT),
+    "vaccine_due": ("Vaccination", VisitType.VACCINATION),
+    "familiar_face": ("Familiar faces check-in", VisitType.FOLLOW_UP),
+    "unsheltered": ("Outreach check-in", VisitType.OUTREACH),
+}
+_DEFAULT_PURPOSE = ("Check-in", VisitType.FOLLOW_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentFacts:
+    """One program enrollment and the last completed visit that counts for it."""
+
+    program_code: str
+    program_name: str
+    cadence_days: int
+    enrolled_on: date
+    ended_on: date | None = None
+    last_visit_on: date | None = None
+
+    def active_on(self, on: date) -> bool:
+        return self.enrolled_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentFacts:
+    """A fixed appointment on the day: the visit must happen inside [start, end]."""
+
+    start: datetime
+    end: datetime
+    purpose: str = ""
+    visit_type: str = VisitType.APPOINTMENT.value
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFacts:
+    """Everything the rules look at for one client (loaded by `caseload.priority_service`)."""
+
+    client_id: int
+    external_id: str
+    name: str
+    housing_status: str = HousingStatus.HOUSED.value
+    events: tuple[tuple[str, datetime], ...] = ()  # (EventKind value, occurred_at)
+    enrollments: tuple[EnrollmentFacts, ...] = ()
+    last_contact: datetime | None = None  # the last COMPLETED visit
+    appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
+    last_vaccination_on: date | None = None  # the last completed vaccination visit
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason a client is on the list: a code, a plain-language label, its points."""
+
+    code: str
+    label: str
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPriority:
+    client_id: int
+    external_id: str
+    name: str
+    tier: Tier
+    score: float
+    reasons: tuple[Reason, ...]  # highest points first
+    due_by: datetime | None  # the earliest deadline that applies, in the program zone
+    appointment: tuple[datetime, datetime] | None  # a fixed appointment window on the day
+    purpose: str  # the suggested visit purpose, e.g. "Post-overdose follow-up"
+    visit_type: VisitType
+    flags: frozenset[str]
+
+    @property
+    def sort_key(self) -> tuple[int, float, int]:
+        return (self.tier.rank, -self.score, self.client_id)
+
+
+def rank(priorities: Iterable[ClientPriority]) -> list[ClientPriority]:
+    """Most urgent first: tier, then score (highest first), then client id (deterministic)."""
+    return sorted(priorities, key=lambda p: p.sort_key)
+
+
+# --- Wording ----------------------------------------------------------------------------------
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _span(delta: timedelta) -> str:
+    """A duration as a person says it: '41 h', '5 days'."""
+    hours = int(delta.total_seconds() // 3600)
+    if hours < 1:
+        return "under 1 h"
+    if hours < 96:
+        return f"{hours} h"
+    return _plural(hours // 24, "day")
+
+
+def _period(days: int) -> str:
+    if days % 365 == 0:
+        return _plural(12 * days // 365, "month")
+    return _plural(days, "day")
+
+
+def _days_ago(days: int) -> str:
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+# --- The rules ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    reason: Reason
+    flag: str | None = None
+    must: bool = False
+    due_by: datetime | None = None
+
+
+def _first_contact(
+    facts: ClientFacts,
+    kind: EventKind,
+    now: datetime,
+    rules: PriorityRules,
+) -> _Finding | None:
+    """The overdose / discharge rule: MUST until a completed contact after the event."""
+    if kind is EventKind.OVERDOSE:
+        code, what, many = "overdose", "Non-fatal overdose", "non-fatal overdoses"
+        flag = "recent_overdose"
+        must_points, seen_points = rules.overdose_first_contact_points, rules.overdose_seen_points
+    else:
+        code, what, many = "discharge", "Hospital discharge", "hospital discharges"
+        flag = "recent_discharge"
+        must_points = rules.discharge_first_contact_points
+        seen_points = rules.discharge_seen_points
+    times = sorted(t for k, t in facts.events if k == kind.value and t <= now)
+    if not times:
+        return None
+    lookback = now - timedelta(days=rules.first_contact_lookback_days)
+    contact = facts.last_contact
+    uncleared = [t for t in times if t >= lookback and (contact is None or contact <= t)]
+    if uncleared:
+        first = uncleared[0]
+        deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(now.tzinfo)
+        left = deadline - now
+        state = f"{_span(left)} left" if left >= timedelta(0) else f"{_span(-left)} overdue"
+        if len(uncleared) == 1:
+            head = f"{what} {_span(now - first)} ago"
+        else:
+            head = f"{len(uncleared)} {many} since last contact, first {_span(now - first)} ago"
+        label = f"{head} — first contact due within {_num(rules.first_contact_hours)} h ({state})"
+        return _Finding(Reason(code, label, must_points), flag, must=True, due_by=deadline)
+    last = times[-1]
+    if last < now - timedelta(days=rules.recent_event_days):
+        return None
+    since = "seen since" if contact is not None and contact > last else "no contact since"
+    label = f"{what} {_span(now - last)} ago — {since}"
+    return _Finding(Reason(code, label, seen_points), flag)
+
+
+def _familiar_face(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+    calls_from = now - timedelta(days=rules.familiar_face_calls_days)
+    ed_from = now - timedelta(days=rules.familiar_face_ed_days)
+    calls = sum(1 for k, t in facts.events if k == EventKind.CALL_911 and calls_from <= t <= now)
+    ed = sum(1 for k, t in facts.events if k == EventKind.ED_VISIT and ed_from <= t <= now)
+    parts: list[str] = []
+    extra = 0
+    if calls >= rules.familiar_face_calls:
+        parts.append(
+            f"{_plural(calls, 'call')} to 911 in {_period(rules.familiar_face_calls_days)}"
+        )
+        extra += calls - rules.familiar_face_calls
+    if ed >= rules.familiar_face_ed_visits:
+        parts.append(f"{_plural(ed, 'ED visit')} in {_period(rules.familiar_face_ed_days)}")
+        extra += ed - rules.familiar_face_ed_visits
+    if not parts:
+        return None
+    points = min(
+        rules.familiar_face_max_points,
+        rules.familiar_face_points + rules.familiar_face_points_per_extra_event * extra,
+    )
+    return _Finding(
+        Reason("familiar_face", "Familiar face — " + ", ".join(parts), points), "familiar_face"
+    )
+
+
+def _recent_fall(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+    since = now - timedelta(days=rules.recent_fall_days)
+    falls = sorted(t for k, t in facts.events if k == EventKind.FALL and since <= t <= now)
+    if not falls:
+        return None
+    ago = _span(now - falls[-1])
+    if len(falls) == 1:
+        label = f"Fall {ago} ago"
+    else:
+        label = f"{len(falls)} falls in {_period(rules.recent_fall_days)}, the last {ago} ago"
+    points = rules.recent_fall_points + rules.recent_fall_points_per_extra_fall * (len(falls) - 1)
+    return _Finding(Reason("recent_fall", label, points), "recent_fall")
+
+
+def _active_enrollments(facts: ClientFacts, on: date) -> list[EnrollmentFacts]:
+    """Active enrollments on the day, one per program (the latest enrollment wins)."""
+    latest: dict[str, EnrollmentFacts] = {}
+    for e in facts.enrollments:
+        if e.active_on(on):
+            kept = latest.get(e.program_code)
+            if kept is None or e.enrolled_on > kept.enrolled_on:
+                latest[e.program_code] = e
+    return [latest[code] for code in sorted(latest)]
+
+
+def _cadence(enrollment: EnrollmentFacts, on: date, rules: PriorityRules) -> _Finding | None:
+    base = enrollment.enrolled_on
+    if enrollment.last_visit_on is not None and enrollment.last_visit_on > base:
+        base = enrollment.last_visit_on
+    overdue_days = (on - (base + timedelta(days=enrollment.cadence_days))).days
+    what = f"{enrollment.program_name} visit"
+    code = f"program:{enrollment.program_code}"
+    if overdue_days == 0:
+        return _Finding(Reason(code, f"{what} due today", rules.due_today_points))
+    if overdue_days < 0:
+        return None
+    points = min(
+        rules.overdue_max_points,
+        rules.overdue_points + rules.overdue_points_per_day * overdue_days,
+    )
+    label = f"{what} {_plural(overdue_days, 'day')} overdue"
+    return _Finding(Reason(code, label, points), "overdue")
+
+
+def _vaccine(
+    facts: ClientFacts, enrollment: EnrollmentFacts, on: date, rules: PriorityRules
+) -> _Finding | None:
+    last = facts.last_vaccination_on
+    if last is not None and (on - last).days < enrollment.cadence_days:
+        return None
+    if last is None:
+        detail = "no vaccination on record"
+    else:
+        detail = f"last vaccination {_days_ago((on - last).days)}"
+    reason = Reason("vaccine_due", f"Vaccine due — {detail}", rules.vaccine_due_points)
+    return _Finding(reason, "vaccine_due")
+
+
+def _appointment(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+    if not facts.appointments:
+        return None
+    first = min(facts.appointments, key=lambda a: (a.start, a.end))
+    start, end = first.start.astimezone(now.tzinfo), first.end.astimezone(now.tzinfo)
+    label = f"Fixed appointment {start:%H:%M}–{end:%H:%M}"
+    if first.purpose:
+        label += f" ({first.purpose})"
+    if len(facts.appointments) > 1:
+        label += f", +{len(facts.appointments) - 1} more"
+    reason = Reason("appointment", label, rules.appointment_points)
+    return _Finding(reason, "appointment", must=True, due_by=end)
+
+
+def _housing(facts: ClientFacts, rules: PriorityRules) -> _Finding | None:
+    if facts.housing_status == HousingStatus.UNSHELTERED:
+        return _Finding(
+            Reason("unsheltered", "Unsheltered", rules.unsheltered_points), "unsheltered"
+        )
+    if facts.housing_status == HousingStatus.SHELTERED:
+        return _Finding(Reason("sheltered", "Staying in a shelter", rules.sheltered_points))
+    return None
+
+
+def _last_contact(facts: ClientFacts, now: datetime, on: date, rules: PriorityRules) -> Reason:
+    if facts.last_contact is None:
+        return Reason("last_contact", "No completed contact on record", rules.contact_max_points)
+    days = max(0, (on - facts.last_contact.astimezone(now.tzinfo).date()).days)
+    points = min(rules.contact_max_points, rules.contact_points_per_day * days)
+    return Reason("last_contact", f"Last contact {_days_ago(days)}", points)
+
+
+def _purpose(
+    facts: ClientFacts, findings: list[_Finding], enrollments: list[EnrollmentFacts]
+) -> tuple[str, VisitType]:
+    if facts.appointments:
+        first = min(facts.appointments, key=lambda a: (a.start, a.end))
+        try:
+            visit_type = VisitType(first.visit_type)
+        except ValueError:
+            visit_type = VisitType.APPOINTMENT
+        return (first.purpose or "Scheduled appointment", visit_type)
+    names = {e.program_code: e.program_name for e in enrollments}
+    # MUST reasons lead; then the reason with the most points that suggests a purpose.
+    for finding in sorted(findings, key=lambda f: (not f.must, -f.reason.points, f.reason.code)):
+        code = finding.reason.code
+        if code in _REASON_PURPOSE:
+            return _REASON_PURPOSE[code]
+        if code.startswith("program:"):
+            program = code.split(":", 1)[1]
+            return _PROGRAM_PURPOSE.get(
+                program, (f"{names.get(program, program)} visit", VisitType.FOLLOW_UP)
+            )
+    return _DEFAULT_PURPOSE
+
+
+def compute_priority(
+    facts: ClientFacts, now: datetime, on: date, rules: PriorityRules
+) -> ClientPriority:
+    """The tier, score and reasons for one client on the day `on`, as of `now`."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if not facts.active:
+        return ClientPriority(
+            client_id=facts.client_id,
+            external_id=facts.external_id,
+            name=facts.name,
+            tier=Tier.ROUTINE,
+            score=0.0,
+            reasons=(),
+            due_by=None,
+            appointment=None,
+            purpose="Not on the active caseload",
+            visit_type=VisitType.FOLLOW_UP,
+            flags=frozenset(),
+        )
+    enrollments = _active_enrollments(facts, on)
+    found: list[_Finding | None] = [
+        _appointment(facts, now, rules),
+        _first_contact(facts, EventKind.OVERDOSE, now, rules),
+        _first_contact(facts, EventKind.HOSPITAL_DISCHARGE, now, rules),
+        _familiar_face(facts, now, rules),
+        _recent_fall(facts, now, rules),
+        _housing(facts, rules),
+    ]
+    for enrollment in enrollments:
+        if enrollment.program_code == ProgramCode.HOMEBOUND_VACCINE:
+            found.append(_vaccine(facts, enrollment, on, rules))
+        else:
+            found.append(_cadence(enrollment, on, rules))
+    found.append(_Finding(_last_contact(facts, now, on, rules)))
+    findings = [f for f in found if f is not None]
+    flags = frozenset(f.flag for f in findings if f.flag is not None)
+
+    kept = [
+        _Finding(
+            Reason(f.reason.code, f.reason.label, round(f.reason.points, 2)),
+            f.flag,
+            f.must,
+            f.due_by,
+        )
+        for f in findings
+        if f.must or f.reason.points > 0
+    ]
+    reasons = tuple(sorted((f.reason for f in kept), key=lambda r: (-r.points, r.code)))
+    score = round(math.fsum(r.points for r in reasons), 2)
+    if any(f.must for f in kept):
+        tier = Tier.MUST
+    elif score >= rules.high_tier_min_score:
+        tier = Tier.HIGH
+    else:
+        tier = Tier.ROUTINE
+    deadlines = [f.due_by for f in kept if f.due_by is not None]
+    purpose, visit_type = _purpose(facts, kept, enrollments)
+    window = None
+    if facts.appointments:
+        first = min(facts.appointments, key=lambda a: (a.start, a.end))
+        window = (first.start.astimezone(now.tzinfo), first.end.astimezone(now.tzinfo))
+    return ClientPriority(
+        client_id=facts.client_id,
+        external_id=facts.external_id,
+        name=facts.name,
+        tier=tier,
+        score=score,
+        reasons=reasons,
+        due_by=min(deadlines) if deadlines else None,
+        appointment=window,
+        purpose=purpose,
+        visit_type=visit_type,
+        flags=flags,
+    )

@@ -1,0 +1,273 @@
+"""Ranking the caseload for a day: loads what the priority rules need, in a few bulk queries.
+
+`rank_caseload(db, on, actor)` ranks every active client (not discharged on `on`);
+`priority_for_client(db, client_id, on, actor)` explains one client's priority.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta
+from typing import TypeVarTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import func
+
+from caseload import settings
+from caseload.actor import Actor
+from caseload.database import Database
+from caseload.enums import EventKind, VisitStatus, VisitType
+from caseload.errors import NotFoundError
+from caseload.models import Client, Enrollment, Program, UtilizationEvent, Visit
+from caseload.priority import (
+    AppointmentFacts,
+    ClientFacts,
+    ClientPriority,
+    EnrollmentFacts,
+    compute_priority,
+    rank,
+)
+from caseload.priority_rules import PriorityRules
+from caseload.settings import ProgramSettings
+
+# Above this many ids we load everything and filter in Python (bind-parameter limits).
+_MAX_IN_IDS = 500
+
+DAY_START = time(7, 0)
+
+_Ts = TypeVarTuple("_Ts")
+
+
+def default_now(on: date, zone: ZoneInfo) -> datetime:
+    """The moment priorities are worked out for: now if `on` is today, else 07:00 on `on`."""
+    current = datetime.now(zone)
+    if on == current.date():
+        return current
+    return datetime.combine(on, DAY_START, zone)
+
+
+def rank_caseload(
+    db: Database,
+    on: date,
+    actor: Actor,
+    *,
+    client_ids: Collection[int] | None = None,
+    now: datetime | None = None,
+) -> list[ClientPriority]:
+    """Every active client (or those of `client_ids` that are active), most urgent first."""
+    del actor  # reads are not audited; permissions will attach here
+    with db.session() as session:
+        rules = settings.load_in(session, PriorityRules)
+        zone = settings.load_in(session, ProgramSettings).zone
+        moment = _resolve_now(now, on, zone)
+        facts = load_facts(session, on, moment, rules, client_ids=client_ids)
+    return rank(compute_priority(f, moment, on, rules) for f in facts)
+
+
+def priority_for_client(
+    db: Database,
+    client_id: int,
+    on: date,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+) -> ClientPriority:
+    """One client's priority on `on`, with reasons; a discharged client gets an empty one."""
+    del actor
+    with db.session() as session:
+        rules = settings.load_in(session, PriorityRules)
+        zone = settings.load_in(session, ProgramSettings).zone
+        moment = _resolve_now(now, on, zone)
+        facts = load_facts(session, on, moment, rules, client_ids=[client_id], active_only=False)
+    if not facts:
+        raise NotFoundError(f"There is no client with id {client_id}.")
+    return compute_priority(facts[0], moment, on, rules)
+
+
+def _resolve_now(now: datetime | None, on: date, zone: ZoneInfo) -> datetime:
+    if now is None:
+        return default_now(on, zone)
+    if now.tzinfo is None:
+        raise ValueError(f"naive datetime {now!r}: pass a timezone-aware time")
+    return now.astimezone(zone)
+
+
+def _restrict(
+    stmt: Select[*_Ts], column: InstrumentedAttribute[int], ids: frozenset[int] | None
+) -> Select[*_Ts]:
+    """Filter by client id in SQL when there are few ids (callers also filter in Python)."""
+    if ids is not None and len(ids) <= _MAX_IN_IDS:
+        return stmt.where(column.in_(sorted(ids)))
+    return stmt
+
+
+def load_facts(
+    session: Session,
+    on: date,
+    now: datetime,
+    rules: PriorityRules,
+    *,
+    client_ids: Collection[int] | None = None,
+    active_only: bool = True,
+) -> list[ClientFacts]:
+    """What the rules need for each client, in five queries whatever the caseload size."""
+    zone = now.tzinfo
+    ids = None if client_ids is None else frozenset(client_ids)
+
+    # 1. Clients.
+    stmt = select(
+        Client.id,
+        Client.external_id,
+        Client.first_name,
+        Client.last_name,
+        Client.housing_status,
+        Client.active,
+        Client.discharged_on,
+    ).order_by(Client.id)
+    if active_only:
+        stmt = stmt.where(
+            Client.active.is_(True),
+            or_(Client.discharged_on.is_(None), Client.discharged_on > on),
+        )
+    clients = [
+        row
+        for row in session.execute(_restrict(stmt, Client.id, ids))
+        if ids is None or row[0] in ids
+    ]
+    wanted = {row[0] for row in clients}
+    if not wanted:
+        return []
+
+    # 2. Utilization events in the longest look-back window.
+    lookback_days = max(
+        rules.first_contact_lookback_days,
+        rules.recent_event_days,
+        rules.familiar_face_calls_days,
+        rules.familiar_face_ed_days,
+        rules.recent_fall_days,
+    )
+    events: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    ev = select(UtilizationEvent.client_id, UtilizationEvent.kind, UtilizationEvent.occurred_at)
+    ev = ev.where(
+        UtilizationEvent.occurred_at >= now - timedelta(days=lookback_days),
+        UtilizationEvent.occurred_at <= now,
+        UtilizationEvent.kind.in_([k.value for k in EventKind]),
+    )
+    for client_id, kind, occurred_at in session.execute(
+        _restrict(ev, UtilizationEvent.client_id, ids)
+    ):
+        if client_id in wanted:
+            events[client_id].append((kind, occurred_at))
+
+    # 3. Completed visits: last per (client, program, visit type).
+    last_contact: dict[int, datetime] = {}
+    by_program: dict[int, dict[int | None, date]] = defaultdict(dict)
+    last_vaccination: dict[int, date] = {}
+    vs = (
+        select(
+            Visit.client_id,
+            Visit.program_id,
+            Visit.visit_type,
+            func.max(Visit.visit_date),
+            func.max(Visit.completed_at),
+        )
+        .where(
+            Visit.status == VisitStatus.COMPLETED.value,
+            Visit.visit_date <= on,
+            or_(Visit.completed_at.is_(None), Visit.completed_at <= now),
+        )
+        .group_by(Visit.client_id, Visit.program_id, Visit.visit_type)
+    )
+    for client_id, program_id, visit_type, last_date, last_at in session.execute(
+        _restrict(vs, Visit.client_id, ids)
+    ):
+        if client_id not in wanted:
+            continue
+        # A completed visit recorded without a time counts from the start of its day.
+        contact = datetime.combine(last_date, time(0), zone)
+        if last_at is not None and last_at > contact:
+            contact = last_at
+        if client_id not in last_contact or contact > last_contact[client_id]:
+            last_contact[client_id] = contact
+        programs = by_program[client_id]
+        if program_id not in programs or last_date > programs[program_id]:
+            programs[program_id] = last_date
+        if visit_type == VisitType.VACCINATION and (
+            client_id not in last_vaccination or last_date > last_vaccination[client_id]
+        ):
+            last_vaccination[client_id] = last_date
+
+    # 4. Enrollments active on the day, with their program's cadence.
+    enrollments: dict[int, list[EnrollmentFacts]] = defaultdict(list)
+    en = (
+        select(
+            Enrollment.client_id,
+            Program.id,
+            Program.code,
+            Program.name,
+            Program.cadence_days,
+            Enrollment.enrolled_on,
+            Enrollment.ended_on,
+        )
+        .join(Program, Program.id == Enrollment.program_id)
+        .where(
+            Enrollment.enrolled_on <= on,
+            or_(Enrollment.ended_on.is_(None), Enrollment.ended_on >= on),
+        )
+    )
+    for client_id, program_id, code, name, cadence, enrolled_on, ended_on in session.execute(
+        _restrict(en, Enrollment.client_id, ids)
+    ):
+        if client_id not in wanted:
+            continue
+        # A visit counts for the program it was recorded under; one recorded without a
+        # program counts for every program.
+        programs = by_program.get(client_id, {})
+        candidates = [d for d in (programs.get(program_id), programs.get(None)) if d is not None]
+        enrollments[client_id].append(
+            EnrollmentFacts(
+                program_code=code,
+                program_name=name,
+                cadence_days=cadence,
+                enrolled_on=enrolled_on,
+                ended_on=ended_on,
+                last_visit_on=max(candidates) if candidates else None,
+            )
+        )
+
+    # 5. Fixed appointments on the day.
+    appointments: dict[int, list[AppointmentFacts]] = defaultdict(list)
+    ap = select(
+        Visit.client_id, Visit.window_start, Visit.window_end, Visit.purpose, Visit.visit_type
+    ).where(
+        Visit.visit_date == on,
+        Visit.is_fixed_appointment.is_(True),
+        Visit.status == VisitStatus.PLANNED.value,
+        Visit.window_start.is_not(None),
+        Visit.window_end.is_not(None),
+    )
+    for client_id, start, end, purpose, visit_type in session.execute(
+        _restrict(ap, Visit.client_id, ids)
+    ):
+        if client_id in wanted:
+            assert start is not None and end is not None  # filtered in the query
+            appointments[client_id].append(AppointmentFacts(start, end, purpose, visit_type))
+
+    return [
+        ClientFacts(
+            client_id=cid,
+            external_id=external_id,
+            name=f"{first} {last}".strip(),
+            housing_status=housing,
+            events=tuple(events.get(cid, ())),
+            enrollments=tuple(enrollments.get(cid, ())),
+            last_contact=last_contact.get(cid),
+            appointments=tuple(appointments.get(cid, ())),
+            last_vaccination_on=last_vaccination.get(cid),
+            active=bool(active) and (discharged_on is None or discharged_on > on),
+        )
+        for cid, external_id, first, last, housing, active, discharged_on in clients
+    ]
