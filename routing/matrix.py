@@ -28,6 +28,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from routing.errors import RoutingError
 from routing.geo import LatLon
 
 __all__ = [
@@ -52,7 +53,7 @@ ProgressCallback = Callable[[int, int, str], None]
 """``progress(done, total, message)``: ``done`` of ``total`` units of work are finished."""
 
 
-class TravelTimeError(Exception):
+class TravelTimeError(RoutingError):
     """A travel-time matrix could not be computed for a reason the user can fix (a server
     that does not answer, a wrong URL or profile, bad settings). The message says what
     happened and what to check."""
