@@ -91,6 +91,13 @@ class Database:
         finally:
             session.close()
 
+    def describe(self) -> str:
+        """Where the data lives, for a status bar (never shows a password)."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            return f"SQLite: {url.database}"
+        return f"{url.get_backend_name()}: {url.render_as_string(hide_password=True)}"
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -1,0 +1,181 @@
+"""Candidate visits for a day: every active client, ranked, with where, how long and who can go.
+
+MUST and HIGH clients are pre-selected; the program manager adds or removes any. Planned visits
+on the day (fixed appointments) bring their windows and visit ids along.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from caseload import settings
+from caseload.actor import Actor
+from caseload.database import Database
+from caseload.enums import HousingStatus, PlaceKind, Skill, Tier, VisitStatus, VisitType
+from caseload.models import Client, Enrollment, Program, Staff, Visit
+from caseload.priority import ClientPriority
+from caseload.priority_service import rank_caseload
+from caseload.settings import ProgramSettings
+from routing.geo import LatLon
+
+# Which skill a visit of each type needs beyond a clinician (program-level skills also apply).
+VISIT_TYPE_SKILLS: dict[str, frozenset[str]] = {
+    VisitType.VACCINATION.value: frozenset({Skill.VACCINE.value}),
+    VisitType.OVERDOSE_FOLLOW_UP.value: frozenset({Skill.NALOXONE.value}),
+}
+SPANISH = frozenset({"es", "spa", "spanish", "español"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One client who could be visited on the day, with everything routing needs."""
+
+    key: str  # stable within the day: "c<client id>"
+    client_id: int
+    visit_id: int | None
+    name: str
+    tier: Tier
+    score: float
+    priority: int  # 0..100 for routing; 100 = MUST
+    purpose: str
+    visit_type: str
+    reasons: tuple[str, ...]
+    location: LatLon | None
+    location_text: str
+    service_min: int
+    windows: tuple[tuple[datetime, datetime], ...]
+    required_skills: frozenset[str]
+    assigned_clinician_id: int | None
+    assigned_clinician: str
+    due_by: datetime | None
+    selected: bool
+
+
+def routing_priority(tier: Tier, score: float, top_score: float) -> int:
+    """MUST is 100; HIGH spans 55..95 and ROUTINE 5..50 by score, so more urgent wins."""
+    if tier is Tier.MUST:
+        return 100
+    share = 0.0 if top_score <= 0 else max(0.0, min(1.0, score / top_score))
+    if tier is Tier.HIGH:
+        return 55 + round(40 * share)
+    return 5 + round(45 * share)
+
+
+def _location(client: Client) -> tuple[LatLon | None, str]:
+    places = [p for p in client.places if p.lat is not None and p.lon is not None]
+    ordered = sorted(places, key=lambda p: (not p.is_primary, p.kind != PlaceKind.HOME.value, p.id))
+    if client.housing_status == HousingStatus.HOUSED.value or not ordered:
+        text = ", ".join(x for x in (client.address, client.city) if x)
+    else:
+        text = ""
+    if not ordered:
+        return None, text or "no location on file"
+    place = ordered[0]
+    assert place.lat is not None and place.lon is not None
+    if not text:
+        text = place.label or place.kind.replace("_", " ")
+        if place.description:
+            text += f" ({place.description})"
+    return LatLon(place.lat, place.lon), text
+
+
+def _required_skills(client: Client, visit_type: str, programs: list[Program]) -> frozenset[str]:
+    skills = set(VISIT_TYPE_SKILLS.get(visit_type, frozenset()))
+    for program in programs:
+        if program.required_skills and (
+            (visit_type == VisitType.VACCINATION.value and program.code == "homebound_vaccine")
+            or (
+                visit_type == VisitType.OVERDOSE_FOLLOW_UP.value
+                and program.code == "overdose_followup"
+            )
+        ):
+            skills |= {s for s in program.required_skills.split(",") if s}
+    if client.needs_interpreter and client.language.strip().lower() in SPANISH:
+        skills.add(Skill.SPANISH.value)
+    return frozenset(skills)
+
+
+def _candidates_in(
+    session: Session, on: date, ranked: list[ClientPriority], program_settings: ProgramSettings
+) -> list[Candidate]:
+    ids = [p.client_id for p in ranked]
+    clients = {
+        c.id: c
+        for c in session.scalars(
+            select(Client)
+            .where(Client.id.in_(ids))
+            .options(
+                selectinload(Client.places),
+                selectinload(Client.enrollments).selectinload(Enrollment.program),
+            )
+        )
+    }
+    visits: dict[int, Visit] = {}
+    for planned in session.scalars(
+        select(Visit)
+        .where(Visit.visit_date == on, Visit.status == VisitStatus.PLANNED.value)
+        .order_by(Visit.id)
+    ):
+        visits.setdefault(planned.client_id, planned)
+    staff_names = dict(session.execute(select(Staff.id, Staff.name)).tuples())
+    top = max((p.score for p in ranked if p.tier is not Tier.MUST), default=0.0)
+    result: list[Candidate] = []
+    for prio in ranked:
+        client = clients.get(prio.client_id)
+        if client is None:
+            continue
+        location, location_text = _location(client)
+        programs = [e.program for e in client.enrollments if e.ended_on is None or e.ended_on >= on]
+        visit = visits.get(client.id)
+        visit_type = prio.visit_type.value if visit is None else visit.visit_type
+        windows: tuple[tuple[datetime, datetime], ...] = ()
+        if prio.appointment is not None:
+            windows = (prio.appointment,)
+        elif visit is not None and visit.window_start and visit.window_end:
+            windows = ((visit.window_start, visit.window_end),)
+        elif prio.due_by is not None and prio.due_by.astimezone(program_settings.zone).date() == on:
+            windows = ((prio.due_by - timedelta(hours=24), prio.due_by),)
+        minutes = max(
+            [p.visit_minutes for p in programs]
+            + ([visit.duration_min] if visit is not None else [])
+            + [program_settings.default_visit_minutes if not programs and visit is None else 0]
+        )
+        skills = _required_skills(client, visit_type, programs)
+        if visit is not None and visit.required_skills:
+            skills |= {s for s in visit.required_skills.split(",") if s}
+        result.append(
+            Candidate(
+                key=f"c{client.id}",
+                client_id=client.id,
+                visit_id=visit.id if visit is not None else None,
+                name=prio.name,
+                tier=prio.tier,
+                score=prio.score,
+                priority=routing_priority(prio.tier, prio.score, top),
+                purpose=(visit.purpose if visit is not None and visit.purpose else prio.purpose),
+                visit_type=visit_type,
+                reasons=tuple(r.label for r in prio.reasons),
+                location=location,
+                location_text=location_text,
+                service_min=minutes,
+                windows=windows,
+                required_skills=frozenset(skills),
+                assigned_clinician_id=client.assigned_clinician_id,
+                assigned_clinician=staff_names.get(client.assigned_clinician_id or -1, ""),
+                due_by=prio.due_by,
+                selected=prio.tier in (Tier.MUST, Tier.HIGH),
+            )
+        )
+    return result
+
+
+def day_candidates(db: Database, on: date, actor: Actor) -> list[Candidate]:
+    """Every active client as a candidate for `on`, most urgent first."""
+    ranked = rank_caseload(db, on, actor)
+    program_settings = settings.load(db, ProgramSettings)
+    with db.session() as session:
+        return _candidates_in(session, on, ranked, program_settings)

@@ -1,0 +1,276 @@
+"""Crews on shift for a day: who works together, when, from where, with which skills.
+
+A crew is one or two staff (e.g. paramedic + peer-support specialist). Crew rows for the day
+define the pairing; anyone on shift that day who is in no crew works as a crew of one. Members
+marked out sick are left out; a crew with nobody left is not on shift.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseload.actor import Actor
+from caseload.database import Database
+from caseload.enums import Skill, StaffRole
+from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.models import AuditEntry, Crew, CrewMember, Shift, Staff
+from routing.geo import LatLon
+
+ROUTED_ROLES = frozenset(
+    {StaffRole.COMMUNITY_PARAMEDIC.value, StaffRole.PEER_SUPPORT.value, StaffRole.NURSE.value}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CrewMemberInfo:
+    staff_id: int
+    name: str
+    role: str
+    shift_id: int
+    shift_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class CrewInfo:
+    """A crew as the planner sees it. `name` is unique on the day and is the plan's crew key."""
+
+    name: str
+    crew_id: int | None  # None: a staff member on shift in no crew (a crew of one)
+    members: tuple[CrewMemberInfo, ...]
+    skills: frozenset[str]
+    languages: frozenset[str]
+    starts_at: datetime
+    ends_at: datetime
+    base_name: str
+    base: LatLon | None
+    break_earliest: datetime | None
+    break_latest: datetime | None
+    break_minutes: int
+
+    @property
+    def member_names(self) -> str:
+        return " + ".join(m.name for m in self.members)
+
+
+def _split(csv: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in csv.split(",") if part.strip())
+
+
+def _staff_skills(staff: Staff) -> frozenset[str]:
+    skills = set(_split(staff.skills))
+    if staff.role == StaffRole.COMMUNITY_PARAMEDIC.value:
+        skills.add(Skill.PARAMEDIC.value)
+    if staff.role == StaffRole.PEER_SUPPORT.value:
+        skills.add(Skill.PEER_SUPPORT.value)
+    return frozenset(skills)
+
+
+def _crew_from(name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]]) -> CrewInfo:
+    # Working together means the overlap of the members' shifts; the first member's base.
+    starts = max(shift.starts_at for _, shift in pairs)
+    ends = min(shift.ends_at for _, shift in pairs)
+    lead_shift = pairs[0][1]
+    base = (
+        LatLon(lead_shift.base_lat, lead_shift.base_lon)
+        if lead_shift.base_lat is not None and lead_shift.base_lon is not None
+        else None
+    )
+    skills: set[str] = set()
+    languages: set[str] = set()
+    for staff, _ in pairs:
+        skills |= _staff_skills(staff)
+        languages |= _split(staff.languages)
+    return CrewInfo(
+        name=name,
+        crew_id=crew_id,
+        members=tuple(CrewMemberInfo(s.id, s.name, s.role, sh.id, sh.version) for s, sh in pairs),
+        skills=frozenset(skills),
+        languages=frozenset(languages),
+        starts_at=starts,
+        ends_at=ends,
+        base_name=lead_shift.base_name,
+        base=base,
+        break_earliest=lead_shift.break_earliest,
+        break_latest=lead_shift.break_latest,
+        break_minutes=max(shift.break_minutes for _, shift in pairs),
+    )
+
+
+def crews_on_shift_in(session: Session, on: date) -> list[CrewInfo]:
+    shifts = {
+        shift.staff_id: shift
+        for shift in session.scalars(
+            select(Shift).where(Shift.shift_date == on, Shift.out_sick.is_(False))
+        )
+    }
+    staff = {
+        s.id: s
+        for s in session.scalars(select(Staff).where(Staff.id.in_(shifts), Staff.active.is_(True)))
+        if s.role in ROUTED_ROLES
+    }
+    crews: list[CrewInfo] = []
+    placed: set[int] = set()
+    members_by_crew: dict[int, list[int]] = defaultdict(list)
+    crew_rows = list(session.scalars(select(Crew).where(Crew.crew_date == on).order_by(Crew.name)))
+    for crew in crew_rows:
+        for member in crew.members:
+            members_by_crew[crew.id].append(member.staff_id)
+    for crew in crew_rows:
+        pairs = [
+            (staff[sid], shifts[sid])
+            for sid in members_by_crew[crew.id]
+            if sid in staff and sid not in placed
+        ]
+        if not pairs or max(sh.starts_at for _, sh in pairs) >= min(sh.ends_at for _, sh in pairs):
+            continue
+        placed |= {s.id for s, _ in pairs}
+        crews.append(_crew_from(crew.name, crew.id, pairs))
+    taken = {c.name for c in crews}
+    for sid in sorted(set(staff) - placed, key=lambda i: staff[i].name):
+        name = staff[sid].name
+        while name in taken:
+            name += "'"
+        taken.add(name)
+        crews.append(_crew_from(name, None, [(staff[sid], shifts[sid])]))
+    crews.sort(key=lambda c: (c.starts_at, c.name))
+    return crews
+
+
+def crews_on_shift(db: Database, on: date, actor: Actor) -> list[CrewInfo]:
+    """Every crew working on `on`, sorted by start time then name."""
+    with db.session() as session:
+        return crews_on_shift_in(session, on)
+
+
+def _audit(
+    session: Session, actor: Actor, action: str, entity: str, entity_id: object, details: str
+) -> None:
+    session.add(
+        AuditEntry(
+            at=datetime.now(UTC),
+            actor=actor.user_id,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            details=details,
+        )
+    )
+
+
+def _shift_for_update(session: Session, shift_id: int, expected_version: int) -> Shift:
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFoundError(f"Shift {shift_id} no longer exists.")
+    if shift.version != expected_version:
+        raise ConflictError(
+            "Someone else changed this shift since you opened it; nothing was saved. "
+            "Reload the day and try again."
+        )
+    return shift
+
+
+def set_out_sick(
+    db: Database, actor: Actor, shift_id: int, expected_version: int, out_sick: bool
+) -> None:
+    """Mark a staff member's shift out sick (or back); their crew plans without them."""
+    with db.session() as session:
+        shift = _shift_for_update(session, shift_id, expected_version)
+        shift.out_sick = out_sick
+        _audit(session, actor, "shift.out_sick", "shift", shift_id, f"out_sick={out_sick}")
+
+
+def set_shift_times(
+    db: Database,
+    actor: Actor,
+    shift_id: int,
+    expected_version: int,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> None:
+    """Adjust a shift's start and end (aware datetimes)."""
+    if ends_at <= starts_at:
+        raise UserError("A shift must end after it starts.")
+    with db.session() as session:
+        shift = _shift_for_update(session, shift_id, expected_version)
+        shift.starts_at, shift.ends_at = starts_at, ends_at
+        _audit(
+            session,
+            actor,
+            "shift.times",
+            "shift",
+            shift_id,
+            f"{starts_at.isoformat()}..{ends_at.isoformat()}",
+        )
+
+
+def pair_staff(db: Database, actor: Actor, on: date, name: str, staff_ids: list[int]) -> None:
+    """Make (or remake) crew `name` on `on` from 1-2 staff; they leave any other crew that day."""
+    if not 1 <= len(staff_ids) <= 2:
+        raise UserError("A crew has one or two members.")
+    if not name.strip():
+        raise UserError("A crew needs a name, e.g. 'Medic 1'.")
+    with db.session() as session:
+        day_crews = list(session.scalars(select(Crew).where(Crew.crew_date == on)))
+        for crew in day_crews:
+            crew.members = [m for m in crew.members if m.staff_id not in staff_ids]
+        existing = next((c for c in day_crews if c.name == name.strip()), None)
+        crew = existing if existing is not None else Crew(crew_date=on, name=name.strip())
+        if existing is None:
+            session.add(crew)
+        crew.members = [CrewMember(staff_id=sid, position=i) for i, sid in enumerate(staff_ids)]
+        session.flush()
+        for empty in [c for c in day_crews if not c.members and c is not crew]:
+            session.delete(empty)
+        _audit(session, actor, "crew.pair", "crew", crew.id, f"{on} {name}: {staff_ids}")
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftInfo:
+    """One staff member's shift on a day, for the crew editor (out-sick ones included)."""
+
+    shift_id: int
+    version: int
+    staff_id: int
+    staff_name: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    out_sick: bool
+    crew_name: str
+
+
+def shifts_on(db: Database, on: date, actor: Actor) -> list[ShiftInfo]:
+    with db.session() as session:
+        crew_of = dict(
+            session.execute(
+                select(CrewMember.staff_id, Crew.name)
+                .join(Crew, Crew.id == CrewMember.crew_id)
+                .where(Crew.crew_date == on)
+            ).tuples()
+        )
+        rows = session.execute(
+            select(Shift, Staff)
+            .join(Staff, Staff.id == Shift.staff_id)
+            .where(Shift.shift_date == on)
+            .order_by(Shift.starts_at, Staff.name)
+        ).tuples()
+        return [
+            ShiftInfo(
+                shift.id,
+                shift.version,
+                staff.id,
+                staff.name,
+                staff.role,
+                shift.starts_at,
+                shift.ends_at,
+                shift.out_sick,
+                crew_of.get(staff.id, ""),
+            )
+            for shift, staff in rows
+            if staff.role in ROUTED_ROLES
+        ]

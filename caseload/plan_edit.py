@@ -1,0 +1,137 @@
+"""Manual edits to a planned day: move, reorder, pin, lock, add, remove.
+
+An edit changes the draft (which crew visits whom, in which order, and the pins and locks);
+`retime` recomputes the times of the edited routes without re-solving, so the program manager
+sees the consequence at once (a late arrival is reported, not hidden). "Re-plan" then solves
+again keeping pins and locks, preferring to leave every other stop where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from caseload.errors import UserError
+from caseload.plans import DayPlan, read_solution
+from caseload.problem_builder import PlanEdits
+from routing.solution import (
+    Route,
+    ScheduleError,
+    Solution,
+    Unassigned,
+    schedule_with_breaks,
+    summarize,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The editable state of a day: routes as candidate keys per crew, plus pins and locks."""
+
+    orders: Mapping[str, tuple[str, ...]]  # crew name -> candidate keys in visiting order
+    edits: PlanEdits
+
+    @classmethod
+    def of(cls, plan: DayPlan) -> Draft:
+        return cls(
+            orders={r.crew.name: tuple(s.key for s in r.stops) for r in plan.routes},
+            edits=plan.edits,
+        )
+
+    def crew_of(self, key: str) -> str | None:
+        return next((crew for crew, keys in self.orders.items() if key in keys), None)
+
+
+def move_stop(draft: Draft, key: str, to_crew: str, position: int) -> Draft:
+    """Move `key` to `to_crew` at `position` (0-based); it becomes pinned to that crew."""
+    if to_crew not in draft.orders:
+        raise UserError(f"{to_crew} is not on shift.")
+    orders = {crew: tuple(k for k in keys if k != key) for crew, keys in draft.orders.items()}
+    target = list(orders[to_crew])
+    locked = draft.edits.locked.get(to_crew, ())
+    position = max(len(locked), min(position, len(target)))
+    target.insert(position, key)
+    orders[to_crew] = tuple(target)
+    pinned = {**draft.edits.pinned, key: to_crew}
+    locked_map = {c: tuple(k for k in ks if k != key) for c, ks in draft.edits.locked.items()}
+    return Draft(orders, replace(draft.edits, pinned=pinned, locked=locked_map))
+
+
+def set_pin(draft: Draft, key: str, crew: str | None) -> Draft:
+    pinned = {k: c for k, c in draft.edits.pinned.items() if k != key}
+    if crew is not None:
+        pinned[key] = crew
+    return Draft(draft.orders, replace(draft.edits, pinned=pinned))
+
+
+def lock_through(draft: Draft, crew: str, key: str | None) -> Draft:
+    """Lock the route of `crew` up to and including `key` (None unlocks the whole route)."""
+    locked = dict(draft.edits.locked)
+    if key is None:
+        locked.pop(crew, None)
+    else:
+        order = draft.orders[crew]
+        if key not in order:
+            raise UserError("That stop is not on this crew's route.")
+        locked[crew] = order[: order.index(key) + 1]
+    return Draft(draft.orders, replace(draft.edits, locked=locked))
+
+
+def remove_stop(draft: Draft, key: str) -> Draft:
+    orders = {crew: tuple(k for k in keys if k != key) for crew, keys in draft.orders.items()}
+    pinned = {k: c for k, c in draft.edits.pinned.items() if k != key}
+    locked = {c: tuple(k for k in ks if k != key) for c, ks in draft.edits.locked.items()}
+    return Draft(orders, replace(draft.edits, pinned=pinned, locked=locked))
+
+
+def keep_current(draft: Draft) -> PlanEdits:
+    """The edits for a re-plan: pins and locks, and every stop preferring its current crew."""
+    keep = {key: crew for crew, keys in draft.orders.items() for key in keys}
+    return replace(draft.edits, keep=keep)
+
+
+def retime(plan: DayPlan, draft: Draft) -> tuple[DayPlan, list[str]]:
+    """Re-time `draft`'s routes on `plan`'s problem without solving. Returns the new plan and
+    a list of problems (e.g. "Medic 1 reaches Ana L. after her window closes"): a stop whose
+    order cannot be kept is left unassigned with that reason, never silently moved."""
+    built = plan.built
+    if built is None:
+        raise UserError("This plan version was not computed in this session; re-plan it first.")
+    problem = built.problem
+    crew_ids = {crew.name: i for i, crew in enumerate(built.crews, start=1)}
+    job_of = {c.key: c.client_id for c in built.candidates}
+    routes: list[Route] = []
+    unassigned: list[Unassigned] = []
+    problems: list[str] = []
+    for crew_name, keys in draft.orders.items():
+        vehicle = problem.vehicle(crew_ids[crew_name])
+        jobs = [job_of[k] for k in keys if k in job_of]
+        while True:
+            try:
+                route = schedule_with_breaks(problem, vehicle, jobs)
+                break
+            except ScheduleError as exc:
+                # Drop the last stop and retry: the user sees which visit no longer fits.
+                dropped = jobs.pop()
+                cand = built.candidate_for_job(dropped)
+                message = f"{crew_name} cannot fit {cand.name} in this order ({exc})."
+                problems.append(message)
+                unassigned.append(Unassigned(dropped, message, "manual_order"))
+        if jobs:
+            routes.append(route)
+    served = {j for r in routes for j in r.job_ids}
+    for job in problem.jobs:
+        if job.id not in served and all(u.job_id != job.id for u in unassigned):
+            previous = next(
+                (u.reason for u in plan.unassigned if u.candidate.client_id == job.id),
+                "Removed by hand.",
+            )
+            unassigned.append(Unassigned(job.id, previous, "manual"))
+    solution = Solution(
+        routes=tuple(routes),
+        unassigned=tuple(unassigned),
+        summary=summarize(problem, routes, unassigned),
+        feasible=True,
+    )
+    retimed = read_solution(built, solution, draft.edits, status="edited")
+    return replace(retimed, edits=draft.edits), problems

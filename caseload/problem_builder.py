@@ -1,0 +1,198 @@
+"""Turn a day's crews and chosen candidates into a `routing.Problem` and back.
+
+The clock is seconds since local midnight of the day (absolute: `origin + timedelta(seconds)`,
+so a daylight-saving day stays correct). Job ids are client ids (one visit per client per day),
+vehicle ids are 1-based positions in the crew list. Skills become small integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from numpy.typing import NDArray
+
+from caseload.candidates import Candidate
+from caseload.crews import CrewInfo
+from caseload.errors import UserError
+from routing.geo import LatLon
+from routing.problem import Break, Job, Problem, TimeWindow, Vehicle
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEdits:
+    """The program manager's constraints on a re-plan.
+
+    `pinned`: candidate key -> crew name (only that crew may go).
+    `locked`: crew name -> candidate keys, in order, that stay first on that route (done
+    already, or fixed by hand).
+    `keep`: candidate key -> the crew serving it in the plan being re-planned; moving it to
+    another crew costs the continuity penalty, so a re-plan changes as little as it can.
+    """
+
+    pinned: Mapping[str, str] = field(default_factory=dict)
+    locked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    keep: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltProblem:
+    problem: Problem
+    origin: datetime  # local midnight of the day, aware
+    crews: tuple[CrewInfo, ...]
+    candidates: tuple[Candidate, ...]  # the routable ones, in job order
+    unroutable: tuple[tuple[Candidate, str], ...]  # left out before solving, with the reason
+    skill_ids: Mapping[str, int]
+
+    def at(self, seconds: int) -> datetime:
+        return self.origin + timedelta(seconds=int(seconds))
+
+    def crew_for_vehicle(self, vehicle_id: int) -> CrewInfo:
+        return self.crews[vehicle_id - 1]
+
+    def candidate_for_job(self, job_id: int) -> Candidate:
+        return next(c for c in self.candidates if c.client_id == job_id)
+
+
+def day_origin(on: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(on, time(0), tzinfo=zone)
+
+
+def _seconds(origin: datetime, moment: datetime) -> int:
+    return int((moment - origin).total_seconds())
+
+
+def _window(origin: datetime, start: datetime, end: datetime, horizon: int) -> TimeWindow | None:
+    a = max(0, _seconds(origin, start))
+    b = min(horizon, _seconds(origin, end))
+    return TimeWindow(a, b) if b >= a else None
+
+
+def build_problem(
+    on: date,
+    zone: ZoneInfo,
+    crews: Sequence[CrewInfo],
+    candidates: Sequence[Candidate],
+    durations_for: Callable[[Sequence[LatLon]], NDArray[np.int64]],
+    *,
+    edits: PlanEdits | None = None,
+    continuity_penalty_s: int = 600,
+) -> BuiltProblem:
+    """Build the routing problem. `durations_for(locations) -> n x n seconds` (a provider)."""
+    edits = edits or PlanEdits()
+    if not crews:
+        raise UserError(f"No crews are on shift on {on:%a %d %b %Y}: add shifts or crews first.")
+    origin = day_origin(on, zone)
+    horizon = 2 * 24 * 3600
+    skill_names = sorted(
+        {s for c in crews for s in c.skills}
+        | {s for cand in candidates for s in cand.required_skills}
+    )
+    skill_ids = {name: i for i, name in enumerate(skill_names)}
+    crew_ids = {crew.name: i + 1 for i, crew in enumerate(crews)}
+    clinician_crew = {
+        member.staff_id: crew_ids[crew.name] for crew in crews for member in crew.members
+    }
+
+    locations: list[LatLon] = []
+    index_of: dict[LatLon, int] = {}
+
+    def index(point: LatLon) -> int:
+        if point not in index_of:
+            index_of[point] = len(locations)
+            locations.append(point)
+        return index_of[point]
+
+    vehicles: list[Vehicle] = []
+    locked_keys = {key for keys in edits.locked.values() for key in keys}
+    by_key = {c.key: c for c in candidates}
+    for crew in crews:
+        vid = crew_ids[crew.name]
+        base = index(crew.base) if crew.base is not None else None
+        breaks: tuple[Break, ...] = ()
+        if crew.break_minutes > 0 and crew.break_earliest and crew.break_latest:
+            latest_start = crew.break_latest - timedelta(minutes=crew.break_minutes)
+            window = _window(
+                origin, crew.break_earliest, max(latest_start, crew.break_earliest), horizon
+            )
+            if window is not None:
+                breaks = (Break(1, (window,), crew.break_minutes * 60, "Break"),)
+        locked = tuple(
+            by_key[key].client_id for key in edits.locked.get(crew.name, ()) if key in by_key
+        )
+        vehicles.append(
+            Vehicle(
+                id=vid,
+                start_index=base,
+                end_index=base,
+                time_window=_window(origin, crew.starts_at, crew.ends_at, horizon),
+                skills=frozenset(skill_ids[s] for s in crew.skills),
+                breaks=breaks,
+                locked_jobs=locked,
+                description=f"{crew.name}: {crew.member_names}",
+            )
+        )
+
+    jobs: list[Job] = []
+    routable: list[Candidate] = []
+    unroutable: list[tuple[Candidate, str]] = []
+    for cand in candidates:
+        if cand.location is None:
+            unroutable.append((cand, "No location on file: add an address or a usual place."))
+            continue
+        pinned_crew = edits.pinned.get(cand.key)
+        if pinned_crew is not None and pinned_crew not in crew_ids:
+            unroutable.append((cand, f"Pinned to {pinned_crew}, who is not on shift."))
+            continue
+        windows = [
+            w
+            for start, end in cand.windows
+            if (w := _window(origin, start, end, horizon)) is not None
+        ]
+        if cand.windows and not windows:
+            unroutable.append((cand, "Its time window is not on this day."))
+            continue
+        routable.append(cand)
+        kept_crew = edits.keep.get(cand.key)
+        if kept_crew is not None and kept_crew in crew_ids:
+            preferred: int | None = crew_ids[kept_crew]
+        elif cand.assigned_clinician_id is not None:
+            preferred = clinician_crew.get(cand.assigned_clinician_id)
+        else:
+            preferred = None
+        jobs.append(
+            Job(
+                id=cand.client_id,
+                location_index=index(cand.location),
+                service_s=cand.service_min * 60,
+                time_windows=tuple(windows),
+                skills=frozenset(skill_ids[s] for s in cand.required_skills),
+                # Locked and pinned visits were placed by hand: never drop them silently.
+                priority=100 if cand.key in locked_keys else cand.priority,
+                pinned_vehicle=crew_ids[pinned_crew] if pinned_crew is not None else None,
+                preferred_vehicle=preferred,
+                description=cand.purpose,
+            )
+        )
+    if locations:
+        durations: NDArray[np.int64] = np.asarray(durations_for(locations), dtype=np.int64)
+    else:
+        durations = np.zeros((0, 0), dtype=np.int64)
+    problem = Problem(
+        jobs=tuple(jobs),
+        vehicles=tuple(vehicles),
+        durations=durations,
+        locations=tuple(locations),
+        continuity_penalty_s=continuity_penalty_s,
+    )
+    return BuiltProblem(
+        problem=problem,
+        origin=origin,
+        crews=tuple(crews),
+        candidates=tuple(routable),
+        unroutable=tuple(unroutable),
+        skill_ids=skill_ids,
+    )

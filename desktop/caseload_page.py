@@ -1,0 +1,252 @@
+"""The caseload: every active client ranked for a day, filterable, with a detail panel."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseload.clients import (
+    ClientDetail,
+    ClientEdit,
+    ClientRow,
+    add_visit,
+    client_detail,
+    list_client_rows,
+    update_client,
+)
+from caseload.enums import HousingStatus, ProgramCode, Tier
+from desktop.caseload_model import COLUMNS, ROW_ROLE, CaseloadFilterProxy, CaseloadTableModel
+from desktop.client_detail import AddVisitDialog, ClientDetailPanel
+from desktop.context import AppContext
+from desktop.error_dialog import show_error
+from desktop.tasks import ProgressFn, TaskHandle, start_task
+
+ALL = "All"
+
+
+class CaseloadPage(QWidget):
+    """Table of clients (tier, score, reasons, flags...) with filters and a detail panel."""
+
+    rows_loaded = Signal(int)
+    detail_loaded = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.day = context.today()
+        self.model = CaseloadTableModel(parent=self)
+        self.proxy = CaseloadFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._tasks: list[TaskHandle] = []
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find a client: name, id or reason (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.tier = self._combo([ALL, *[t.value for t in Tier]], "Tier")
+        self.program = self._combo([ALL, *[p.value for p in ProgramCode]], "Program")
+        self.clinician = self._combo([ALL], "Assigned clinician")
+        self.housing = self._combo([ALL, *[h.value for h in HousingStatus]], "Housing status")
+        self.count_label = QLabel()
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for label, combo in (
+            ("&Tier", self.tier),
+            ("&Program", self.program),
+            ("C&linician", self.clinician),
+            ("&Housing", self.housing),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(combo)
+            filters.addWidget(caption)
+            filters.addWidget(combo, 1)
+        filters.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        for i, column in enumerate(COLUMNS):
+            header.resizeSection(i, column.width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+
+        self.detail = ClientDetailPanel()
+        splitter = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(120)
+        self._filter_timer.timeout.connect(self._apply_filters)
+        self.search.textChanged.connect(self._filter_timer.start)
+        for combo in (self.tier, self.program, self.clinician, self.housing):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.detail.form.save_requested.connect(self._on_form_save_requested)
+        self.detail.add_visit_button.clicked.connect(self._on_add_visit_clicked)
+
+    @staticmethod
+    def _combo(items: list[str], tooltip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(items)
+        combo.setToolTip(tooltip)
+        return combo
+
+    def _run(self, fn: Any, on_finished: Any) -> None:
+        handle = start_task(
+            fn, on_finished=on_finished, on_failed=lambda exc: show_error(self, exc)
+        )
+        self._tasks = [t for t in self._tasks if t.running] + [handle]
+
+    def refresh(self, day: date | None = None) -> None:
+        """Reload the caseload for `day` (default: the current one) in the background."""
+        if day is not None:
+            self.day = day
+        ctx, on = self.context, self.day
+
+        def load(_p: ProgressFn, _c: object) -> list[ClientRow]:
+            return list_client_rows(ctx.db, on, ctx.actor)
+
+        self._run(load, self._on_rows_loaded)
+
+    def _on_rows_loaded(self, rows: list[ClientRow]) -> None:
+        selected = self.detail.detail.client_id if self.detail.detail else None
+        self.model.set_rows(rows, today=self.day)
+        names = sorted({r.clinician for r in rows if r.clinician})
+        current = self.clinician.currentText()
+        self.clinician.blockSignals(True)
+        self.clinician.clear()
+        self.clinician.addItems([ALL, *names])
+        self.clinician.setCurrentText(current if current in names else ALL)
+        self.clinician.blockSignals(False)
+        self._apply_filters()
+        if selected is not None:
+            self.select_client(selected)
+        self.rows_loaded.emit(len(rows))
+
+    def _apply_filters(self) -> None:
+        def pick(combo: QComboBox) -> str | None:
+            return None if combo.currentText() == ALL else combo.currentText()
+
+        self.proxy.set_filters(
+            text=self.search.text(),
+            tier=pick(self.tier),
+            program=pick(self.program),
+            clinician=pick(self.clinician),
+            housing=pick(self.housing),
+        )
+        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} clients")
+
+    def select_client(self, client_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            item = index.data(ROW_ROLE)
+            if isinstance(item, ClientRow) and item.client_id == client_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return
+
+    def selected_row(self) -> ClientRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        item = indexes[0].data(ROW_ROLE)
+        return item if isinstance(item, ClientRow) else None
+
+    def _on_table_selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.detail.show_detail(None, self.day)
+            return
+        self._load_detail(row.client_id)
+
+    def _load_detail(self, client_id: int) -> None:
+        ctx, on = self.context, self.day
+
+        def load(_p: ProgressFn, _c: object) -> ClientDetail:
+            return client_detail(ctx.db, client_id, on, ctx.actor)
+
+        self._run(load, self._on_detail_loaded)
+
+    def _on_detail_loaded(self, detail: ClientDetail) -> None:
+        current = self.selected_row()
+        if current is not None and current.client_id != detail.client_id:
+            return  # the user moved on meanwhile
+        self.detail.show_detail(detail, self.day)
+        self.detail_loaded.emit(detail.client_id)
+
+    def _on_form_save_requested(self, edit: ClientEdit) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        ctx = self.context
+
+        def save(_p: ProgressFn, _c: object) -> int:
+            return update_client(ctx.db, ctx.actor, detail.client_id, detail.version, edit)
+
+        def saved(_version: int) -> None:
+            self.refresh()
+            self._load_detail(detail.client_id)
+
+        self._run(save, saved)
+
+    def _on_add_visit_clicked(self) -> None:
+        detail = self.detail.detail
+        if detail is None:
+            return
+        dialog = AddVisitDialog(
+            f"{detail.first_name} {detail.last_name}", self.day, self.context.program.zone, self
+        )
+        if dialog.exec() != AddVisitDialog.DialogCode.Accepted:
+            return
+        values = dialog.values()
+        ctx = self.context
+
+        def save(_p: ProgressFn, _c: object) -> int:
+            return add_visit(ctx.db, ctx.actor, detail.client_id, **values)  # type: ignore[arg-type]
+
+        def saved(_visit_id: int) -> None:
+            QMessageBox.information(self, "Visit added", "The visit was scheduled.")
+            self.refresh()
+
+        self._run(save, saved)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def index_for_row(self, row: int) -> QModelIndex:
+        return self.proxy.index(row, 0)

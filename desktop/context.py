@@ -1,0 +1,20 @@
+"""What every page needs: the open database, who is acting, the program's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from caseload.actor import Actor
+from caseload.database import Database
+from caseload.settings import ProgramSettings
+
+
+@dataclass(frozen=True, slots=True)
+class AppContext:
+    db: Database
+    actor: Actor
+    program: ProgramSettings
+
+    def today(self) -> date:
+        return datetime.now(self.program.zone).date()

@@ -1,0 +1,319 @@
+"""The main window: Caseload, Plan the day and Caseloads (supervisor) pages, menus, shortcuts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseload import settings
+from caseload.actor import local_actor
+from caseload.clients import client_count
+from caseload.database import Database, open_database
+from caseload.settings import ProgramSettings
+from desktop.caseload_page import CaseloadPage
+from desktop.context import AppContext
+from desktop.error_dialog import show_error
+from desktop.tasks import ProgressFn, TaskHandle, start_task
+
+log = logging.getLogger(__name__)
+
+
+class WelcomePage(QWidget):
+    """Shown on an empty database: start from the demo or import the caseload."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch()
+        title = QLabel("<h2>Welcome to MIH Rounds</h2><p>This database has no clients yet.</p>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        self.demo_button = QPushButton("Load &demo program")
+        self.demo_button.setToolTip("Invented clients and a team around Durham, NC, to try things")
+        self.import_button = QPushButton("&Import clients…")
+        self.import_button.setToolTip("A CSV or Excel file of your caseload (see the README)")
+        for button in (self.demo_button, self.import_button):
+            button.setMinimumWidth(240)
+            layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_url: str | None, *, create_demo: bool = False) -> None:
+        super().__init__()
+        self.setWindowTitle("MIH Rounds")
+        self.resize(1280, 760)
+        self.startup_seconds = 0.0
+        self.context: AppContext | None = None
+        self.caseload_page: CaseloadPage | None = None
+        self.plan_page: Any = None
+        self.rebalance_page: Any = None
+        self._tasks: list[TaskHandle] = []
+        self._create_demo = create_demo
+
+        self.stack = QStackedWidget()
+        self.loading = QLabel("Opening the database…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome = WelcomePage()
+        self.tabs = QTabWidget()
+        for page in (self.loading, self.welcome, self.tabs):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_actions()
+        self.welcome.demo_button.clicked.connect(self._on_load_demo_triggered)
+        self.welcome.import_button.clicked.connect(self._on_import_triggered)
+        self._restore_window_state()
+        self._open(db_url)
+
+    # --- start-up ------------------------------------------------------------------------------
+    def _open(self, db_url: str | None) -> None:
+        def open_db(_p: ProgressFn, _c: object) -> tuple[Database, ProgramSettings, int]:
+            db = open_database(db_url)
+            return db, settings.load(db, ProgramSettings), client_count(db)
+
+        self._run(open_db, self._on_database_opened)
+
+    def _on_database_opened(self, result: tuple[Database, ProgramSettings, int]) -> None:
+        db, program, count = result
+        self.context = AppContext(db, local_actor(), program)
+        self.status_label.setText(f"{program.program_name} · {db.describe()}")
+        self.setWindowTitle(f"MIH Rounds — {program.program_name}")
+        if self._create_demo and count == 0:
+            self._create_demo = False
+            self._on_load_demo_triggered()
+            return
+        self._show_workspace(count)
+
+    def _show_workspace(self, count: int) -> None:
+        if count == 0:
+            self.stack.setCurrentWidget(self.welcome)
+            return
+        assert self.context is not None
+        if self.caseload_page is None:
+            from desktop.plan_page import PlanPage
+            from desktop.rebalance_view import RebalanceView
+
+            self.caseload_page = CaseloadPage(self.context)
+            self.plan_page = PlanPage(self.context)
+            self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
+            self.tabs.addTab(self.caseload_page, "&Caseload")
+            self.tabs.addTab(self.plan_page, "&Plan the day")
+            self.tabs.addTab(self.rebalance_page, "Caseload &balance")
+            self.undo_action.setEnabled(True)
+            self._restore_page_state()
+        self.stack.setCurrentWidget(self.tabs)
+        self.caseload_page.refresh()
+        self.plan_page.refresh()
+
+    # --- actions -------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.import_action = self._action(
+            file_menu, "&Import clients…", "Ctrl+I", self._on_import_triggered
+        )
+        self._action(file_menu, "Load &demo program", None, self._on_load_demo_triggered)
+        file_menu.addSeparator()
+        self._action(
+            file_menu,
+            "&Print route sheets…",
+            QKeySequence.StandardKey.Print,
+            lambda: self._plan_call("print_sheets"),
+        )
+        self._action(
+            file_menu,
+            "Save all sheets as P&DF…",
+            "Ctrl+Shift+S",
+            lambda: self._plan_call("save_sheets_pdf"),
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.undo_action = self._action(
+            edit_menu, "&Undo", QKeySequence.StandardKey.Undo, lambda: self._plan_call("undo")
+        )
+        self.redo_action = self._action(
+            edit_menu, "&Redo", "Ctrl+Shift+Z", lambda: self._plan_call("redo")
+        )
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Find client", QKeySequence.StandardKey.Find, self._on_find)
+
+        plan_menu = menu.addMenu("P&lan")
+        self._action(plan_menu, "&Plan the day", "F5", lambda: self._plan_call("plan"))
+        self._action(
+            plan_menu,
+            "&Re-plan keeping pins and locks",
+            "Ctrl+R",
+            lambda: self._plan_call("replan"),
+        )
+        self._action(plan_menu, "&Cancel planning", "Esc", lambda: self._plan_call("cancel"))
+        self._action(
+            plan_menu,
+            "&Save plan version",
+            QKeySequence.StandardKey.Save,
+            lambda: self._plan_call("save_plan"),
+        )
+
+        view_menu = menu.addMenu("&View")
+        for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
+            self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
+        help_menu = menu.addMenu("&Help")
+        self._action(help_menu, "&About MIH Rounds", None, self._on_about)
+
+    def _action(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _show_tab(self, index: int) -> None:
+        if self.stack.currentWidget() is self.tabs:
+            self.tabs.setCurrentIndex(index)
+
+    def _plan_call(self, name: str) -> None:
+        if self.plan_page is None:
+            return
+        if name not in ("undo", "redo", "cancel"):
+            self.tabs.setCurrentWidget(self.plan_page)
+        getattr(self.plan_page, name)()
+
+    def _on_find(self) -> None:
+        if self.caseload_page is not None:
+            self.tabs.setCurrentWidget(self.caseload_page)
+            self.caseload_page.focus_search()
+
+    def _on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About MIH Rounds",
+            "<b>MIH Rounds</b><br>Daily visit planning for community paramedicine.<br>"
+            "Works offline; patient data stays on this agency's machines.",
+        )
+
+    def _run(self, fn: Any, on_finished: Any, progress: QProgressDialog | None = None) -> None:
+        def failed(exc: BaseException) -> None:
+            if progress is not None:
+                progress.close()
+            if self.context is None:
+                self.loading.setText(f"Could not open the database.\n\n{exc}")
+            show_error(self, exc)
+
+        def progressed(done: int, total: int, message: str) -> None:
+            if progress is not None:
+                progress.setMaximum(max(total, 1))
+                progress.setValue(done)
+                progress.setLabelText(message)
+
+        handle = start_task(
+            fn,
+            on_finished=on_finished,
+            on_failed=failed,
+            on_progress=progressed,
+            on_cancelled=progress.close if progress is not None else None,
+        )
+        if progress is not None:
+            progress.canceled.connect(handle.cancel)
+        self._tasks = [t for t in self._tasks if t.running] + [handle]
+
+    def _progress_dialog(self, title: str) -> QProgressDialog:
+        dialog = QProgressDialog(title, "Cancel", 0, 100, self)
+        dialog.setWindowTitle("MIH Rounds")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        return dialog
+
+    def _on_load_demo_triggered(self) -> None:
+        if self.context is None:
+            return
+        from caseload.demo import create_demo
+
+        ctx = self.context
+        dialog = self._progress_dialog("Creating the demo program…")
+
+        def create(progress: ProgressFn, cancel: Any) -> int:
+            create_demo(ctx.db, ctx.actor, progress=progress, cancel=cancel)
+            return client_count(ctx.db)
+
+        def done(count: int) -> None:
+            dialog.close()
+            self._show_workspace(count)
+
+        self._run(create, done, dialog)
+
+    def _on_import_triggered(self) -> None:
+        if self.context is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import clients", "", "Caseload files (*.csv *.xlsx);;All files (*)"
+        )
+        if not path:
+            return
+        from caseload.importer import import_clients
+
+        ctx = self.context
+        dialog = self._progress_dialog(f"Importing {path}…")
+
+        def run_import(progress: ProgressFn, cancel: Any) -> tuple[object, int]:
+            report = import_clients(ctx.db, ctx.actor, path, progress=progress, cancel=cancel)
+            return report, client_count(ctx.db)
+
+        def done(result: tuple[object, int]) -> None:
+            dialog.close()
+            report, count = result
+            QMessageBox.information(self, "Import finished", str(report))
+            self._show_workspace(count)
+
+        self._run(run_import, done, dialog)
+
+    # --- window state --------------------------------------------------------------------------
+    def _restore_window_state(self) -> None:
+        state = QSettings()
+        geometry = state.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        window_state = state.value("main/state")
+        if isinstance(window_state, QByteArray):
+            self.restoreState(window_state)
+
+    def _restore_page_state(self) -> None:
+        state = QSettings()
+        tab = state.value("main/tab", 0)
+        self.tabs.setCurrentIndex(int(tab) if isinstance(tab, (int, str)) else 0)
+        if self.caseload_page is not None:
+            splitter = state.value("caseload/splitter")
+            if isinstance(splitter, QByteArray):
+                self.caseload_page.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.plan_page is not None and not self.plan_page.confirm_close():
+            event.ignore()
+            return
+        state = QSettings()
+        state.setValue("main/geometry", self.saveGeometry())
+        state.setValue("main/state", self.saveState())
+        state.setValue("main/tab", self.tabs.currentIndex())
+        if self.caseload_page is not None:
+            state.setValue("caseload/splitter", self.caseload_page.splitter.saveState())
+        for task in self._tasks:
+            task.cancel()
+        super().closeEvent(event)

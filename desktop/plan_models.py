@@ -1,0 +1,362 @@
+"""Item models of the planning page: candidates (checkable), routes (crews -> stops, drag and
+drop), unassigned visits. All wrap read models; none touches the database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from caseload.candidates import Candidate
+from caseload.plans import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
+from desktop.caseload_model import TIER_COLOURS
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+KEY_ROLE = Qt.ItemDataRole.UserRole + 10
+STOP_MIME = "application/x-rounds-stop"
+
+
+def hhmm(moment: datetime | None, zone: Any = None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def window_text(window: tuple[datetime, datetime] | None, zone: Any = None) -> str:
+    if window is None:
+        return "any time"
+    return f"{hhmm(window[0], zone)}–{hhmm(window[1], zone)}"
+
+
+class CandidateTableModel(QAbstractTableModel):
+    """Everyone who could be visited on the day; the check box says who will be."""
+
+    selection_changed = Signal()
+    HEADERS = ("Visit", "Tier", "Client", "Purpose", "Window", "Where", "Clinician")
+
+    def __init__(self, zone: Any = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Candidate] = []
+        self._selected: set[str] = set()
+        self._zone = zone
+
+    def set_candidates(self, rows: Sequence[Candidate], selected: set[str]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._selected = set(selected)
+        self.endResetModel()
+
+    def set_selected(self, selected: set[str]) -> None:
+        self._selected = set(selected)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
+
+    def selected(self) -> set[str]:
+        return set(self._selected)
+
+    def candidates(self) -> list[Candidate]:
+        return list(self._rows)
+
+    def candidate(self, row: int) -> Candidate:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == 0:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        cand = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and col == 0:
+            return Qt.CheckState.Checked if cand.key in self._selected else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                "",
+                cand.tier.value,
+                cand.name,
+                cand.purpose,
+                window_text(cand.windows[0] if cand.windows else None, self._zone),
+                cand.location_text,
+                cand.assigned_clinician,
+            )[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(cand.reasons) or None
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return QBrush(TIER_COLOURS[cand.tier])
+        if role == KEY_ROLE:
+            return cand.key
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0 or not index.isValid():
+            return False
+        key = self._rows[index.row()].key
+        checked = Qt.CheckState(value) == Qt.CheckState.Checked
+        if checked:
+            self._selected.add(key)
+        else:
+            self._selected.discard(key)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.selection_changed.emit()
+        return True
+
+
+class RouteTreeModel(QAbstractItemModel):
+    """Crews (top level) and their stops in order. Dropping a stop on a crew or between stops
+    emits `stop_dropped(key, crew, position)`; the page turns it into an undoable edit."""
+
+    stop_dropped = Signal(str, str, int)
+    HEADERS = ("Stop", "ETA", "Window", "Wait", "Client", "Purpose", "Why", "Flags")
+
+    def __init__(self, zone: Any = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._routes: list[CrewRoute] = []
+        self._colors: dict[str, str] = {}
+        self._zone = zone
+
+    def set_plan(self, plan: DayPlan | None, colors: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._routes = list(plan.routes) if plan is not None else []
+        self._colors = dict(colors)
+        self.endResetModel()
+
+    def routes(self) -> list[CrewRoute]:
+        return list(self._routes)
+
+    # Internal pointer: 0 for crew rows; crew row + 1 for stop rows.
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        if parent.internalId() == 0:
+            return self.createIndex(row, column, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(int(index.internalId()) - 1, 0, 0)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._routes)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._routes[parent.row()].stops)
+        return 0
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def stop_at(self, index: AnyIndex) -> tuple[CrewRoute, PlannedStop] | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        route = self._routes[int(index.internalId()) - 1]
+        return route, route.stops[index.row()]
+
+    def crew_at(self, index: AnyIndex) -> CrewRoute | None:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self._routes[index.row()]
+        return self._routes[int(index.internalId()) - 1]
+
+    def index_of_key(self, key: str) -> QModelIndex:
+        for r, route in enumerate(self._routes):
+            for s, stop in enumerate(route.stops):
+                if stop.key == key:
+                    return self.index(s, 0, self.index(r, 0))
+        return QModelIndex()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        col = index.column()
+        if index.internalId() == 0:
+            route = self._routes[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._crew_text(route, col)
+            if role == Qt.ItemDataRole.DecorationRole and col == 0:
+                return QColor(self._colors.get(route.crew.name, "#888888"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                crew = route.crew
+                return (
+                    f"{crew.member_names}\nShift {hhmm(crew.starts_at, self._zone)}–"
+                    f"{hhmm(crew.ends_at, self._zone)} from {crew.base_name}\n"
+                    f"Skills: {', '.join(sorted(crew.skills))}"
+                )
+            return None
+        found = self.stop_at(index)
+        if found is None:
+            return None
+        _route, stop = found
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._stop_text(stop, col)
+        if role == KEY_ROLE:
+            return stop.key
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join([stop.location_text, *stop.reasons])
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4:
+            return QBrush(TIER_COLOURS[stop.tier])
+        return None
+
+    def _crew_text(self, route: CrewRoute, col: int) -> str:
+        if col == 0:
+            return route.crew.name
+        if col == 1:
+            return hhmm(route.leaves_base, self._zone)
+        if col == 4:
+            return route.crew.member_names
+        if col == 5:
+            back = hhmm(route.returns, self._zone)
+            return f"{len(route.stops)} stops · driving {route.travel_s // 60} min" + (
+                f" · back {back}" if back else ""
+            )
+        return ""
+
+    def _stop_text(self, stop: PlannedStop, col: int) -> str:
+        match col:
+            case 0:
+                return str(stop.seq)
+            case 1:
+                return hhmm(stop.start, self._zone)
+            case 2:
+                return window_text(stop.window, self._zone)
+            case 3:
+                return f"{stop.waiting_s // 60} min" if stop.waiting_s >= 60 else ""
+            case 4:
+                return stop.name
+            case 5:
+                return stop.purpose
+            case 6:
+                return stop.reasons[0] if stop.reasons else ""
+            case 7:
+                return " ".join(
+                    flag for flag, on in (("📌", stop.pinned), ("🔒", stop.locked)) if on
+                )
+        return ""
+
+    # --- drag and drop -------------------------------------------------------------------------
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base
+        if index.internalId() == 0:
+            return base | Qt.ItemFlag.ItemIsDropEnabled
+        return base | Qt.ItemFlag.ItemIsDragEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [STOP_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        mime = QMimeData()
+        keys = {str(i.data(KEY_ROLE)) for i in indexes if i.data(KEY_ROLE)}
+        if len(keys) == 1:
+            mime.setData(STOP_MIME, next(iter(keys)).encode())
+        return mime
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        return data.hasFormat(STOP_MIME) and parent.isValid()
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        key = bytes(data.data(STOP_MIME).data()).decode()
+        route = self.crew_at(parent)
+        if route is None:
+            return False
+        if parent.internalId() != 0:  # dropped onto a stop: insert before it
+            row = parent.row()
+        position = len(route.stops) if row < 0 else row
+        self.stop_dropped.emit(key, route.crew.name, position)
+        return False  # the page re-reads the plan; nothing moves here
+
+
+class UnassignedTableModel(QAbstractTableModel):
+    HEADERS = ("Tier", "Client", "Purpose", "Why not planned")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[UnassignedVisit] = []
+
+    def set_rows(self, rows: Sequence[UnassignedVisit]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def item(self, row: int) -> UnassignedVisit:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            cand = item.candidate
+            return (cand.tier.value, cand.name, cand.purpose, item.reason)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.reason
+        if role == KEY_ROLE:
+            return item.candidate.key
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
+            return QBrush(TIER_COLOURS[item.candidate.tier])
+        return None

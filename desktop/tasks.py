@@ -1,0 +1,105 @@
+"""Long work off the UI thread: a plain function runs on the global QThreadPool and reports
+through Qt signals (queued onto the UI thread). A user's cancel is not an error.
+
+The function receives `progress(done, total, message)` and a `threading.Event` cancel token,
+the same shape every long `caseload`/`routing` function takes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int, str], None]
+TaskFn = Callable[[ProgressFn, threading.Event], Any]
+
+
+class TaskSignals(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _TaskRunnable(QRunnable):
+    def __init__(self, fn: TaskFn, signals: TaskSignals, cancel: threading.Event) -> None:
+        super().__init__()
+        self._fn = fn
+        self._signals = signals
+        self._cancel = cancel
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        signals = self._signals
+        try:
+            result = self._fn(signals.progressed.emit, self._cancel)
+        except Exception as exc:  # handed to the UI thread's one error presenter
+            if self._cancel.is_set():
+                signals.cancelled.emit()
+            else:
+                log.debug("task failed", exc_info=exc)
+                signals.failed.emit(exc)
+            return
+        if self._cancel.is_set() and result is None:
+            signals.cancelled.emit()
+        else:
+            signals.finished.emit(result)
+
+
+class TaskHandle(QObject):
+    """A running task: `cancel()` asks it to stop; `running` until a final signal arrives."""
+
+    def __init__(self, signals: TaskSignals, cancel: threading.Event) -> None:
+        super().__init__(signals)
+        self.signals = signals
+        self._cancel = cancel
+        self.started_at = time.monotonic()
+        self.running = True
+        for signal in (signals.finished, signals.failed, signals.cancelled):
+            signal.connect(self._on_done)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self.started_at
+
+    def _on_done(self, *_args: object) -> None:
+        self.running = False
+
+
+def start_task(
+    fn: TaskFn,
+    *,
+    on_finished: Callable[[Any], None] | None = None,
+    on_failed: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+    pool: QThreadPool | None = None,
+) -> TaskHandle:
+    """Run `fn(progress, cancel)` in the thread pool; callbacks run on the UI thread."""
+    signals = TaskSignals()
+    cancel = threading.Event()
+    handle = TaskHandle(signals, cancel)
+    if on_finished is not None:
+        signals.finished.connect(on_finished)
+    if on_failed is not None:
+        signals.failed.connect(on_failed)
+    if on_progress is not None:
+        signals.progressed.connect(on_progress)
+    if on_cancelled is not None:
+        signals.cancelled.connect(on_cancelled)
+    (pool or QThreadPool.globalInstance()).start(_TaskRunnable(fn, signals, cancel))
+    return handle
