@@ -1,2 +1,37 @@
 """Pure optimisation: problem/solution types, travel times, the OR-Tools model, an independent
-validator and the VROOM-format JSON. Imports nothing else of ours."""
+validator and the VROOM-format JSON. Imports nothing else of ours.
+
+Importing `routing` does not import OR-Tools: the model module loads on the first `solve`.
+"""
+
+from __future__ import annotations
+
+from routing.errors import ProblemError, RoutingError, SolveError
+from routing.geo import LatLon
+from routing.problem import MUST_PRIORITY, Break, Job, Problem, TimeWindow, Vehicle
+from routing.solution import Route, Solution, Step, Summary, Unassigned
+from routing.solve import ProgressInfo, solve
+from routing.validator import Violation, assert_valid, validate
+
+__all__ = [
+    "MUST_PRIORITY",
+    "Break",
+    "Job",
+    "LatLon",
+    "Problem",
+    "ProblemError",
+    "ProgressInfo",
+    "Route",
+    "RoutingError",
+    "Solution",
+    "SolveError",
+    "Step",
+    "Summary",
+    "TimeWindow",
+    "Unassigned",
+    "Vehicle",
+    "Violation",
+    "assert_valid",
+    "solve",
+    "validate",
+]

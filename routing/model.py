@@ -1,0 +1,421 @@
+"""The OR-Tools model: the only module of ours that imports ortools.
+
+`run_search` builds a routing model for the jobs that passed the pre-checks, searches, and
+returns plain Python values (job and break ids per vehicle id): OR-Tools indices never leave
+this module.
+
+Model, in OR-Tools terms: one node per job plus a start and an end node per vehicle (a vehicle
+without a start/end location gets a node with zero travel to and from everything). Time
+dimension: transit = service at the origin + travel; a job's cumul is its service start,
+restricted to the union of its windows; slack = waiting. Breaks are interval variables on the
+time dimension (`SetBreakIntervalsOfVehicle`) that may overlap travel and waiting but never a
+visit. Skills and pins restrict each job's vehicles; capacity and max tasks are dimensions;
+every job is optional (a disjunction) with a drop penalty that makes the objective
+lexicographic: MUST jobs, then priority, then the number of jobs, then travel cost.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from routing.errors import ProblemError, SolveError
+from routing.problem import MUST_PRIORITY, Job, Problem
+
+_INT64_SAFE = 2**62
+
+
+class CancelToken(Protocol):
+    """A `threading.Event` or `multiprocessing.Event`: the search stops once it is set."""
+
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SearchStrategy:
+    """OR-Tools search settings (enum member names as strings, so callers need no ortools)."""
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    gls_lambda: float = 0.1
+    disabled_operators: tuple[str, ...] = (
+        "use_lin_kernighan",
+        "use_global_cheapest_insertion_path_lns",
+        "use_local_cheapest_insertion_path_lns",
+        "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+    )
+    enabled_operators: tuple[str, ...] = ()
+
+
+PORTFOLIO: tuple[SearchStrategy, ...] = (
+    SearchStrategy(),
+    SearchStrategy(first_solution="LOCAL_CHEAPEST_INSERTION"),
+    SearchStrategy(first_solution="SAVINGS"),
+)
+"""Strategies picked by seed (and by worker in parallel solves)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Improvement:
+    """A new best solution found during the search (passed to `on_improvement`)."""
+
+    elapsed_s: float
+    objective: int
+    served_jobs: int
+    served_priority: int
+    solutions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What the search found, in ids. `routes[vehicle_id]` is the job ids in order;
+    `break_starts[vehicle_id][break_id]` the solver's break start (a hint for scheduling)."""
+
+    found: bool
+    routes: dict[int, tuple[int, ...]]
+    service_starts: dict[int, int]
+    break_starts: dict[int, dict[int, int]]
+    objective: int | None
+    optimal: bool
+    cancelled: bool
+    time_limit_reached: bool
+    elapsed_s: float
+    first_solution_s: float | None
+    solutions: int
+
+
+def _horizon(problem: Problem, jobs: Sequence[Job]) -> int:
+    ends = [tw.end_s for j in jobs for tw in j.time_windows]
+    ends += [v.time_window.end_s for v in problem.vehicles if v.time_window is not None]
+    max_d = int(problem.durations.max()) if problem.durations.size else 0
+    extra = sum(j.service_s for j in jobs) + sum(
+        b.service_s for v in problem.vehicles for b in v.breaks
+    )
+    return max([0, *ends]) + extra + (len(jobs) + len(problem.vehicles) + 1) * max_d + 1
+
+
+def drop_penalties(problem: Problem, jobs: Sequence[Job], travel_bound: int) -> list[int]:
+    """Penalties making the objective lexicographic (see the module docstring).
+
+    count unit C > any travel cost; priority unit P > C * number of jobs; MUST > all the rest.
+    On huge instances the exact tiers would overflow int64; the tiers are then compressed
+    (travel may then trade against the job count, never against priority of MUST jobs)."""
+    m = len(jobs)
+    n_must = sum(1 for j in jobs if j.priority >= MUST_PRIORITY)
+    count_unit = travel_bound + 1
+    prio_unit = count_unit * (m + 1)
+    must = prio_unit * (100 * m + 1)
+    if must * (n_must + 1) >= _INT64_SAFE:
+        must = _INT64_SAFE // (n_must + 2)
+        prio_unit = max(1, must // (100 * m + 1))
+        count_unit = max(1, min(count_unit, prio_unit // (m + 1)))
+    return [
+        must if j.priority >= MUST_PRIORITY else prio_unit * j.priority + count_unit for j in jobs
+    ]
+
+
+class _State:
+    def __init__(self) -> None:
+        self.best: int | None = None
+        self.count = 0
+        self.first_s: float | None = None
+
+
+class _Built:
+    """The OR-Tools objects for one problem (kept together for their lifetime)."""
+
+    def __init__(self, problem: Problem, jobs: Sequence[Job]) -> None:
+        self.problem = problem
+        self.jobs = list(jobs)
+        m, nv = len(self.jobs), len(problem.vehicles)
+        n_nodes = m + 2 * nv
+        starts = [m + 2 * v for v in range(nv)]
+        ends = [m + 2 * v + 1 for v in range(nv)]
+        self.manager = pywrapcp.RoutingIndexManager(n_nodes, nv, starts, ends)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.solver = self.routing.solver()
+        routing = self.routing
+
+        locs = np.array(
+            [j.location_index for j in self.jobs]
+            + [
+                -1 if idx is None else idx
+                for v in problem.vehicles
+                for idx in (v.start_index, v.end_index)
+            ],
+            dtype=np.int64,
+        )
+        clipped = np.where(locs < 0, 0, locs)
+        travel: NDArray[np.int64] = problem.durations[np.ix_(clipped, clipped)].copy()
+        travel[locs < 0, :] = 0
+        travel[:, locs < 0] = 0
+        service = np.array([j.service_s for j in self.jobs] + [0] * (2 * nv), dtype=np.int64)
+        self.service = service
+        self.horizon = _horizon(problem, self.jobs)
+
+        # Arc costs: travel, plus the continuity penalty on arriving at a job whose preferred
+        # crew is another one. Vehicles that nobody prefers share one evaluator.
+        preferred = np.array(
+            [-1 if j.preferred_vehicle is None else j.preferred_vehicle for j in self.jobs]
+            + [-1] * (2 * nv),
+            dtype=np.int64,
+        )
+        penalty = problem.continuity_penalty_s
+        self.cost_callbacks: dict[int | None, int] = {}
+        if penalty > 0 and (preferred >= 0).any():
+            prefs = {int(p) for p in preferred if p >= 0}
+            for v, vehicle in enumerate(problem.vehicles):
+                key: int | None = vehicle.id if vehicle.id in prefs else None
+                if key not in self.cost_callbacks:
+                    col = ((preferred >= 0) & (preferred != (-2 if key is None else key)))
+                    cost = travel + penalty * col[np.newaxis, :].astype(np.int64)
+                    self.cost_callbacks[key] = routing.RegisterTransitMatrix(cost.tolist())
+                routing.SetArcCostEvaluatorOfVehicle(self.cost_callbacks[key], v)
+        else:
+            cb = routing.RegisterTransitMatrix(travel.tolist())
+            routing.SetArcCostEvaluatorOfAllVehicles(cb)
+        travel_bound = int(travel.max(initial=0)) * (m + nv) + penalty * m
+
+        # Time.
+        transit = travel + service[:, np.newaxis]
+        time_cb = routing.RegisterTransitMatrix(transit.tolist())
+        routing.AddDimension(time_cb, self.horizon, self.horizon, False, "time")
+        self.time = routing.GetDimensionOrDie("time")
+        for k, job in enumerate(self.jobs):
+            cumul = self.time.CumulVar(self.manager.NodeToIndex(k))
+            if job.time_windows:
+                cumul.SetRange(job.time_windows[0].start_s, job.time_windows[-1].end_s)
+                for a, b in zip(job.time_windows, job.time_windows[1:], strict=False):
+                    if b.start_s - 1 >= a.end_s + 1:
+                        cumul.RemoveInterval(a.end_s + 1, b.start_s - 1)
+        for v, vehicle in enumerate(problem.vehicles):
+            lo, hi = (0, self.horizon)
+            if vehicle.time_window is not None:
+                lo, hi = vehicle.time_window.start_s, vehicle.time_window.end_s
+            self.time.CumulVar(routing.Start(v)).SetRange(lo, hi)
+            self.time.CumulVar(routing.End(v)).SetRange(lo, hi)
+
+        # Workload balance: the longest crew's travel + service, weighted.
+        if problem.balance_cost_per_s > 0:
+            routing.AddDimension(time_cb, 0, self.horizon, True, "work")
+            routing.GetDimensionOrDie("work").SetGlobalSpanCostCoefficient(
+                problem.balance_cost_per_s
+            )
+            travel_bound += problem.balance_cost_per_s * self.horizon
+
+        self._add_breaks()
+
+        # Capacity (deliveries) and max tasks.
+        if any(j.delivery for j in self.jobs) or any(
+            v.capacity is not None for v in problem.vehicles
+        ):
+            total = sum(j.delivery for j in self.jobs)
+            demand = routing.RegisterUnaryTransitVector(
+                [j.delivery for j in self.jobs] + [0] * (2 * nv)
+            )
+            routing.AddDimensionWithVehicleCapacity(
+                demand, 0, [total if v.capacity is None else v.capacity
+                            for v in problem.vehicles], True, "load"
+            )
+        if any(v.max_tasks is not None for v in problem.vehicles):
+            ones = routing.RegisterUnaryTransitVector([1] * m + [0] * (2 * nv))
+            routing.AddDimensionWithVehicleCapacity(
+                ones, 0, [m if v.max_tasks is None else v.max_tasks
+                          for v in problem.vehicles], True, "tasks"
+            )
+
+        # Skills and pins; optional visits with lexicographic drop penalties.
+        all_v = list(range(nv))
+        vpos = {v.id: k for k, v in enumerate(problem.vehicles)}
+        for k, job in enumerate(self.jobs):
+            allowed = [
+                v for v in all_v
+                if job.skills <= problem.vehicles[v].skills
+                and (job.pinned_vehicle is None or problem.vehicles[v].id == job.pinned_vehicle)
+            ]
+            if not allowed:
+                raise SolveError(f"job {job.id} reached the model without an eligible vehicle")
+            if len(allowed) < nv:
+                # VehicleVar is -1 when the visit is dropped.
+                routing.VehicleVar(self.manager.NodeToIndex(k)).SetValues([-1, *allowed])
+        for k, pen in enumerate(drop_penalties(problem, self.jobs, travel_bound)):
+            routing.AddDisjunction([self.manager.NodeToIndex(k)], pen)
+
+        # Locked route prefixes.
+        node_of = {j.id: k for k, j in enumerate(self.jobs)}
+        for vehicle in problem.vehicles:
+            prev = routing.Start(vpos[vehicle.id])
+            for jid in vehicle.locked_jobs:
+                if jid not in node_of:
+                    raise ProblemError(
+                        f"locked job {jid} cannot be served by this crew at all",
+                        where=f"vehicle {vehicle.id}",
+                    )
+                index = self.manager.NodeToIndex(node_of[jid])
+                self.solver.Add(routing.NextVar(prev) == index)
+                prev = index
+
+    def _add_breaks(self) -> None:
+        problem, routing, solver = self.problem, self.routing, self.solver
+        node_visit_transits = [
+            int(self.service[self.manager.IndexToNode(i)]) for i in range(routing.Size())
+        ]
+        self.break_vars: dict[str, tuple[int, int]] = {}
+        for v, vehicle in enumerate(problem.vehicles):
+            if not vehicle.breaks:
+                continue
+            shift_lo, shift_hi = 0, self.horizon
+            if vehicle.time_window is not None:
+                shift_lo, shift_hi = vehicle.time_window.start_s, vehicle.time_window.end_s
+            intervals = []
+            for brk in vehicle.breaks:
+                windows = brk.time_windows
+                lo = max(shift_lo, windows[0].start_s if windows else shift_lo)
+                hi = min(shift_hi - brk.service_s, windows[-1].end_s if windows else shift_hi)
+                if lo > hi:
+                    raise ProblemError(
+                        f"break {brk.id} ({brk.service_s} s) cannot be taken inside the shift",
+                        where=f"vehicle {vehicle.id}",
+                    )
+                name = f"break_{v}_{brk.id}"
+                start = solver.IntVar(lo, hi, name + "_start")
+                for a, b in itertools.pairwise(windows):
+                    if b.start_s - 1 >= a.end_s + 1:
+                        start.RemoveInterval(a.end_s + 1, b.start_s - 1)
+                interval = solver.FixedDurationIntervalVar(start, brk.service_s, name)
+                solver.Add(interval.StartExpr() >= self.time.CumulVar(routing.Start(v)))
+                solver.Add(interval.EndExpr() <= self.time.CumulVar(routing.End(v)))
+                intervals.append(interval)
+                self.break_vars[name] = (vehicle.id, brk.id)
+            self.time.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transits)
+
+
+def _parameters(
+    strategy: SearchStrategy, time_limit_s: float, solution_limit: int | None
+) -> object:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, strategy.first_solution
+    )
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, strategy.metaheuristic
+    )
+    params.guided_local_search_lambda_coefficient = strategy.gls_lambda
+    ops = params.local_search_operators
+    for name in strategy.disabled_operators:
+        setattr(ops, name, 2)  # OptionalBoolean.BOOL_FALSE
+    for name in strategy.enabled_operators:
+        setattr(ops, name, 3)  # OptionalBoolean.BOOL_TRUE
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    return params
+
+
+def run_search(
+    problem: Problem,
+    jobs: Sequence[Job],
+    *,
+    time_limit_s: float,
+    strategy: SearchStrategy | None = None,
+    on_improvement: Callable[[Improvement], None] | None = None,
+    cancel: CancelToken | None = None,
+    solution_limit: int | None = None,
+) -> SearchResult:
+    """Search for routes serving as many of `jobs` (pre-checked) as possible."""
+    t0 = time.monotonic()
+    if not jobs or not problem.vehicles:
+        return SearchResult(True, {}, {}, {}, 0, not jobs, False, False, 0.0, 0.0, 0)
+    built = _Built(problem, jobs)
+    routing, manager = built.routing, built.manager
+    job_indices = [manager.NodeToIndex(k) for k in range(len(built.jobs))]
+    priorities = [j.priority for j in built.jobs]
+    state = _State()
+    cancelled = threading.Event()
+
+    def at_solution() -> None:
+        state.count += 1
+        if state.first_s is None:
+            state.first_s = time.monotonic() - t0
+        if cancel is not None and cancel.is_set():
+            cancelled.set()
+            routing.solver().FinishCurrentSearch()
+            return
+        objective = int(routing.CostVar().Value())
+        if state.best is not None and objective >= state.best:
+            return
+        state.best = objective
+        if on_improvement is not None:
+            served = [routing.ActiveVar(i).Value() == 1 for i in job_indices]
+            on_improvement(
+                Improvement(
+                    elapsed_s=time.monotonic() - t0,
+                    objective=objective,
+                    served_jobs=sum(served),
+                    served_priority=sum(p for p, s in zip(priorities, served, strict=True) if s),
+                    solutions=state.count,
+                )
+            )
+
+    routing.AddAtSolutionCallback(at_solution)
+    if cancel is not None:
+        def should_stop() -> bool:
+            if cancel.is_set():
+                cancelled.set()
+                return True
+            return False
+
+        routing.AddSearchMonitor(built.solver.CustomLimit(should_stop))
+    params = _parameters(strategy or SearchStrategy(), time_limit_s, solution_limit)
+    assignment = routing.SolveWithParameters(params)
+    elapsed = time.monotonic() - t0
+    status = routing.status()
+    optimal = status == routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
+    was_cancelled = cancelled.is_set()
+    hit_solution_limit = solution_limit is not None and state.count >= solution_limit
+    time_limit_reached = (
+        not was_cancelled and not hit_solution_limit and elapsed >= 0.95 * time_limit_s
+    )
+    if assignment is None:
+        return SearchResult(False, {}, {}, {}, None, False, was_cancelled, time_limit_reached,
+                            elapsed, None, state.count)
+    routes: dict[int, tuple[int, ...]] = {}
+    service_starts: dict[int, int] = {}
+    for v, vehicle in enumerate(problem.vehicles):
+        index = assignment.Value(routing.NextVar(routing.Start(v)))
+        seq: list[int] = []
+        while not routing.IsEnd(index):
+            jid = built.jobs[manager.IndexToNode(index)].id
+            seq.append(jid)
+            service_starts[jid] = int(assignment.Min(built.time.CumulVar(index)))
+            index = assignment.Value(routing.NextVar(index))
+        if seq:
+            routes[vehicle.id] = tuple(seq)
+    break_starts: dict[int, dict[int, int]] = {}
+    intervals = assignment.IntervalVarContainer()
+    for i in range(intervals.Size()):
+        element = intervals.Element(i)
+        key = built.break_vars.get(element.Var().Name())
+        if key is not None and element.PerformedValue():
+            break_starts.setdefault(key[0], {})[key[1]] = int(element.StartValue())
+    return SearchResult(
+        found=True,
+        routes=routes,
+        service_starts=service_starts,
+        break_starts=break_starts,
+        objective=int(assignment.ObjectiveValue()),
+        optimal=optimal,
+        cancelled=was_cancelled,
+        time_limit_reached=time_limit_reached,
+        elapsed_s=elapsed,
+        first_solution_s=state.first_s,
+        solutions=state.count,
+    )
