@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
 from caseload.priority_rules import PriorityRules
@@ -169,9 +169,21 @@ class _Finding:
     due_by: datetime | None = None
 
 
+def _by_kind(facts: ClientFacts, now: datetime) -> dict[str, list[datetime]]:
+    """Event times up to `now`, by kind, oldest first."""
+    buckets: dict[str, list[datetime]] = {}
+    for kind, at in facts.events:
+        if at <= now:
+            buckets.setdefault(kind, []).append(at)
+    for times in buckets.values():
+        times.sort()
+    return buckets
+
+
 def _first_contact(
     facts: ClientFacts,
     kind: EventKind,
+    times: list[datetime],
     now: datetime,
     rules: PriorityRules,
 ) -> _Finding | None:
@@ -185,15 +197,15 @@ def _first_contact(
         flag = "recent_discharge"
         must_points = rules.discharge_first_contact_points
         seen_points = rules.discharge_seen_points
-    times = sorted(t for k, t in facts.events if k == kind.value and t <= now)
     if not times:
         return None
+    zone = now.tzinfo
     lookback = now - timedelta(days=rules.first_contact_lookback_days)
     contact = facts.last_contact
     uncleared = [t for t in times if t >= lookback and (contact is None or contact <= t)]
     if uncleared:
         first = uncleared[0]
-        deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(now.tzinfo)
+        deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(zone)
         left = deadline - now
         state = f"{_span(left)} left" if left >= timedelta(0) else f"{_span(-left)} overdue"
         if len(uncleared) == 1:
@@ -210,11 +222,13 @@ def _first_contact(
     return _Finding(Reason(code, label, seen_points), flag)
 
 
-def _familiar_face(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+def _familiar_face(
+    events: dict[str, list[datetime]], now: datetime, rules: PriorityRules
+) -> _Finding | None:
     calls_from = now - timedelta(days=rules.familiar_face_calls_days)
     ed_from = now - timedelta(days=rules.familiar_face_ed_days)
-    calls = sum(1 for k, t in facts.events if k == EventKind.CALL_911 and calls_from <= t <= now)
-    ed = sum(1 for k, t in facts.events if k == EventKind.ED_VISIT and ed_from <= t <= now)
+    calls = sum(1 for t in events.get(EventKind.CALL_911.value, ()) if t >= calls_from)
+    ed = sum(1 for t in events.get(EventKind.ED_VISIT.value, ()) if t >= ed_from)
     parts: list[str] = []
     extra = 0
     if calls >= rules.familiar_face_calls:
@@ -236,9 +250,11 @@ def _familiar_face(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _
     )
 
 
-def _recent_fall(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+def _recent_fall(
+    events: dict[str, list[datetime]], now: datetime, rules: PriorityRules
+) -> _Finding | None:
     since = now - timedelta(days=rules.recent_fall_days)
-    falls = sorted(t for k, t in facts.events if k == EventKind.FALL and since <= t <= now)
+    falls = [t for t in events.get(EventKind.FALL.value, ()) if t >= since]
     if not falls:
         return None
     ago = _span(now - falls[-1])
@@ -371,12 +387,17 @@ def compute_priority(
             flags=frozenset(),
         )
     enrollments = _active_enrollments(facts, on)
+    # Compare in UTC: aware datetimes with the same tzinfo compare without offset look-ups.
+    now_utc = now.astimezone(UTC)
+    events = _by_kind(facts, now_utc)
     found: list[_Finding | None] = [
         _appointment(facts, now, rules),
-        _first_contact(facts, EventKind.OVERDOSE, now, rules),
-        _first_contact(facts, EventKind.HOSPITAL_DISCHARGE, now, rules),
-        _familiar_face(facts, now, rules),
-        _recent_fall(facts, now, rules),
+        _first_contact(facts, EventKind.OVERDOSE, events.get("overdose", []), now, rules),
+        _first_contact(
+            facts, EventKind.HOSPITAL_DISCHARGE, events.get("hospital_discharge", []), now, rules
+        ),
+        _familiar_face(events, now_utc, rules),
+        _recent_fall(events, now_utc, rules),
         _housing(facts, rules),
     ]
     for enrollment in enrollments:

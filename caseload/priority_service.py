@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVarTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import func
 
@@ -116,6 +116,8 @@ def load_facts(
     """What the rules need for each client, in five queries whatever the caseload size."""
     zone = now.tzinfo
     ids = None if client_ids is None else frozenset(client_ids)
+    # Plain column rows: Core execution skips the ORM's per-row loading machinery.
+    conn = session.connection()
 
     # 1. Clients.
     stmt = select(
@@ -134,31 +136,36 @@ def load_facts(
         )
     clients = [
         row
-        for row in session.execute(_restrict(stmt, Client.id, ids))
+        for row in conn.execute(_restrict(stmt, Client.id, ids)).all()
         if ids is None or row[0] in ids
     ]
     wanted = {row[0] for row in clients}
     if not wanted:
         return []
 
-    # 2. Utilization events in the longest look-back window.
-    lookback_days = max(
-        rules.first_contact_lookback_days,
-        rules.recent_event_days,
-        rules.familiar_face_calls_days,
-        rules.familiar_face_ed_days,
-        rules.recent_fall_days,
-    )
+    # 2. Utilization events, each kind only as far back as a rule looks at it.
     events: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
-    ev = select(UtilizationEvent.client_id, UtilizationEvent.kind, UtilizationEvent.occurred_at)
-    ev = ev.where(
-        UtilizationEvent.occurred_at >= now - timedelta(days=lookback_days),
-        UtilizationEvent.occurred_at <= now,
-        UtilizationEvent.kind.in_([k.value for k in EventKind]),
+    first_contact_days = max(rules.first_contact_lookback_days, rules.recent_event_days)
+    windows = {
+        EventKind.OVERDOSE: first_contact_days,
+        EventKind.HOSPITAL_DISCHARGE: first_contact_days,
+        EventKind.CALL_911: rules.familiar_face_calls_days,
+        EventKind.ED_VISIT: rules.familiar_face_ed_days,
+        EventKind.FALL: rules.recent_fall_days,
+    }
+    at = UtilizationEvent.occurred_at
+    ev = select(UtilizationEvent.client_id, UtilizationEvent.kind, at).where(
+        at <= now,
+        or_(
+            *(
+                and_(UtilizationEvent.kind == kind.value, at >= now - timedelta(days=days))
+                for kind, days in windows.items()
+            )
+        ),
     )
-    for client_id, kind, occurred_at in session.execute(
+    for client_id, kind, occurred_at in conn.execute(
         _restrict(ev, UtilizationEvent.client_id, ids)
-    ):
+    ).all():
         if client_id in wanted:
             events[client_id].append((kind, occurred_at))
 
@@ -166,11 +173,12 @@ def load_facts(
     last_contact: dict[int, datetime] = {}
     by_program: dict[int, dict[int | None, date]] = defaultdict(dict)
     last_vaccination: dict[int, date] = {}
+    is_vaccination = case((Visit.visit_type == VisitType.VACCINATION.value, 1), else_=0)
     vs = (
         select(
             Visit.client_id,
             Visit.program_id,
-            Visit.visit_type,
+            is_vaccination,
             func.max(Visit.visit_date),
             func.max(Visit.completed_at),
         )
@@ -179,15 +187,19 @@ def load_facts(
             Visit.visit_date <= on,
             or_(Visit.completed_at.is_(None), Visit.completed_at <= now),
         )
-        .group_by(Visit.client_id, Visit.program_id, Visit.visit_type)
+        .group_by(Visit.client_id, Visit.program_id, is_vaccination)
     )
-    for client_id, program_id, visit_type, last_date, last_at in session.execute(
+    midnights: dict[date, datetime] = {}
+    for client_id, program_id, vaccination, last_date, last_at in conn.execute(
         _restrict(vs, Visit.client_id, ids)
-    ):
+    ).all():
         if client_id not in wanted:
             continue
         # A completed visit recorded without a time counts from the start of its day.
-        contact = datetime.combine(last_date, time(0), zone)
+        contact = midnights.get(last_date)
+        if contact is None:
+            contact = datetime.combine(last_date, time(0), zone).astimezone(UTC)
+            midnights[last_date] = contact
         if last_at is not None and last_at > contact:
             contact = last_at
         if client_id not in last_contact or contact > last_contact[client_id]:
@@ -195,7 +207,7 @@ def load_facts(
         programs = by_program[client_id]
         if program_id not in programs or last_date > programs[program_id]:
             programs[program_id] = last_date
-        if visit_type == VisitType.VACCINATION and (
+        if vaccination and (
             client_id not in last_vaccination or last_date > last_vaccination[client_id]
         ):
             last_vaccination[client_id] = last_date
@@ -218,9 +230,9 @@ def load_facts(
             or_(Enrollment.ended_on.is_(None), Enrollment.ended_on >= on),
         )
     )
-    for client_id, program_id, code, name, cadence, enrolled_on, ended_on in session.execute(
+    for client_id, program_id, code, name, cadence, enrolled_on, ended_on in conn.execute(
         _restrict(en, Enrollment.client_id, ids)
-    ):
+    ).all():
         if client_id not in wanted:
             continue
         # A visit counts for the program it was recorded under; one recorded without a
@@ -249,9 +261,9 @@ def load_facts(
         Visit.window_start.is_not(None),
         Visit.window_end.is_not(None),
     )
-    for client_id, start, end, purpose, visit_type in session.execute(
+    for client_id, start, end, purpose, visit_type in conn.execute(
         _restrict(ap, Visit.client_id, ids)
-    ):
+    ).all():
         if client_id in wanted:
             assert start is not None and end is not None  # filtered in the query
             appointments[client_id].append(AppointmentFacts(start, end, purpose, visit_type))
