@@ -213,7 +213,9 @@ def _first_contact(
         else:
             head = f"{len(uncleared)} {many} since last contact, first {_span(now - first)} ago"
         label = f"{head} — first contact due within {_num(rules.first_contact_hours)} h ({state})"
-        return _Finding(Reason(code, label, must_points), flag, must=True, due_by=deadline)
+        # Never worth less than the same event once seen (keeps priority monotone in recency).
+        points = max(must_points, seen_points)
+        return _Finding(Reason(code, label, points), flag, must=True, due_by=deadline)
     last = times[-1]
     if last < now - timedelta(days=rules.recent_event_days):
         return None
