@@ -6,6 +6,7 @@ on the day (fixed appointments) bring their windows and visit ids along.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload import settings
 from caseload.actor import Actor
+from caseload.crews import CrewInfo
 from caseload.database import Database
 from caseload.enums import HousingStatus, PlaceKind, Skill, Tier, VisitStatus, VisitType
 from caseload.models import Client, Enrollment, Program, Staff, Visit
@@ -52,7 +54,7 @@ class Candidate:
     assigned_clinician_id: int | None
     assigned_clinician: str
     due_by: datetime | None
-    selected: bool
+    selected: bool  # MUST or HIGH: the tiers the day's suggestion draws from
 
 
 def routing_priority(tier: Tier, score: float, top_score: float) -> int:
@@ -121,7 +123,7 @@ def _candidates_in(
         .order_by(Visit.id)
     ):
         visits.setdefault(planned.client_id, planned)
-    staff_names = dict(session.execute(select(Staff.id, Staff.name)).tuples())
+    staff_names = dict(session.execute(select(Staff.id, Staff.name)).tuples().all())
     top = max((p.score for p in ranked if p.tier is not Tier.MUST), default=0.0)
     result: list[Candidate] = []
     for prio in ranked:
@@ -179,3 +181,25 @@ def day_candidates(db: Database, on: date, actor: Actor) -> list[Candidate]:
     program_settings = settings.load(db, ProgramSettings)
     with db.session() as session:
         return _candidates_in(session, on, ranked, program_settings)
+
+
+TRAVEL_ALLOWANCE_MIN = 15  # rough drive between two visits, for the pre-selection estimate
+
+
+def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set[str]:
+    """The visits suggested for the day: every MUST, then HIGH in rank order while the crews'
+    time lasts (visit length plus a drive each), so the list is one the crews can do."""
+    capacity = sum(
+        (crew.ends_at - crew.starts_at).total_seconds() / 60 - crew.break_minutes for crew in crews
+    )
+    chosen: set[str] = set()
+    used = 0.0
+    for cand in candidates:
+        cost = cand.service_min + TRAVEL_ALLOWANCE_MIN
+        if cand.tier is Tier.MUST:
+            chosen.add(cand.key)
+            used += cost
+        elif cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity:
+            chosen.add(cand.key)
+            used += cost
+    return chosen

@@ -9,6 +9,7 @@ day from a shared database see each other instead of silently overwriting).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 
 from caseload import settings
 from caseload.actor import Actor
-from caseload.candidates import Candidate, day_candidates
+from caseload.candidates import Candidate, day_candidates, preselect
 from caseload.crews import CrewInfo, crews_on_shift
 from caseload.database import Database
 from caseload.enums import Tier
@@ -29,7 +30,8 @@ from caseload.settings import ProgramSettings
 from caseload.travel import travel_time_provider
 from routing import vroom_json
 from routing.geo import LatLon
-from routing.solution import Solution
+from routing.explain import NO_SKILL
+from routing.solution import Solution, Unassigned
 from routing.solve import ProgressInfo, solve
 
 Progress = Callable[[int, int, str], None]
@@ -178,7 +180,9 @@ def read_solution(
                     )
         routes.append(CrewRoute(crew, tuple(stops), travel_s, leaves, returns, break_at))
     unassigned = [UnassignedVisit(c, reason) for c, reason in built.unroutable]
-    unassigned += [UnassignedVisit(by_job[u.job_id], u.reason) for u in solution.unassigned]
+    unassigned += [
+        UnassignedVisit(by_job[u.job_id], explain_unassigned(built, u)) for u in solution.unassigned
+    ]
     unassigned.sort(key=lambda u: (u.candidate.tier.rank, -u.candidate.score))
     problem_doc = vroom_json.problem_to_vroom(built.problem)
     problem_doc["x_rounds"] = {
@@ -204,6 +208,38 @@ def read_solution(
     )
 
 
+SKILL_NAMES = {
+    "spanish": "a Spanish speaker",
+    "vaccine": "vaccine administration",
+    "naloxone": "naloxone",
+    "peer_support": "a peer-support specialist",
+    "paramedic": "a paramedic",
+    "wound_care": "wound care",
+}
+
+
+def explain_unassigned(built: BuiltProblem, item: Unassigned) -> str:
+    """The routing reason in the program's words: skill and crew names instead of ids."""
+    names = {i: name for name, i in built.skill_ids.items()}
+    if item.code == NO_SKILL:
+        job = built.problem.job(item.job_id)
+        have = set().union(*(v.skills for v in built.problem.vehicles))
+        missing = sorted(job.skills - have) or sorted(job.skills)
+        needed = ", ".join(SKILL_NAMES.get(names[s], names[s]) for s in missing)
+        if job.skills - have:
+            return f"No crew on shift has {needed}, which this visit needs."
+        return f"No single crew on shift has all of: {needed}."
+
+    def crew_name(match: re.Match[str]) -> str:
+        vehicle_id = int(match.group(1))
+        if 1 <= vehicle_id <= len(built.crews):
+            return built.crews[vehicle_id - 1].name
+        return match.group(0)
+
+    text = re.sub(r"crew (\d+)", crew_name, item.reason)
+    return text[:1].upper() + text[1:]
+
+
 def plan_day(
     db: Database,
     on: date,
@@ -217,17 +253,15 @@ def plan_day(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> DayPlan:
-    """Plan `on` for the crews on shift. `selected` = candidate keys to visit (default: the
-    pre-selected MUST and HIGH candidates). Nothing is stored: call `save_plan`."""
+    """Plan `on` for the crews on shift. `selected` = candidate keys to visit (default: every
+    MUST and as many HIGH as the crews have time for). Nothing is stored: call `save_plan`."""
     edits = edits or PlanEdits()
     program = settings.load(db, ProgramSettings)
     if crews is None:
         crews = crews_on_shift(db, on, actor)
     if candidates is None:
         candidates = day_candidates(db, on, actor)
-    chosen_keys = (
-        set(selected) if selected is not None else {c.key for c in candidates if c.selected}
-    )
+    chosen_keys = set(selected) if selected is not None else preselect(candidates, crews)
     chosen_keys |= set(edits.pinned) | {k for keys in edits.locked.values() for k in keys}
     chosen = [c for c in candidates if c.key in chosen_keys]
     if not chosen:
@@ -351,7 +385,9 @@ def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]
                 .join(Plan, Plan.id == PlanStop.plan_id)
                 .where(Plan.plan_date == on, PlanStop.crew_name.is_not(None))
                 .group_by(PlanStop.plan_id)
-            ).tuples()
+            )
+            .tuples()
+            .all()
         )
         unassigned = dict(
             session.execute(
@@ -359,7 +395,9 @@ def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]
                 .join(Plan, Plan.id == PlanStop.plan_id)
                 .where(Plan.plan_date == on, PlanStop.crew_name.is_(None))
                 .group_by(PlanStop.plan_id)
-            ).tuples()
+            )
+            .tuples()
+            .all()
         )
         return [
             PlanVersionInfo(
