@@ -196,10 +196,9 @@ def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set
     used = 0.0
     for cand in candidates:
         cost = cand.service_min + TRAVEL_ALLOWANCE_MIN
-        if cand.tier is Tier.MUST:
-            chosen.add(cand.key)
-            used += cost
-        elif cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity:
+        if cand.tier is Tier.MUST or (
+            cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity
+        ):
             chosen.add(cand.key)
             used += cost
     return chosen

@@ -29,8 +29,8 @@ from caseload.problem_builder import BuiltProblem, PlanEdits, build_problem
 from caseload.settings import ProgramSettings
 from caseload.travel import travel_time_provider
 from routing import vroom_json
-from routing.geo import LatLon
 from routing.explain import NO_SKILL
+from routing.geo import LatLon
 from routing.solution import Solution, Unassigned
 from routing.solve import ProgressInfo, solve
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from functools import partial
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
