@@ -1,16 +1,62 @@
-"""`rounds import` (not written yet)."""
+"""`rounds import clients|events|addresses FILE [--db URL] [--dry-run]`.
+
+All-or-nothing: a file with any bad row imports nothing; every problem is listed on stderr
+(row, column, value, what was expected) and the exit code is 2.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from caseload.actor import local_actor
+from caseload.address_table import import_address_table
+from caseload.database import open_database
+from caseload.importer import ImportReport, import_clients, import_events
+from desktop.cli import add_db_argument
+
+MAX_WARNINGS_SHOWN = 25
+
+_WHAT = {
+    "clients": "Import clients from a CSV or XLSX file (see the README for the columns).",
+    "events": "Import 911 calls, ED visits, overdoses, falls and hospital discharges for "
+    "clients already in the database.",
+    "addresses": "Load the agency's local address table (address, city, state, zip, lat, lon) "
+    "used to place client addresses without any network.",
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("import", help="(not available yet)")
-    parser.set_defaults(run=run)
+    parser = subparsers.add_parser(
+        "import",
+        help="import clients, events or the address table from CSV/XLSX (all or nothing)",
+        description="Import a CSV or XLSX file. If any row is bad nothing is imported, every "
+        "problem is listed and the exit code is 2.",
+    )
+    kinds = parser.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
+    for kind, text in _WHAT.items():
+        sub = kinds.add_parser(kind, help=text, description=text)
+        sub.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
+        add_db_argument(sub)
+        sub.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the file and report what would be imported, without writing anything",
+        )
+        sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("rounds import: not available yet", file=sys.stderr)
-    return 1
+    importer: dict[str, Callable[..., ImportReport]] = {
+        "clients": import_clients,
+        "events": import_events,
+        "addresses": import_address_table,
+    }
+    db = open_database(args.db)
+    try:
+        report = importer[args.import_kind](db, local_actor(), args.file, dry_run=args.dry_run)
+    finally:
+        db.dispose()
+    print(report.summary(max_warnings=MAX_WARNINGS_SHOWN))
+    return 0

@@ -1,0 +1,150 @@
+"""What the importers share: the report, warnings, cancel, audit, duplicate detection."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from caseload.actor import Actor
+from caseload.enums import GeocodeQuality
+from caseload.errors import RowProblem
+from caseload.models import AuditEntry
+from caseload.tabular import Table
+
+Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RowWarning:
+    """Something the import did but the user should know about (the row was imported)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, column '{self.column}': {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    kind: str  # "clients", "events" or "addresses"
+    file: str
+    rows_read: int
+    created: int
+    dry_run: bool
+    updated: int = 0
+    enrollments: int = 0
+    cancelled: bool = False
+    geocoded: Mapping[str, int] = field(default_factory=dict)  # GeocodeQuality value -> count
+    warnings: tuple[RowWarning, ...] = ()
+    unknown_columns: tuple[str, ...] = ()
+
+    def summary(self, max_warnings: int = 25) -> str:
+        """What happened, in words for the user (the CLI prints it, the app shows it)."""
+        return report_text(self, max_warnings)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+_NOUNS = {"clients": "client", "events": "event", "addresses": "address point"}
+QUALITY_HELP = (
+    "exact = coordinates given in the file, address = found in the address table or by the "
+    "geocoder, street/approximate = geocoder found the street or area only, zip = centre of the "
+    "ZIP code, none = no location"
+)
+
+
+def report_text(report: ImportReport, max_warnings: int = 25) -> str:
+    name = Path(report.file).name
+    noun = _NOUNS.get(report.kind, "row")
+    things = f"{report.created} {noun}{'' if report.created == 1 else 's'}"
+    updated = f", {report.updated} updated" if report.updated else ""
+    if report.cancelled:
+        return f"Import of {name} cancelled; nothing was written."
+    if report.dry_run:
+        lines = [
+            f"Dry run: {name} is valid ({report.rows_read} rows); importing it would create "
+            f"{things}{updated}. Nothing was written."
+        ]
+    else:
+        lines = [f"Imported {name}: {report.rows_read} rows read, {things} created{updated}."]
+    if report.enrollments:
+        lines.append(f"Program enrollments: {report.enrollments}")
+    if report.geocoded:
+        order = [q.value for q in GeocodeQuality]
+        parts = [f"{q} {report.geocoded[q]}" for q in order if report.geocoded.get(q)]
+        lines.append(f"Locations: {', '.join(parts)}  ({QUALITY_HELP})")
+    if report.warnings:
+        lines.append(f"Warnings ({len(report.warnings)}):")
+        lines += [f"  {w}" for w in report.warnings[:max_warnings]]
+        if len(report.warnings) > max_warnings:
+            lines.append(f"  ... and {len(report.warnings) - max_warnings} more")
+    return "\n".join(lines)
+
+
+class ImportCancelledError(Exception):
+    """Raised inside a unit of work to roll it back when the user cancels."""
+
+
+def noop_progress(done: int, total: int, message: str) -> None:
+    return None
+
+
+def checkpoint(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelledError
+
+
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def unknown_column_warnings(table: Table) -> tuple[RowWarning, ...]:
+    return tuple(
+        RowWarning(1, name, "column not used by this import; its values were ignored")
+        for name in table.unknown_columns
+    )
+
+
+def write_audit(session: Session, actor: Actor, action: str, path: str, counts: object) -> None:
+    name = Path(path).name
+    session.add(
+        AuditEntry(
+            at=datetime.now(UTC),
+            actor=actor.user_id,
+            action=action,
+            entity="import",
+            entity_id=name[:64],
+            details=json.dumps({"file": name, "counts": counts}, sort_keys=True),
+        )
+    )
+
+
+def cancelled_report(kind: str, table: Table, dry_run: bool) -> ImportReport:
+    return ImportReport(kind, table.path, len(table.rows), 0, dry_run, cancelled=True)
+
+
+def report_duplicates(
+    problems: list[RowProblem], keyed: Iterable[tuple[int, str, object, str]], column: str
+) -> None:
+    """Report each row whose key (row, shown value, key, what) repeats an earlier row's."""
+    first: dict[object, int] = {}
+    for row, shown, key, what in keyed:
+        if key in first:
+            problems.append(
+                RowProblem(row, column, shown, f"{what} — row {first[key]} has the same one")
+            )
+        else:
+            first[key] = row

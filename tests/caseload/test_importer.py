@@ -1,0 +1,340 @@
+"""Client and event import: all rows or none, every bad row named, duplicates refused."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import threading
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from caseload.actor import local_actor
+from caseload.address_table import import_address_table
+from caseload.database import Database
+from caseload.errors import InputFileError
+from caseload.importer import import_clients, import_events
+from caseload.models import (
+    AuditEntry,
+    Client,
+    ClientPlace,
+    Enrollment,
+    UtilizationEvent,
+)
+from tests.conftest import SHARED
+
+HEADER = [
+    "external_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "lat",
+    "lon",
+    "housing_status",
+    "programs",
+    "language",
+    "safety_notes",
+]
+
+
+def good(ext: str, **changes: str) -> dict[str, str]:
+    row = {
+        "external_id": ext,
+        "first_name": "Ann",
+        "last_name": "Able",
+        "date_of_birth": "1950-02-03",
+        "phone": "919-555-0100",
+        "address": "",
+        "city": "Durham",
+        "state": "NC",
+        "zip": "27701",
+        "lat": "35.99",
+        "lon": "-78.90",
+        "housing_status": "housed",
+        "programs": "fall_prevention; high_utilizer",
+        "language": "es",
+        "safety_notes": "dog in yard",
+    }
+    row.update(changes)
+    return row
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def counts(db: Database) -> tuple[int, ...]:
+    with db.session() as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Client, Enrollment, ClientPlace, UtilizationEvent, AuditEntry)
+        )
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(db: Database, tmp_path: Path) -> None:
+    import_clients(db, local_actor(), write_csv(tmp_path / "first.csv", [good("OLD-1")]))
+    before = counts(db)
+    rows = [
+        good("A1"),  # row 2: fine
+        good("A2", last_name=""),  # row 3
+        good("A3", date_of_birth="1950-13-01"),  # row 4
+        good("A4", housing_status="homeless"),  # row 5
+        good("A5", lon=""),  # row 6: lat without lon
+        good("A6", programs="fall_prevention;yoga"),  # row 7
+        good("A1"),  # row 8: same id as row 2
+        good("OLD-1"),  # row 9: already in the database
+        good("A9", date_of_birth="1899-12-31"),  # row 10
+        good("A10", lat="95", lon="-78.9"),  # row 11
+        good("A11", zip="2770"),  # row 12
+    ]
+    with pytest.raises(InputFileError) as err:
+        import_clients(db, local_actor(), write_csv(tmp_path / "bad.csv", rows))
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert found == {
+        (3, "last_name"),
+        (4, "date_of_birth"),
+        (5, "housing_status"),
+        (6, "lon"),
+        (7, "programs"),
+        (8, "external_id"),
+        (9, "external_id"),
+        (10, "date_of_birth"),
+        (11, "lat"),
+        (12, "zip"),
+    }
+    message = str(err.value)
+    assert "row 8, column 'external_id'" in message and "row 2 has the same one" in message
+    assert "already in the database" in message
+    assert "'yoga'" in message
+    assert counts(db) == before
+
+
+def test_future_birth_date_is_refused(db: Database, tmp_path: Path) -> None:
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    with pytest.raises(InputFileError, match="not in the future"):
+        import_clients(
+            db, local_actor(), write_csv(tmp_path / "c.csv", [good("F1", date_of_birth=tomorrow)])
+        )
+
+
+def test_good_csv_imports_every_row_with_places_enrollments_and_audit(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = [
+        good("G1"),
+        good("G2", lat="", lon="", housing_status="Unsheltered", programs=""),
+        good("G3", lat="", lon="", address="", zip="", programs="overdose_followup"),
+    ]
+    report = import_clients(db, local_actor(), write_csv(tmp_path / "clients.csv", rows))
+    assert (report.rows_read, report.created, report.enrollments) == (3, 3, 3)
+    assert report.geocoded == {"exact": 1, "none": 2}
+    assert [w.row for w in report.warnings] == [3, 4]  # no location for either
+    with db.session() as session:
+        clients = {c.external_id: c for c in session.scalars(select(Client))}
+        assert clients["G1"].language == "es"
+        assert clients["G2"].housing_status == "unsheltered"
+        [place] = clients["G1"].places
+        assert (place.kind, place.lat, place.lon, place.geocode_quality) == (
+            "home",
+            35.99,
+            -78.90,
+            "exact",
+        )
+        assert {e.program.code for e in clients["G1"].enrollments} == {
+            "fall_prevention",
+            "high_utilizer",
+        }
+        [audit] = session.scalars(select(AuditEntry).where(AuditEntry.action == "import.clients"))
+        assert "clients.csv" in audit.details
+        for secret in ("Ann", "Able", "1950", "919", "dog"):  # never client details
+            assert secret not in audit.details
+
+
+def test_good_xlsx_imports_every_row(db: Database, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["External ID", "First Name", "Last Name", "Date of Birth", "ZIP", "Lat", "Lon"])
+    ws.append(["X1", "Bo", "Baker", date(1961, 7, 24), 27701, 35.9, -78.9])
+    ws.append(["X2", "Cy", "Cole", datetime(1970, 1, 2), "27705-1234", None, None])
+    path = tmp_path / "clients.xlsx"
+    wb.save(path)
+    report = import_clients(db, local_actor(), path)
+    assert (report.rows_read, report.created) == (2, 2)
+    with db.session() as session:
+        born = dict(session.execute(select(Client.external_id, Client.date_of_birth)).all())
+    assert born == {"X1": date(1961, 7, 24), "X2": date(1970, 1, 2)}
+
+
+def test_dry_run_checks_and_reports_but_writes_nothing(db: Database, tmp_path: Path) -> None:
+    before = counts(db)
+    report = import_clients(
+        db, local_actor(), write_csv(tmp_path / "c.csv", [good("D1"), good("D2")]), dry_run=True
+    )
+    assert (report.dry_run, report.created) == (True, 2)
+    assert "Nothing was written" in report.summary()
+    assert counts(db) == before
+
+
+def test_addresses_are_placed_from_the_local_table(db: Database, tmp_path: Path) -> None:
+    import_address_table(db, local_actor(), SHARED / "data" / "durham" / "address-points.csv")
+    rows = [
+        good("L1", lat="", lon="", address="3808 Guess Rd.", zip="27705"),
+        good("L2", lat="", lon="", address="1 Nowhere Lane", zip="27705"),
+        good("L3", lat="", lon="", address="1 Nowhere Lane", zip="99999"),
+    ]
+    report = import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", rows))
+    assert report.geocoded == {"address": 1, "zip": 1, "none": 1}
+    assert [w.row for w in report.warnings] == [3, 4]
+    assert "cannot be routed until a location is set" in str(report.warnings[1])
+    with db.session() as session:
+        qualities = dict(
+            session.execute(
+                select(Client.external_id, ClientPlace.geocode_quality).join(ClientPlace)
+            ).all()
+        )
+    assert qualities == {"L1": "address", "L2": "zip"}
+
+
+def test_cancel_writes_nothing_and_is_not_an_error(db: Database, tmp_path: Path) -> None:
+    cancel = threading.Event()
+    seen: list[tuple[int, int, str]] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        seen.append((done, total, message))
+        cancel.set()
+
+    rows = [good(f"C{n}") for n in range(150)]
+    report = import_clients(
+        db, local_actor(), write_csv(tmp_path / "c.csv", rows), progress=progress, cancel=cancel
+    )
+    assert report.cancelled and report.created == 0
+    assert seen and seen[0][1] == 150
+    assert counts(db) == (0, 0, 0, 0, 0)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+EVENT_HEADER = ["external_id", "kind", "occurred_at", "source", "notes"]
+
+
+def test_events_import_with_aliases_and_program_zone(db: Database, tmp_path: Path) -> None:
+    import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", [good("E1"), good("E2")]))
+    rows = [
+        {"external_id": "E1", "kind": "911", "occurred_at": "2024-05-01 14:30"},
+        {"external_id": "E1", "kind": "ED", "occurred_at": "2024-05-01T20:00:00Z"},
+        {"external_id": "E2", "kind": "od", "occurred_at": "2024-05-02T01:00:00-04:00"},
+        {"external_id": "E2", "kind": "Hospital Discharge", "occurred_at": "2024-05-03T09:00"},
+    ]
+    report = import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
+    assert report.created == 4
+    with db.session() as session:
+        stored = sorted(
+            session.execute(select(UtilizationEvent.kind, UtilizationEvent.occurred_at)).all(),
+            key=lambda kv: kv[1],
+        )
+    assert stored[0] == ("call_911", datetime(2024, 5, 1, 18, 30, tzinfo=UTC))  # EDT = UTC-4
+    assert [k for k, _ in stored] == ["call_911", "ed_visit", "overdose", "hospital_discharge"]
+    # Loading the same file again is refused row by row: the events are already there.
+    with pytest.raises(InputFileError) as err:
+        import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
+    assert [p.row for p in err.value.problems] == [2, 3, 4, 5]
+    assert "already has this kind of event" in str(err.value)
+
+
+def test_bad_events_are_all_reported(db: Database, tmp_path: Path) -> None:
+    import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", [good("E1")]))
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    rows = [
+        {"external_id": "E1", "kind": "fall", "occurred_at": "2024-05-01T10:00"},
+        {"external_id": "NOPE", "kind": "fall", "occurred_at": "2024-05-01T10:00"},
+        {"external_id": "E1", "kind": "sneeze", "occurred_at": "2024-05-01T10:00"},
+        {"external_id": "E1", "kind": "fall", "occurred_at": "2024-05-01"},
+        {"external_id": "E1", "kind": "fall", "occurred_at": future},
+        {"external_id": "E1", "kind": "FALL", "occurred_at": "2024-05-01T10:00:00"},
+    ]
+    before = counts(db)
+    with pytest.raises(InputFileError) as err:
+        import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
+    assert [(p.row, p.column) for p in err.value.problems] == [
+        (3, "external_id"),
+        (4, "kind"),
+        (5, "occurred_at"),
+        (6, "occurred_at"),
+        (7, "occurred_at"),
+    ]
+    assert "row 2 has the same one" in str(err.value)
+    assert counts(db) == before
+
+
+# --- all or nothing, for any mix of rows ------------------------------------------------------
+
+_ids = itertools.count()
+BAD_KINDS = ("last_name", "date", "housing", "lat_only", "program", "dup_file", "dup_db")
+
+
+def _bad(kind: str, ext: str, previous: str | None) -> dict[str, str]:
+    if kind == "last_name":
+        return good(ext, last_name="")
+    if kind == "date":
+        return good(ext, date_of_birth="03/02/1950")
+    if kind == "housing":
+        return good(ext, housing_status="camping")
+    if kind == "lat_only":
+        return good(ext, lon="")
+    if kind == "program":
+        return good(ext, programs="knitting")
+    if kind == "dup_file" and previous is not None:
+        return good(previous)
+    return good("EXISTING")
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.sampled_from(("good", *BAD_KINDS)), min_size=1, max_size=8))
+def test_any_mix_of_rows_is_all_or_nothing(db: Database, tmp_path: Path, kinds: list[str]) -> None:
+    with db.session() as session:
+        has_existing = session.scalar(select(Client.id).where(Client.external_id == "EXISTING"))
+    if has_existing is None:
+        import_clients(db, local_actor(), write_csv(tmp_path / "seed.csv", [good("EXISTING")]))
+    rows: list[dict[str, str]] = []
+    bad_rows: set[int] = set()
+    previous: str | None = None
+    for kind in kinds:
+        ext = f"P{next(_ids)}"
+        if kind == "good":
+            rows.append(good(ext))
+            previous = ext
+        else:
+            rows.append(_bad(kind, ext, previous))
+            bad_rows.add(len(rows) + 1)  # header is row 1
+    before = counts(db)
+    path = write_csv(tmp_path / "mix.csv", rows)
+    if bad_rows:
+        with pytest.raises(InputFileError) as err:
+            import_clients(db, local_actor(), path)
+        assert {p.row for p in err.value.problems} == bad_rows
+        assert counts(db) == before
+    else:
+        report = import_clients(db, local_actor(), path)
+        after = counts(db)
+        assert report.created == len(rows)
+        assert after[0] == before[0] + len(rows)
+        assert after[4] == before[4] + 1
