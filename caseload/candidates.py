@@ -123,7 +123,7 @@ def _candidates_in(
         .order_by(Visit.id)
     ):
         visits.setdefault(planned.client_id, planned)
-    staff_names = dict(session.execute(select(Staff.id, Staff.name)).tuples().all())
+    staff_names = dict(session.execute(select(Staff.id, Staff.name)).all())
     top = max((p.score for p in ranked if p.tier is not Tier.MUST), default=0.0)
     result: list[Candidate] = []
     for prio in ranked:

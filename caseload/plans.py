@@ -385,9 +385,7 @@ def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]
                 .join(Plan, Plan.id == PlanStop.plan_id)
                 .where(Plan.plan_date == on, PlanStop.crew_name.is_not(None))
                 .group_by(PlanStop.plan_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         unassigned = dict(
             session.execute(
@@ -395,9 +393,7 @@ def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]
                 .join(Plan, Plan.id == PlanStop.plan_id)
                 .where(Plan.plan_date == on, PlanStop.crew_name.is_(None))
                 .group_by(PlanStop.plan_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         return [
             PlanVersionInfo(
