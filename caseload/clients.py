@@ -136,8 +136,8 @@ def _last_contacts(session: Session) -> dict[int, date]:
         select(Visit.client_id, func.max(Visit.visit_date))
         .where(Visit.status == VisitStatus.COMPLETED.value)
         .group_by(Visit.client_id)
-    ).tuples()
-    return dict(rows)
+    )
+    return dict(rows.all())
 
 
 def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
@@ -149,15 +149,15 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
             select(Enrollment.client_id, Program.code, Program.cadence_days)
             .join(Program, Program.id == Enrollment.program_id)
             .where((Enrollment.ended_on.is_(None)) | (Enrollment.ended_on >= on))
-        ).tuples():
+        ):
             programs[client_id].append((code, cadence_days))
         last = _last_contacts(session)
-        staff = dict(session.execute(select(Staff.id, Staff.name)).tuples())
+        staff = dict(session.execute(select(Staff.id, Staff.name)).all())
         meta: dict[int, tuple[str, int | None]] = {
             client_id: (housing, clinician)
             for client_id, housing, clinician in session.execute(
                 select(Client.id, Client.housing_status, Client.assigned_clinician_id)
-            ).tuples()
+            )
         }
     rows = []
     for prio in ranked:
@@ -197,7 +197,7 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
         client = session.get(Client, client_id)
         if client is None:
             raise NotFoundError(f"Client {client_id} does not exist.")
-        staff = dict(session.execute(select(Staff.id, Staff.name)).tuples())
+        staff = dict(session.execute(select(Staff.id, Staff.name)).all())
         events = session.scalars(
             select(UtilizationEvent)
             .where(UtilizationEvent.client_id == client_id)
