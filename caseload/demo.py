@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
 from caseload.database import Database
-from caseload.demo_clients import ClientRows, build_clients
+from caseload.demo_clients import build_clients
+from caseload.demo_history import ClientRows
 from caseload.demo_roster import ROTA_DAYS, Roster, build_roster
 from caseload.enums import EventKind, HousingStatus, ProgramCode, VisitStatus
 from caseload.errors import UserError
