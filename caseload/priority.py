@@ -322,6 +322,8 @@ def _appointment(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Fi
         label += f" ({first.purpose})"
     if len(facts.appointments) > 1:
         label += f", +{len(facts.appointments) - 1} more"
+    if end < now:
+        label += " — the window has passed"
     reason = Reason("appointment", label, rules.appointment_points)
     return _Finding(reason, "appointment", must=True, due_by=end)
 

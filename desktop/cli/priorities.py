@@ -19,7 +19,7 @@ from caseload.settings import ProgramSettings
 from desktop.cli import add_db_argument
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_REASONS_WIDTH = 90
+_REASONS_WIDTH = 80
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,8 +127,17 @@ def _score(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _top_reasons(priority: ClientPriority) -> str:
+    """The leading reasons that fit the column whole, then how many more there are."""
+    labels = [r.label for r in priority.reasons]
+    shown = labels[:1]
+    for label in labels[1:]:
+        if len("; ".join([*shown, label])) > _REASONS_WIDTH:
+            break
+        shown.append(label)
+    text = "; ".join(shown)
+    more = len(labels) - len(shown)
+    return f"{text} (+{more} more)" if more else text
 
 
 def format_table(ranked: list[ClientPriority]) -> str:
@@ -143,7 +152,7 @@ def format_table(ranked: list[ClientPriority]) -> str:
             _score(p.score),
             p.name,
             "" if p.due_by is None else f"{p.due_by:%a %d %b %H:%M}",
-            _truncate("; ".join(r.label for r in p.reasons[:2]), _REASONS_WIDTH),
+            _top_reasons(p),
         )
         for i, p in enumerate(ranked, 1)
     ]

@@ -207,6 +207,14 @@ def test_fixed_appointment_is_must_with_its_window() -> None:
     assert "appointment" in p.flags
 
 
+def test_an_appointment_whose_window_has_passed_says_so() -> None:
+    appt = AppointmentFacts(NOW.replace(hour=8), NOW.replace(hour=9))
+    p = prio(facts(appointments=(appt,)))
+    assert p.tier is Tier.MUST
+    assert reason(p, "appointment")[0] == "Fixed appointment 08:00–09:00 — the window has passed"
+    assert p.purpose == "Scheduled appointment"
+
+
 def test_days_since_last_contact() -> None:
     assert reason(prio(facts(last_contact=ago(days=10))), "last_contact") == (
         "Last contact 10 days ago",
