@@ -762,7 +762,8 @@ class PlanPage(QWidget):
     def _print(self, plan_id: int, *, preview: bool) -> None:
         from desktop.printing.actions import print_plan, save_plan_pdfs
 
+        crews = [r.crew.name for r in self.routes.routes() if r.stops]
         if preview:
-            print_plan(self, self.context, plan_id)
+            print_plan(self, self.context, plan_id, crews)
         else:
-            save_plan_pdfs(self, self.context, plan_id)
+            save_plan_pdfs(self, self.context, plan_id, crews)

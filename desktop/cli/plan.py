@@ -1,16 +1,150 @@
-"""`rounds plan` (not written yet)."""
+"""`rounds plan`: plan a day headless and write everything the crews take on the road.
+
+Ranks the caseload, builds the day for the crews on shift (every MUST visit, then HIGH as time
+allows), solves, stores the plan as a new version, and writes into DIR one route-sheet PDF per
+crew, the plan as VROOM-format JSON, a CSV of all stops and one ICS calendar per crew. For
+scheduled overnight planning and for tests.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from desktop.cli import add_db_argument
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("plan", help="(not available yet)")
+    parser = subparsers.add_parser(
+        "plan",
+        help="plan a day and write route sheets, JSON, CSV and calendars",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="the day to plan (default: today in the program's time zone)",
+    )
+    add_db_argument(parser)
+    parser.add_argument(
+        "--time-limit",
+        metavar="S",
+        type=float,
+        default=None,
+        help="seconds the planner may search (default: the program setting)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="folder for the sheets and files (default: ./rounds-<date>)",
+    )
+    sheets = parser.add_mutually_exclusive_group()
+    sheets.add_argument(
+        "--phi-minimised",
+        dest="phi",
+        action="store_true",
+        default=None,
+        help="initials only, no phone numbers or ages on the sheets",
+    )
+    sheets.add_argument(
+        "--full",
+        dest="phi",
+        action="store_false",
+        help="full names and phone numbers on the sheets",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("rounds plan: not available yet", file=sys.stderr)
-    return 1
+    from caseload import settings
+    from caseload.actor import local_actor
+    from caseload.candidates import day_candidates, preselect
+    from caseload.crews import crews_on_shift
+    from caseload.database import open_database
+    from caseload.errors import UserError
+    from caseload.exports import crew_file_stems, write_crew_ics, write_plan_json, write_stops_csv
+    from caseload.plans import list_versions, plan_day, save_plan
+    from caseload.settings import ProgramSettings
+    from caseload.sheets import build_crew_sheets
+    from desktop.cli.priorities import parse_date
+    from desktop.printing.route_sheet import ensure_gui_application, write_crew_pdfs
+    from maps.outline import durham_outline
+
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UserError(f"--time-limit must be a positive number of seconds, got {args.time_limit}")
+    db = open_database(args.db)
+    actor = local_actor()
+    program = settings.load(db, ProgramSettings)
+    if args.date is None:
+        from datetime import datetime
+
+        on = datetime.now(program.zone).date()
+    else:
+        on = parse_date(args.date)
+    crews = crews_on_shift(db, on, actor)
+    if not crews:
+        raise UserError(f"No crews are on shift on {on:%a %d %b %Y}: nothing to plan.")
+    candidates = day_candidates(db, on, actor)
+    selected = preselect(candidates, crews)
+    if not selected:
+        raise UserError(f"No MUST or HIGH visits are due on {on:%a %d %b %Y}: nothing to plan.")
+    out = args.out if args.out is not None else Path(f"rounds-{on.isoformat()}")
+    ensure_gui_application()  # the PDF writer needs one, created on the main thread
+
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if interactive:  # a live line on a terminal; nothing in logs of scheduled runs
+            print(f"\r  planning: {done:3d}% {message[:60]:<60}", end="", file=sys.stderr)
+
+    plan = plan_day(
+        db,
+        on,
+        actor,
+        selected=sorted(selected),
+        time_limit_s=args.time_limit,
+        crews=crews,
+        candidates=candidates,
+        progress=progress,
+    )
+    if interactive:
+        print(file=sys.stderr)
+    versions = list_versions(db, on, actor)
+    saved = save_plan(
+        db,
+        actor,
+        plan,
+        note="rounds plan (command line)",
+        based_on_version=versions[0].version_no if versions else None,
+    )
+    assert saved.plan_id is not None
+    sheets = build_crew_sheets(db, saved.plan_id, actor, phi_minimised=args.phi)
+    out.mkdir(parents=True, exist_ok=True)
+    pdfs = write_crew_pdfs(sheets, out, paper_size=program.paper_size, outline=durham_outline())
+    icss = [
+        write_crew_ics(sheet, out / f"{stem}.ics")
+        for sheet, stem in zip(sheets, crew_file_stems(sheets), strict=True)
+    ]
+    csv_path = write_stops_csv(sheets, out / f"{on.isoformat()}-stops.csv")
+    json_path = write_plan_json(
+        saved.problem_json, saved.solution_json, out / f"{on.isoformat()}-plan.json"
+    )
+    print(
+        f"Planned {on:%a %d %b %Y} (version {saved.version_no}): {plan.served_count} visits "
+        f"for {len(crews)} crews, {len(plan.unassigned)} not planned, driving "
+        f"{plan.travel_s // 60} min in total."
+    )
+    for route in plan.routes:
+        print(f"  {route.crew.name:<12} {len(route.stops):3d} stops  {route.crew.member_names}")
+    for item in plan.unassigned:
+        if item.candidate.tier.value == "MUST":
+            print(f"  NOT PLANNED (MUST) {item.candidate.name}: {item.reason}")
+    print(
+        f"Wrote {len(pdfs)} PDF(s), {len(icss)} calendar(s), {csv_path.name} and "
+        f"{json_path.name} to {out}"
+    )
+    return 0
