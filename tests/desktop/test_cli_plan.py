@@ -89,7 +89,7 @@ def test_plan_writes_sheets_json_csv_and_calendars(
         assert found >= 0, f"{name} missing or out of order in {pdfs[0].name}"
         cursor = found + 1
     db = open_database(demo_url)
-    assert [v.version_no for v in list_versions(db, TODAY, local_actor())][0] >= 1
+    assert list_versions(db, TODAY, local_actor())[0].version_no >= 1
 
 
 def test_day_without_crews_exits_2(
