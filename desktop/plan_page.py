@@ -368,7 +368,9 @@ class PlanPage(QWidget):
 
     # --- state, undo ---------------------------------------------------------------------------
     def apply_state(self, state: PlanState) -> None:
-        """Show `state` (used by undo/redo too): routes, unassigned, selection, map."""
+        """Show `state` (used by undo/redo too): routes, unassigned, selection, map. The map
+        zooms to the plan when one appears; after edits it keeps the user's pan and zoom."""
+        fit = self.state.plan is None and state.plan is not None
         self.state = state
         plan = state.plan
         self.routes.set_plan(plan, crew_colors(plan))
@@ -379,7 +381,7 @@ class PlanPage(QWidget):
         )
         self.candidates.set_selected(set(state.selected))
         self._update_candidate_count()
-        self.map_view.update_map(plan_map_data(plan, self.context.program.zone), fit=False)
+        self.map_view.update_map(plan_map_data(plan, self.context.program.zone), fit=fit)
         self._update_buttons()
         if plan is not None:
             self.plan_shown.emit()
