@@ -36,6 +36,15 @@ UNSHELTERED_WEIGHT = {
     P.COMMUNITY_ADVOCACY: 3.0,
     P.CHRONIC_DISEASE: 0.6,
 }
+DISCHARGES_PER_CLIENT = 6 / 150
+DISCHARGE_WEIGHT = {
+    P.CHRONIC_DISEASE: 3.0,
+    P.HIGH_UTILIZER: 2.0,
+    P.FALL_PREVENTION: 1.5,
+    P.HOMEBOUND_VACCINE: 1.0,
+    P.COMMUNITY_ADVOCACY: 0.5,
+    "od_older": 0.5,
+}
 AGES = {
     "od_recent": (19, 62),
     "od_older": (19, 62),
@@ -71,7 +80,15 @@ class _Builder(HistoryBuilder):
         lon = min(max(self.rng.gauss(lon, spread * 1.2), west + 0.01), east - 0.01)
         return round(lat, 6), round(lon, 6)
 
-    def client(self, c: int, kind: str, housing: HousingStatus, *, active: bool = True) -> None:
+    def client(
+        self,
+        c: int,
+        kind: str,
+        housing: HousingStatus,
+        *,
+        active: bool = True,
+        recent_discharge: bool = False,
+    ) -> None:
         rng = self.rng
         spanish = rng.random() < 0.12
         hispanic_name = spanish or rng.random() < 0.05
@@ -162,7 +179,16 @@ class _Builder(HistoryBuilder):
             }
         )
         self.history(
-            c, kind, programs, enrolled, discharged_on, clinician, condition, od_day, housing
+            c,
+            kind,
+            programs,
+            enrolled,
+            discharged_on,
+            clinician,
+            condition,
+            od_day,
+            housing,
+            recent_discharge,
         )
 
     def pick_clinician(self, spanish: bool) -> int | None:
@@ -237,17 +263,18 @@ def _quota_kinds(rng: random.Random, active: int) -> list[str]:
     return kinds
 
 
+def _weighted_sample(rng: random.Random, weights: list[float], count: int) -> set[int]:
+    """`count` distinct indices, each as likely as its weight (weight 0: never)."""
+    keyed = sorted(
+        ((rng.random() ** (1 / w), i) for i, w in enumerate(weights) if w > 0), reverse=True
+    )
+    return {i for _, i in keyed[:count]}
+
+
 def _housing(rng: random.Random, kinds: list[str]) -> list[HousingStatus]:
     """About a third unsheltered (weighted towards overdose, familiar faces, advocacy)."""
-    keyed = sorted(
-        (
-            (rng.random() ** (1 / w), i)
-            for i, k in enumerate(kinds)
-            if (w := UNSHELTERED_WEIGHT.get(k, 0.0)) > 0
-        ),
-        reverse=True,
-    )
-    unsheltered = {i for _, i in keyed[: round(len(kinds) / 3)]}
+    weights = [UNSHELTERED_WEIGHT.get(k, 0.0) for k in kinds]
+    unsheltered = _weighted_sample(rng, weights, round(len(kinds) / 3))
     housing = []
     for i, k in enumerate(kinds):
         if i in unsheltered:
@@ -265,8 +292,13 @@ def build_clients(
     """`active` clients plus a few discharged ones; returns the rows and the appointments made."""
     builder = _Builder(rng, roster, today, zone)
     kinds = _quota_kinds(rng, active)
-    for c, (kind, housing) in enumerate(zip(kinds, _housing(rng, kinds), strict=True)):
-        builder.client(c, kind, housing)
+    housing = _housing(rng, kinds)
+    # Recent hospital discharges: about 6 per 150 clients, mostly chronic disease and
+    # familiar faces, never a client whose overdose is the recent event.
+    weights = [DISCHARGE_WEIGHT.get(k, 0.0) for k in kinds]
+    discharged = _weighted_sample(rng, weights, max(1, round(active * DISCHARGES_PER_CLIENT)))
+    for c, (kind, home) in enumerate(zip(kinds, housing, strict=True)):
+        builder.client(c, kind, home, recent_discharge=c in discharged)
     for n in range(max(1, active // 30)):
         kind = rng.choice((P.CHRONIC_DISEASE.value, P.COMMUNITY_ADVOCACY.value))
         builder.client(active + n, kind, HousingStatus.HOUSED, active=False)

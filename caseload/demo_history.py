@@ -149,6 +149,7 @@ class HistoryBuilder:
         condition: str,
         od_day: date | None,
         housing: HousingStatus,
+        recent_discharge: bool,
     ) -> None:
         rng = self.rng
         unsheltered = housing is HousingStatus.UNSHELTERED
@@ -214,7 +215,7 @@ class HistoryBuilder:
             )
             self.event(c, EventKind.FALL, when, "Durham County EMS (ePCR)", "Lift assist")
             self.event(c, EventKind.CALL_911, when - timedelta(minutes=5), "Durham 911 (CAD)")
-        if kind != "od_recent" and rng.random() < 0.055 * (2 if kind == P.CHRONIC_DISEASE else 1):
+        if recent_discharge:
             when = self.at(self.days_ago(rng.randint(1, 3)), rng.uniform(10, 17))
             self.event(
                 c,

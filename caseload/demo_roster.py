@@ -207,7 +207,7 @@ def build_roster(rng: random.Random, clients: int, today: date, zone: ZoneInfo) 
         kind = {i: ("day" if n < half else "evening") for n, i in enumerate(on_medics)}
         day_crews: dict[int, list[int]] = {i: [i] for i in on_medics}
         for n, peer in enumerate(peers):
-            if slot in _days_off(n + 3, team[peer].weekly_hours):
+            if slot in _days_off(2 * n, team[peer].weekly_hours):
                 continue
             want = "day" if (n + day.toordinal()) % 3 else "evening"
             free = [i for i in on_medics if len(day_crews[i]) == 1]

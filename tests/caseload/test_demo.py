@@ -27,7 +27,7 @@ from caseload.demo import (
 from caseload.demo_clients import BBOX, build_clients
 from caseload.demo_names import HISPANIC_FIRST_NAMES
 from caseload.demo_roster import ROTA_DAYS, build_roster
-from caseload.enums import EventKind, HousingStatus, ProgramCode, StaffRole, Tier
+from caseload.enums import EventKind, HousingStatus, ProgramCode, Skill, StaffRole, Tier
 from caseload.errors import UserError
 from caseload.models import (
     AuditEntry,
@@ -85,6 +85,7 @@ def test_demo_has_the_shape_the_issue_asks_for(db: Database) -> None:
     assert summary.active_clients == 60
     assert summary.unsheltered == 20
     assert summary.recent_overdoses == round(60 * 12 / 150)
+    assert summary.recent_discharges == round(60 * 6 / 150)
     assert _count(db, Client) == summary.active_clients + summary.discharged_clients
     assert _count(db, UtilizationEvent) == summary.events
     assert _count(db, Staff) == 8 and summary.clinicians == 6
@@ -206,7 +207,7 @@ def test_a_large_agency_keeps_proportions_and_grows_the_team(sqlite_db: Database
     summary = create_demo(sqlite_db, SYSTEM_ACTOR, clients=2000, today=TODAY)
     assert summary.team_scaled and summary.clinicians == 20
     assert summary.unsheltered == round(2000 / 3)
-    assert summary.recent_overdoses == 160
+    assert summary.recent_overdoses == 160 and summary.recent_discharges == 80
     assert 0.15 <= summary.familiar_faces / 2000 <= 0.35
     assert _count(sqlite_db, Client) == 2000 + summary.discharged_clients
     tiers = Counter(p.tier for p in rank_caseload(sqlite_db, TODAY, SYSTEM_ACTOR))
@@ -334,3 +335,21 @@ def test_generated_data_keeps_its_invariants(seed: int, clients: int, offset: in
         if e["kind"] == "overdose" and e["occurred_at"].date() >= today - timedelta(days=4)
     }
     assert len(recent) == max(1, round(clients * 12 / 150))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), clients=st.integers(10, 5000), offset=st.integers(0, 6))
+def test_every_day_has_spanish_vaccine_and_peer_support_on_shift(
+    seed: int, clients: int, offset: int
+) -> None:
+    """Whatever the size and the weekday it starts on, the rota can serve an interpreter need,
+    a vaccination and a peer-support visit every day (the planner needs a crew for each)."""
+    today = TODAY + timedelta(days=offset)
+    roster = build_roster(random.Random(seed), clients, today, ZONE)
+    assert len(roster.clinician_indices) == max(6, -(-clients // 100))
+    for day in (today + timedelta(days=d) for d in range(ROTA_DAYS)):
+        members = [i for crew, ms in roster.crews if crew["crew_date"] == day for i in ms]
+        team = [roster.team[i] for i in members]
+        assert any(m.speaks_spanish for m in team), day
+        assert any(Skill.VACCINE in m.skills for m in team), day
+        assert any(m.role is StaffRole.PEER_SUPPORT for m in team), day
