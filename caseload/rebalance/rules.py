@@ -1,0 +1,106 @@
+"""Hard rules of caseload assignment: who may carry whom. Pure.
+
+- Language: a client whose language is not English needs a clinician who speaks it (the
+  clinician's `languages` field, or a skill named after the language, e.g. "spanish").
+- Peer support: a client who needs peer support needs a clinician with the peer_support skill
+  (peer-support specialists have it by their role).
+- Program skills: every skill an active program of the client requires (e.g. naloxone for
+  post-overdose follow-up, vaccine for homebound vaccination).
+
+Rebalancing never moves a client to a clinician who breaks a rule; a client whose current
+clinician breaks one may stay (no forced move) or be moved to one who does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Codes and spellings seen in client files, mapped to one canonical name (which is also the
+# name of the matching Skill, e.g. "spanish").
+_LANGUAGE_ALIASES: dict[str, str] = {
+    "en": "english",
+    "eng": "english",
+    "english": "english",
+    "es": "spanish",
+    "spa": "spanish",
+    "spanish": "spanish",
+    "español": "spanish",
+    "espanol": "spanish",
+    "fr": "french",
+    "fra": "french",
+    "french": "french",
+    "ar": "arabic",
+    "ara": "arabic",
+    "arabic": "arabic",
+    "vi": "vietnamese",
+    "vie": "vietnamese",
+    "vietnamese": "vietnamese",
+    "zh": "chinese",
+    "zho": "chinese",
+    "chinese": "chinese",
+    "ht": "haitian creole",
+    "hat": "haitian creole",
+    "haitian creole": "haitian creole",
+    "asl": "american sign language",
+    "american sign language": "american sign language",
+}
+
+# What a role brings by itself.
+ROLE_SKILLS: dict[str, frozenset[str]] = {
+    "community_paramedic": frozenset({"paramedic"}),
+    "peer_support": frozenset({"peer_support"}),
+    "nurse": frozenset(),
+}
+
+CASELOAD_ROLES: frozenset[str] = frozenset(ROLE_SKILLS)
+
+
+def canonical_language(value: str) -> str:
+    """'es', 'ES', 'Spanish' -> 'spanish'; unknown values lower-cased; '' means English."""
+    key = value.strip().lower()
+    return _LANGUAGE_ALIASES.get(key, key) if key else "english"
+
+
+def split_list(value: str) -> frozenset[str]:
+    """A comma-separated field as a set of trimmed, lower-case items."""
+    return frozenset(item.strip().lower() for item in value.split(",") if item.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What a client needs from whoever carries them."""
+
+    language: str = "english"  # canonical
+    peer_support: bool = False
+    skills: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a clinician brings: canonical languages and skills (role skills included)."""
+
+    languages: frozenset[str] = frozenset({"english"})
+    skills: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, role: str, skills: Iterable[str], languages: Iterable[str]) -> Capabilities:
+        skill_set = frozenset(s.strip().lower() for s in skills if s.strip())
+        return cls(
+            languages=frozenset(canonical_language(x) for x in languages if x.strip())
+            | {"english"},
+            skills=skill_set | ROLE_SKILLS.get(role, frozenset()),
+        )
+
+
+def unmet(needs: Needs, caps: Capabilities) -> tuple[str, ...]:
+    """The rules a clinician with `caps` would break for a client with `needs` (empty: none)."""
+    problems: list[str] = []
+    language = needs.language
+    if language != "english" and language not in caps.languages and language not in caps.skills:
+        problems.append(f"does not speak {language.title()}")
+    if needs.peer_support and "peer_support" not in caps.skills:
+        problems.append("is not a peer-support specialist")
+    for skill in sorted(needs.skills - caps.skills):
+        problems.append(f"lacks the {skill.replace('_', ' ')} skill a program requires")
+    return tuple(problems)
