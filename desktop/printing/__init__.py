@@ -1,0 +1,1 @@
+"""Printing crew route sheets: PDF files, print preview and the system printer."""
