@@ -25,7 +25,11 @@ from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import (
+    pywrapcp,
+    routing_enums_pb2,
+    routing_heuristic_parameters_pb2,
+)
 
 from routing.errors import ProblemError, SolveError
 from routing.problem import MUST_PRIORITY, Job, Problem
@@ -53,6 +57,8 @@ class SearchStrategy:
         "use_relocate_path_global_cheapest_insertion_insert_unperformed",
     )
     enabled_operators: tuple[str, ...] = ()
+    insertion_sorting: tuple[str, ...] = ()
+    """For LOCAL_CHEAPEST_INSERTION: the order visits are inserted in (e.g. by penalty)."""
 
 
 PORTFOLIO: tuple[SearchStrategy, ...] = (
@@ -90,6 +96,7 @@ class SearchResult:
     elapsed_s: float
     first_solution_s: float | None
     solutions: int
+    cpu_s: float = 0.0
 
 
 def _horizon(problem: Problem, jobs: Sequence[Job]) -> int:
@@ -314,6 +321,13 @@ def _parameters(
         setattr(ops, name, 2)  # OptionalBoolean.BOOL_FALSE
     for name in strategy.enabled_operators:
         setattr(ops, name, 3)  # OptionalBoolean.BOOL_TRUE
+    for prop in strategy.insertion_sorting:
+        params.local_cheapest_insertion_parameters.insertion_sorting_properties.append(
+            getattr(
+                routing_heuristic_parameters_pb2.LocalCheapestInsertionParameters,
+                f"SORTING_PROPERTY_{prop}",
+            )
+        )
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
@@ -329,9 +343,14 @@ def run_search(
     on_improvement: Callable[[Improvement], None] | None = None,
     cancel: CancelToken | None = None,
     solution_limit: int | None = None,
+    cpu_time_limit_s: float | None = None,
 ) -> SearchResult:
-    """Search for routes serving as many of `jobs` (pre-checked) as possible."""
+    """Search for routes serving as many of `jobs` (pre-checked) as possible.
+
+    `cpu_time_limit_s` stops the search after that much CPU time of this thread (a fair budget
+    on a shared machine); `time_limit_s` (wall clock) applies as well."""
     t0 = time.monotonic()
+    cpu0 = time.thread_time()
     if not jobs or not problem.vehicles:
         return SearchResult(True, {}, {}, {}, 0, not jobs, False, False, 0.0, 0.0, 0)
     built = _Built(problem, jobs)
@@ -366,10 +385,14 @@ def run_search(
             )
 
     routing.AddAtSolutionCallback(at_solution)
-    if cancel is not None:
+    cpu_out = threading.Event()
+    if cancel is not None or cpu_time_limit_s is not None:
         def should_stop() -> bool:
-            if cancel.is_set():
+            if cancel is not None and cancel.is_set():
                 cancelled.set()
+                return True
+            if cpu_time_limit_s is not None and time.thread_time() - cpu0 > cpu_time_limit_s:
+                cpu_out.set()
                 return True
             return False
 
@@ -381,12 +404,13 @@ def run_search(
     optimal = status == routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
     was_cancelled = cancelled.is_set()
     hit_solution_limit = solution_limit is not None and state.count >= solution_limit
-    time_limit_reached = (
+    time_limit_reached = cpu_out.is_set() or (
         not was_cancelled and not hit_solution_limit and elapsed >= 0.95 * time_limit_s
     )
+    cpu_s = time.thread_time() - cpu0
     if assignment is None:
         return SearchResult(False, {}, {}, {}, None, False, was_cancelled, time_limit_reached,
-                            elapsed, None, state.count)
+                            elapsed, None, state.count, cpu_s)
     routes: dict[int, tuple[int, ...]] = {}
     service_starts: dict[int, int] = {}
     for v, vehicle in enumerate(problem.vehicles):
@@ -418,4 +442,5 @@ def run_search(
         elapsed_s=elapsed,
         first_solution_s=state.first_s,
         solutions=state.count,
+        cpu_s=cpu_s,
     )

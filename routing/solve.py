@@ -60,6 +60,7 @@ def solve(
     workers: int = 1,
     solution_limit: int | None = None,
     strategy: SearchStrategy | None = None,
+    cpu_time_limit_s: float | None = None,
 ) -> Solution:
     """Plan the day: serve as much priority as possible, then minimise travel.
 
@@ -68,6 +69,8 @@ def solve(
     fixed portfolio (worker k uses entry seed + k); `strategy` overrides it for one worker.
     The same input, seed and `solution_limit` give the same plan; with only a time limit the
     plan can differ when the machine is busier (the search gets further or not).
+    `cpu_time_limit_s` additionally caps the CPU time of each search (benchmarks on a shared
+    machine use it to give every instance the same compute).
     Raises ProblemError when locked routes cannot be kept.
     """
     if time_limit_s <= 0:
@@ -102,13 +105,15 @@ def solve(
             on_improvement=lambda info: forward(info, 0),
             cancel=cancel,
             solution_limit=solution_limit,
+            cpu_time_limit_s=cpu_time_limit_s,
         )
     else:
         strategies = _strategies(seed, workers)
         if strategy is not None:
             strategies[0] = strategy
         result = _run_parallel(
-            problem, modelled, remaining, strategies, forward, cancel, solution_limit
+            problem, modelled, remaining, strategies, forward, cancel, solution_limit,
+            cpu_time_limit_s,
         )
     if not result.found and not result.cancelled:
         _raise_for_locks(problem)
@@ -175,6 +180,7 @@ def _worker(
     time_limit_s: float,
     strategy: SearchStrategy,
     solution_limit: int | None,
+    cpu_time_limit_s: float | None,
     out: mp.Queue[tuple[int, str, object]],
     cancel: CancelToken,
     worker: int,
@@ -190,6 +196,7 @@ def _worker(
             on_improvement=lambda info: out.put((worker, "progress", info)),
             cancel=cancel,
             solution_limit=solution_limit,
+            cpu_time_limit_s=cpu_time_limit_s,
         )
         out.put((worker, "result", result))
     except Exception as exc:  # reported to the parent, which re-raises it
@@ -204,6 +211,7 @@ def _run_parallel(
     forward: Callable[[Improvement, int], None],
     cancel: threading.Event | None,
     solution_limit: int | None,
+    cpu_time_limit_s: float | None,
 ) -> SearchResult:
     ctx = mp.get_context("spawn")
     out: mp.Queue[tuple[int, str, object]] = ctx.Queue()
@@ -211,7 +219,8 @@ def _run_parallel(
     procs = [
         ctx.Process(
             target=_worker,
-            args=(problem, jobs, time_limit_s, s, solution_limit, out, stop, k),
+            args=(problem, jobs, time_limit_s, s, solution_limit, cpu_time_limit_s, out, stop,
+                  k),
             daemon=True,
         )
         for k, s in enumerate(strategies)
