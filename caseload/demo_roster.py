@@ -80,7 +80,7 @@ _P, _N, _V, _W, _PS, _ES = (
 _S1, _S3, _S4, _S7 = STATIONS
 CORE_TEAM: tuple[Member, ...] = (
     Member(
-        "Jordan Whitfield", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), _S1, 40.0, 2.0
+        "Jordan Whitfield", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), _S1, 40.0, 2.4
     ),
     Member(
         "Alicia Moreno",
@@ -91,9 +91,9 @@ CORE_TEAM: tuple[Member, ...] = (
         40.0,
         1.4,
     ),
-    Member("Marcus Bell", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _W), ("en",), _S4, 36.0, 1.2),
+    Member("Marcus Bell", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _W), ("en",), _S4, 36.0, 1.1),
     Member(
-        "Tanya Okafor", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), _S7, 32.0, 1.0
+        "Tanya Okafor", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), _S7, 32.0, 0.9
     ),
     Member("Dwayne Pettiford", StaffRole.PEER_SUPPORT, (_PS, _N), ("en",), _S1, 40.0, 0.6),
     Member("Luz Hernández", StaffRole.PEER_SUPPORT, (_PS, _N, _ES), ("en", "es"), _S3, 32.0, 0.5),

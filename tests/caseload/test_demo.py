@@ -136,8 +136,18 @@ def test_demo_has_the_shape_the_issue_asks_for(db: Database) -> None:
 
 
 def test_priorities_on_the_demo_have_must_and_high_clients(db: Database) -> None:
-    """The issue's done-when: on the demo, today's ranking has MUST and HIGH clients."""
+    """The issue's done-when: on the demo, today's ranking has MUST and HIGH clients; and the
+    paramedics' caseloads are uneven (one carries at least twice another's)."""
     create_demo(db, SYSTEM_ACTOR, clients=150, today=TODAY)
+    with db.session() as session:
+        loads = Counter(
+            session.scalars(
+                select(Client.assigned_clinician_id)
+                .join(Staff, Staff.id == Client.assigned_clinician_id)
+                .where(Client.active, Staff.role == StaffRole.COMMUNITY_PARAMEDIC.value)
+            )
+        )
+    assert max(loads.values()) >= 2 * min(loads.values())  # an imbalance to rebalance
     ranked = rank_caseload(db, TODAY, SYSTEM_ACTOR)
     tiers = Counter(p.tier for p in ranked)
     assert len(ranked) == 150
