@@ -19,10 +19,10 @@ MAP_HEIGHT_PX = 260  # ~2.7 inch
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("#", 5),
     ("Time", 11),
-    ("Client", 17),
-    ("Where to find them", 18),
-    ("Why / purpose", 16),
-    ("Safety", 12),
+    ("Client", 16),
+    ("Where to find them", 17),
+    ("Why / purpose", 19),
+    ("Safety", 11),
     ("Navigate", 9),
     ("Outcome", 12),
 )
@@ -150,7 +150,8 @@ def _client_cell(stop: SheetStop) -> str:
     if stop.age is not None:
         parts.append(f"age {stop.age}")
     if stop.phone:
-        parts.append(f'<span class="nowrap">☎&nbsp;{_text(stop.phone)}</span>')
+        # Never wrapped: a phone number broken over two lines gets misdialled.
+        parts.append(f'<span class="nowrap">{_text(stop.phone).replace(" ", "&nbsp;")}</span>')
     return "<br>".join(parts)
 
 
