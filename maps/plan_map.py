@@ -1,0 +1,331 @@
+"""Render a `MapData` as a self-contained, offline Leaflet page (folium for the page and map).
+
+Design: folium builds the page, the `L.map` and (only when configured) a tile layer; everything
+else is drawn by one small script from a JSON payload (`map_payload`). The same script's
+`roundsUpdate(payload)` redraws after an edit without reloading the page, so the first draw and
+every update share one code path.
+
+JavaScript API on the page (for `desktop.map_view` and tests):
+
+- ``window.roundsMap``: the `L.map`.
+- ``window.roundsMarkers[key]``: the Leaflet layer of each marker.
+- ``window.roundsRoutes``: the polylines currently drawn.
+- ``roundsUpdate(payload, fit=false)``: replace markers and polylines; returns the marker count.
+- ``roundsHighlight(key)``: enlarge, bring forward, open the popup and pan to a marker; returns
+  whether the key exists (an empty key clears the highlight).
+- ``window.roundsBridge``: a QWebChannel object; a marker click calls
+  ``roundsBridge.markerClicked(key)`` when it exists, and always dispatches a DOM
+  ``rounds-marker-clicked`` event with ``detail.key``.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape as html_escape
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from maps.assets import map_assets
+from maps.model import MapData, MapMarker, MapPolyline, label_color
+from routing.geo import LatLon
+
+QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+#: Map background without tiles: a light, neutral paper colour.
+NO_TILES_BACKGROUND = "#F2F1EC"
+
+# Diameter (px) and border width (px) of a marker by tier; MUST is the biggest, darkest outline.
+_TIER_STYLE: dict[str, tuple[int, int]] = {"MUST": (30, 3), "HIGH": (25, 2), "ROUTINE": (21, 1)}
+
+
+def map_payload(data: MapData) -> dict[str, Any]:
+    """The JSON-able drawing instructions `roundsUpdate` takes (and the first draw uses)."""
+    return {
+        "title": data.title,
+        "markers": [_marker_json(m) for m in data.markers],
+        "polylines": [_polyline_json(p) for p in data.polylines],
+        "outline": [[p.to_latlon() for p in ring] for ring in data.outline or ()],
+    }
+
+
+def payload_js(data: MapData | dict[str, Any]) -> str:
+    """`map_payload` as a JavaScript literal that is safe inside a ``<script>`` element."""
+    payload = map_payload(data) if isinstance(data, MapData) else data
+    return (
+        json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+def build_map_html(
+    data: MapData,
+    *,
+    tile_url: str | None = None,
+    tile_attribution: str = "",
+    qwebchannel: bool = False,
+    inline_assets: bool = False,
+) -> str:
+    """The complete HTML page for `data`.
+
+    Without `tile_url` the page references only local files (Leaflet and jQuery from their
+    registry packages) and shows a neutral background with `data.outline`. With `tile_url`
+    (e.g. an agency tile server) a tile layer is added and the page will fetch from that host.
+    `qwebchannel=True` loads Qt's ``qwebchannel.js`` and connects ``window.roundsBridge``.
+    `inline_assets=True` embeds Leaflet and jQuery in the page instead of linking the files:
+    QtWebEngine does not load file:// scripts into a local page that may access remote URLs,
+    which a page with tiles needs.
+    """
+    assets = map_assets()
+    m = folium.Map(
+        location=_center(data),
+        zoom_start=11,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        attribution_control=tile_url is not None,
+    )
+    # Instance attributes, never the class lists: other maps must stay unaffected.
+    m.default_js = [] if inline_assets else [*assets.js]
+    m.default_css = [] if inline_assets else [*assets.css]
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    if inline_assets:
+        inline = f"<style>{assets.inline_css()}</style><script>{assets.inline_js()}</script>"
+        root.header.add_child(Element(inline), name="rounds_assets", index=0)
+    if qwebchannel:
+        m.default_js.append(("qwebchannel", QWEBCHANNEL_JS))
+    if tile_url is not None:
+        folium.TileLayer(
+            tiles=tile_url,
+            attr=tile_attribution or _host_of(tile_url),
+            name="Base map",
+            max_zoom=19,
+        ).add_to(m)
+    _RoundsLayer(data, background=None if tile_url else NO_TILES_BACKGROUND).add_to(m)
+    if data.title:
+        root.title = html_escape(data.title)
+    html: str = root.render()
+    return html
+
+
+class _RoundsLayer(MacroElement):
+    """Our style sheet and script, rendered after the map's own script."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            {{ this.js }}
+            roundsInit({{ this._parent.get_name() }}, {{ this.payload }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: MapData, *, background: str | None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "RoundsLayer"
+        self.payload = payload_js(data)
+        self.js = _JS
+        self.css = _CSS + (
+            f".leaflet-container {{ background: {background}; }}" if background else ""
+        )
+
+
+def _marker_json(m: MapMarker) -> dict[str, Any]:
+    diameter, border = _TIER_STYLE[m.tier]
+    if m.kind == "client":
+        diameter -= 8
+    return {
+        "key": m.key,
+        "lat": m.position.lat,
+        "lon": m.position.lon,
+        "label": m.label,
+        "group": m.group,
+        "color": m.color,
+        "text": label_color(m.color),
+        "tier": m.tier,
+        "kind": m.kind,
+        "size": diameter,
+        "border": border,
+        "popup": m.popup_html,
+        "tooltip": m.tooltip,
+    }
+
+
+def _polyline_json(p: MapPolyline) -> dict[str, Any]:
+    return {
+        "group": p.group,
+        "color": p.color,
+        "points": [q.to_latlon() for q in p.points],
+        "tooltip": p.tooltip,
+    }
+
+
+def _center(data: MapData) -> list[float]:
+    points: list[LatLon] = [m.position for m in data.markers]
+    points += [q for p in data.polylines for q in p.points]
+    if not points and data.outline:
+        points = [q for ring in data.outline for q in ring]
+    if not points:
+        return [0.0, 0.0]
+    return [
+        (min(p.lat for p in points) + max(p.lat for p in points)) / 2,
+        (min(p.lon for p in points) + max(p.lon for p in points)) / 2,
+    ]
+
+
+def _host_of(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0] or "tiles"
+
+
+_CSS = """
+.rounds-icon { background: none; border: none; }
+.rounds-pin {
+  box-sizing: border-box; width: 100%; height: 100%; border-radius: 50%;
+  display: flex; align-items: center; justify-content: center;
+  font: bold 12px/1 "DejaVu Sans", Arial, sans-serif; border-style: solid;
+  box-shadow: 0 1px 3px rgba(0,0,0,0.45); transition: transform 0.15s;
+}
+.rounds-tier-MUST .rounds-pin { border-color: #111; font-size: 13px; }
+.rounds-tier-HIGH .rounds-pin { border-color: #333; }
+.rounds-tier-ROUTINE .rounds-pin { border-color: #fff; }
+.rounds-kind-unassigned .rounds-pin { border-style: dashed; opacity: 0.9; }
+.rounds-kind-base .rounds-pin { border-radius: 3px; border-color: #111; }
+.rounds-kind-client .rounds-pin { border-color: #fff; box-shadow: 0 0 2px rgba(0,0,0,0.6); }
+.rounds-highlight .rounds-pin {
+  transform: scale(1.6); box-shadow: 0 0 0 3px #ffeb3b, 0 0 8px 3px rgba(0,0,0,0.6);
+}
+.rounds-popup table { border-collapse: collapse; margin-top: 4px; }
+.rounds-popup th { text-align: left; padding-right: 8px; font-weight: normal; color: #555; }
+.rounds-title {
+  background: rgba(255,255,255,0.85); padding: 3px 8px; border-radius: 4px;
+  font: bold 13px "DejaVu Sans", Arial, sans-serif;
+}
+"""
+
+# One code path draws the first time and on every update. Text from the payload is escaped
+# before it reaches innerHTML; `popup` is trusted markup (built with maps.model.popup_html).
+_JS = """
+function roundsEscape(text) {
+  return String(text).replace(/[&<>"']/g, function (c) {
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+  });
+}
+var ROUNDS_Z = {"MUST": 3000, "HIGH": 2000, "ROUTINE": 1000};
+function roundsMakeMarker(m) {
+  var style = "width:100%;height:100%;background:" + m.color + ";color:" + m.text +
+      ";border-width:" + m.border + "px";
+  var icon = L.divIcon({
+    className: "rounds-icon rounds-kind-" + m.kind + " rounds-tier-" + m.tier,
+    html: '<div class="rounds-pin" style="' + style + '">' + roundsEscape(m.label) + "</div>",
+    iconSize: [m.size, m.size],
+    iconAnchor: [m.size / 2, m.size / 2],
+    popupAnchor: [0, -m.size / 2],
+    tooltipAnchor: [m.size / 2, 0]
+  });
+  var z = (ROUNDS_Z[m.tier] || 0) + (m.kind === "base" ? 4000 : 0) +
+      (m.kind === "unassigned" ? -500 : 0);
+  var layer = L.marker([m.lat, m.lon], {icon: icon, zIndexOffset: z, keyboard: true,
+                                        title: "", alt: m.label});
+  layer.roundsKey = m.key;
+  layer.roundsZ = z;
+  if (m.popup) { layer.bindPopup(m.popup, {maxWidth: 320}); }
+  if (m.tooltip) { layer.bindTooltip(roundsEscape(m.tooltip), {direction: "right"}); }
+  layer.on("click", function () {
+    if (window.roundsBridge && window.roundsBridge.markerClicked) {
+      window.roundsBridge.markerClicked(m.key);
+    }
+    document.dispatchEvent(new CustomEvent("rounds-marker-clicked", {detail: {key: m.key}}));
+  });
+  return layer;
+}
+function roundsDraw(payload, fit) {
+  var map = window.roundsMap;
+  window.roundsHighlighted = null;
+  window.roundsLayer.clearLayers();
+  window.roundsOutline.clearLayers();
+  window.roundsMarkers = {};
+  window.roundsRoutes = [];
+  (payload.outline || []).forEach(function (ring) {
+    L.polygon(ring, {color: "#5f6b73", weight: 2, opacity: 0.8, fillColor: "#ffffff",
+                     fillOpacity: 0.55, interactive: false, className: "rounds-outline"})
+      .addTo(window.roundsOutline);
+  });
+  (payload.polylines || []).forEach(function (p) {
+    var line = L.polyline(p.points, {color: p.color, weight: 4, opacity: 0.8,
+                                     className: "rounds-route"});
+    if (p.tooltip) { line.bindTooltip(roundsEscape(p.tooltip), {sticky: true}); }
+    line.roundsGroup = p.group;
+    line.addTo(window.roundsLayer);
+    window.roundsRoutes.push(line);
+  });
+  (payload.markers || []).forEach(function (m) {
+    var layer = roundsMakeMarker(m);
+    layer.addTo(window.roundsLayer);
+    window.roundsMarkers[m.key] = layer;
+  });
+  if (window.roundsTitle) {
+    window.roundsTitle.getContainer().textContent = payload.title || "";
+    window.roundsTitle.getContainer().style.display = payload.title ? "" : "none";
+  }
+  if (fit) {
+    var bounds = L.latLngBounds([]);
+    window.roundsLayer.eachLayer(function (l) {
+      bounds.extend(l.getLatLng ? l.getLatLng() : l.getBounds());
+    });
+    if (!bounds.isValid()) { bounds = window.roundsOutline.getBounds(); }
+    if (bounds.isValid()) {
+      if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+        map.setView(bounds.getCenter(), 14);
+      } else {
+        map.fitBounds(bounds, {padding: [30, 30], maxZoom: 16});
+      }
+    }
+  }
+  return Object.keys(window.roundsMarkers).length;
+}
+function roundsUpdate(payload, fit) {
+  if (typeof payload === "string") { payload = JSON.parse(payload); }
+  return roundsDraw(payload, !!fit);
+}
+function roundsHighlight(key) {
+  var old = window.roundsHighlighted;
+  if (old && old._icon) {
+    old._icon.classList.remove("rounds-highlight");
+    old.setZIndexOffset(old.roundsZ);
+  }
+  window.roundsHighlighted = null;
+  var layer = key ? window.roundsMarkers[key] : null;
+  if (!layer) { window.roundsMap.closePopup(); return false; }
+  window.roundsHighlighted = layer;
+  layer.setZIndexOffset(10000);
+  if (layer._icon) { layer._icon.classList.add("rounds-highlight"); }
+  window.roundsMap.panTo(layer.getLatLng());
+  if (layer.getPopup()) { layer.openPopup(); }
+  return true;
+}
+function roundsInit(map, payload) {
+  window.roundsMap = map;
+  window.roundsOutline = L.featureGroup().addTo(map);
+  window.roundsLayer = L.featureGroup().addTo(map);
+  var Title = L.Control.extend({
+    onAdd: function () { var d = L.DomUtil.create("div", "rounds-title"); return d; }
+  });
+  window.roundsTitle = new Title({position: "topright"}).addTo(map);
+  roundsDraw(payload, true);
+  if (typeof QWebChannel !== "undefined" && window.qt && qt.webChannelTransport) {
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      window.roundsBridge = channel.objects.roundsBridge;
+      document.dispatchEvent(new CustomEvent("rounds-bridge-ready"));
+    });
+  }
+  window.roundsReady = true;
+}
+"""
