@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,20 +48,32 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Tier", "MUST: see today. HIGH: should be seen soon. ROUTINE: per cadence.", 70),
-    Column("Score", "Sum of the priority reasons' points (hover a row for the reasons)", 55),
-    Column("Client", "Name (external id in the tooltip)", 170),
-    Column("Why", "The top priority reasons", 300),
-    Column("Flags", "Unsheltered, familiar face, recent overdose / discharge / fall...", 180),
-    Column("Programs", "Active program enrollments", 170),
-    Column("Last contact", "Last completed visit", 95),
-    Column("Next due", "When the next visit is due by program cadence", 90),
-    Column("Clinician", "Assigned clinician", 130),
+    Column("Tier", "MUST: see today. HIGH: should be seen soon. ROUTINE: per cadence.", 66),
+    Column("Score", "Sum of the priority reasons' points (hover a row for the reasons)", 50),
+    Column("Client", "Name (external id in the tooltip)", 140),
+    Column("Why", "The top priority reasons (hover for the full text)", 260),
+    Column("Flags", "Unsheltered, familiar face, recent overdose / discharge / fall...", 120),
+    Column("Programs", "Active program enrollments", 115),
+    Column("Last contact", "Last completed visit", 84),
+    Column("Next due", "When the next visit is due by program cadence (red: overdue)", 112),
+    Column("Clinician", "Assigned clinician", 115),
 )
+PROGRAM_LABELS = {
+    "overdose_followup": "Overdose follow-up",
+    "high_utilizer": "High utilizer",
+    "fall_prevention": "Falls",
+    "homebound_vaccine": "Vaccine",
+    "chronic_disease": "Chronic disease",
+    "community_advocacy": "Advocacy",
+}
+OVERDUE_COLOUR = QColor("#c62828")
 
 
-def _fmt_date(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else "—"
+def _fmt_date(value: date | None, today: date) -> str:
+    """'14 Nov' this year, '14 Nov 2025' otherwise; a dash when there is none."""
+    if value is None:
+        return "—"
+    return value.strftime("%d %b") if value.year == today.year else value.strftime("%d %b %Y")
 
 
 class CaseloadTableModel(QAbstractTableModel):
@@ -83,20 +95,28 @@ class CaseloadTableModel(QAbstractTableModel):
         return list(self._rows)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the Python list with one key per row (fast for 10,000 rows), not via the proxy's
-        pairwise data() calls."""
+        """Sort the Python list with one precomputed key per row (fast for 10,000 rows), not
+        via the proxy's pairwise data() calls. Stable: ties keep their previous order."""
         if not 0 <= column < len(COLUMNS):
             return
         self.layoutAboutToBeChanged.emit()
-        old = {id(r): i for i, r in enumerate(self._rows)}
-        self._rows.sort(
-            key=lambda r: self._sort_key(r, column),
+        key = self._key_function(column)
+        keys = [key(r) for r in self._rows]
+        order_ = sorted(
+            range(len(keys)),
+            key=keys.__getitem__,
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        new_pos = {old[id(r)]: i for i, r in enumerate(self._rows)}
-        for persistent in self.persistentIndexList():
-            moved = new_pos.get(persistent.row(), persistent.row())
-            self.changePersistentIndex(persistent, self.index(moved, persistent.column()))
+        self._rows = [self._rows[i] for i in order_]
+        persistent = self.persistentIndexList()
+        if persistent:
+            new_pos = [0] * len(order_)
+            for new, old in enumerate(order_):
+                new_pos[old] = new
+            for index in persistent:
+                if 0 <= index.row() < len(new_pos):
+                    moved = self.index(new_pos[index.row()], index.column())
+                    self.changePersistentIndex(index, moved)
         self.layoutChanged.emit()
 
     def row_at(self, row: int) -> ClientRow:
@@ -133,27 +153,44 @@ class CaseloadTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 2:
                 return f"{row.name} ({row.external_id})"
+            if col in (4, 5, 8):  # the full text when the column is too narrow
+                return self._display(row, col) or None
             return row.top_reasons or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(TIER_COLOURS[row.tier])
+        if role == Qt.ItemDataRole.ForegroundRole and col == 7 and self._overdue(row):
+            return QBrush(OVERDUE_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _overdue(self, row: ClientRow) -> bool:
+        return row.next_due is not None and row.next_due < self._today
 
     def _display(self, row: ClientRow, col: int) -> str:
         return display_text(row, col, self._today)
 
     def _sort_key(self, row: ClientRow, col: int) -> Any:
+        return self._key_function(col)(row)
+
+    def _key_function(self, col: int) -> Callable[[ClientRow], Any]:
         match col:
             case 0:
-                return (row.tier.rank, -row.score)
+                return lambda r: (r.tier.rank, -r.score)
             case 1:
-                return row.score
+                return lambda r: r.score
+            case 2:
+                return lambda r: r.name.lower()
+            case 3:
+                return lambda r: r.top_reasons.lower()
             case 6:
-                return row.last_contact.toordinal() if row.last_contact else 0
+                return lambda r: r.last_contact.toordinal() if r.last_contact else 0
             case 7:
-                return row.next_due.toordinal() if row.next_due else 10**7
-        return display_text(row, col, self._today).lower()
+                return lambda r: r.next_due.toordinal() if r.next_due else 10**7
+            case 8:
+                return lambda r: r.clinician.lower()
+        today = self._today
+        return lambda r: display_text(r, col, today).lower()
 
 
 def display_text(row: ClientRow, col: int, today: date) -> str:
@@ -170,13 +207,13 @@ def display_text(row: ClientRow, col: int, today: date) -> str:
         case 4:
             return ", ".join(FLAG_LABELS.get(f, f) for f in sorted(row.flags))
         case 5:
-            return ", ".join(p.replace("_", " ") for p in row.programs)
+            return ", ".join(PROGRAM_LABELS.get(p, p.replace("_", " ")) for p in row.programs)
         case 6:
-            return _fmt_date(row.last_contact)
+            return _fmt_date(row.last_contact, today)
         case 7:
             if row.next_due is not None and row.next_due < today:
-                return f"{_fmt_date(row.next_due)} (overdue)"
-            return _fmt_date(row.next_due)
+                return f"{_fmt_date(row.next_due, today)} (overdue)"
+            return _fmt_date(row.next_due, today)
         case 8:
             return row.clinician
     return ""
@@ -190,6 +227,8 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(False)
         self._accepted: set[int] | None = None
+        self._active = False  # any filter set: else every row is accepted without a lookup
+        self._haystacks: dict[int, str] = {}  # client id -> lowercased searchable text
         self._text = ""
         self._tier: str | None = None
         self._program: str | None = None
@@ -210,6 +249,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         self._tier, self._program = tier, program
         self._clinician, self._housing = clinician, housing
         self._accepted = None
+        self._active = bool(self._text or tier or program or clinician is not None or housing)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -219,6 +259,8 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
             model.sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if not self._active:
+            return True
         if self._accepted is None:
             model = self.sourceModel()
             assert isinstance(model, CaseloadTableModel)
@@ -228,10 +270,14 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
     def invalidate_cache(self) -> None:
         self._accepted = None
 
+    def _on_source_about_to_be_reset(self) -> None:
+        self._accepted = None
+        self._haystacks = {}
+
     def setSourceModel(self, model: Any) -> None:
         super().setSourceModel(model)
         # Row numbers change on reset and sort: drop the accepted-rows cache first.
-        model.modelAboutToBeReset.connect(self.invalidate_cache)
+        model.modelAboutToBeReset.connect(self._on_source_about_to_be_reset)
         model.layoutAboutToBeChanged.connect(self.invalidate_cache)
 
     def accepts(self, row: ClientRow) -> bool:
@@ -244,6 +290,9 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         if self._housing and row.housing_status != self._housing:
             return False
         if self._text:
-            haystack = f"{row.name} {row.external_id} {row.top_reasons}".lower()
+            haystack = self._haystacks.get(row.client_id)
+            if haystack is None:
+                haystack = f"{row.name} {row.external_id} {row.top_reasons}".lower()
+                self._haystacks[row.client_id] = haystack
             return self._text in haystack
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import (
@@ -47,8 +47,8 @@ def _age(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-def detail_html(detail: ClientDetail, on: date) -> str:
-    """The read-only summary shown in the panel."""
+def detail_html(detail: ClientDetail, on: date, zone: tzinfo | None = None) -> str:
+    """The read-only summary shown in the panel; times in `zone` (the program's)."""
     parts = [
         f"<h2>{_e(detail.first_name)} {_e(detail.last_name)}</h2>",
         f"<p>{_e(detail.external_id)} · age {_age(detail.date_of_birth, on)} · "
@@ -88,7 +88,7 @@ def detail_html(detail: ClientDetail, on: date) -> str:
     parts.append("</ul><h3>Events</h3><ul>")
     for event in detail.events[:30]:
         parts.append(
-            f"<li>{event.occurred_at.astimezone():%d %b %Y %H:%M} "
+            f"<li>{event.occurred_at.astimezone(zone):%d %b %Y %H:%M} "
             f"{_e(EVENT_LABELS.get(event.kind, event.kind))}"
             f"{' — ' + _e(event.source) if event.source else ''}</li>"
         )
@@ -241,9 +241,10 @@ class AddVisitDialog(QDialog):
 class ClientDetailPanel(QWidget):
     """Summary, edit form and 'Add visit', for the client selected in the caseload table."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, zone: tzinfo | None = None) -> None:
         super().__init__(parent)
         self.detail: ClientDetail | None = None
+        self._zone = zone
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.summary = QTextBrowser()
@@ -266,7 +267,7 @@ class ClientDetailPanel(QWidget):
                 "<p style='color:#777'>Select a client to see why they are on today's list.</p>"
             )
             return
-        self.summary.setHtml(detail_html(detail, on))
+        self.summary.setHtml(detail_html(detail, on, self._zone))
         self.form.load(detail)
 
 

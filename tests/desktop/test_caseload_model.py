@@ -102,23 +102,26 @@ def test_display_text_is_what_a_user_reads() -> None:
     assert texts[0] == "MUST"
     assert texts[1] == "158"
     assert texts[4] == "Recent overdose, Unsheltered"
-    assert texts[5] == "high utilizer, overdose followup"
-    assert texts[6] == "01 Mar 2026"
-    assert texts[7] == "04 Mar 2026 (overdue)"
+    assert texts[5] == "High utilizer, Overdose follow-up"
+    assert texts[6] == "01 Mar"  # this year: no year
+    assert texts[7] == "04 Mar (overdue)"
     assert texts[8] == "Ana Reyes"
 
 
 def test_next_due_today_or_later_is_not_overdue_and_missing_dates_show_a_dash() -> None:
     due_today = make_row(1, next_due=TODAY, last_contact=None)
-    assert display_text(due_today, 7, TODAY) == "10 Mar 2026"
+    assert display_text(due_today, 7, TODAY) == "10 Mar"
     assert display_text(due_today, 6, TODAY) == "—"
+    last_year = make_row(3, last_contact=date(2025, 12, 30))
+    assert display_text(last_year, 6, TODAY) == "30 Dec 2025"
     assert display_text(make_row(2, next_due=None), 7, TODAY) == "—"
 
 
-def test_tier_is_coloured_and_name_tooltip_shows_the_external_id() -> None:
-    model, _ = proxy_over([make_row(3, tier=Tier.MUST)])
+def test_tier_and_overdue_are_coloured_and_name_tooltip_shows_the_external_id() -> None:
+    model, _ = proxy_over([make_row(3, tier=Tier.MUST, next_due=TODAY - timedelta(days=1))])
     brush = model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
     assert brush.color().name() == "#c62828"
+    assert model.index(0, 7).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
     assert model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == "Client 0003 (C-0003)"
 
 

@@ -16,6 +16,7 @@ from caseload.errors import ConflictError, UserError
 from desktop import crews_dialog
 from desktop.context import AppContext
 from desktop.crews_dialog import CREW, END, SICK, START, CrewsDialog, CrewTableModel, parse_clock
+from tests.desktop.artifacts import save_screenshot
 from tests.desktop.seed import Seed
 
 
@@ -274,3 +275,18 @@ def test_parse_clock_reads_qtime_time_and_text() -> None:
     assert parse_clock("25:00") is None
     assert parse_clock("noon") is None
     assert parse_clock(QTime()) is None
+
+
+def test_screenshot(qtbot: Any, context: AppContext, seed: Seed) -> None:
+    """Saves test-artifacts/crews_dialog.png (look at it) with a pending change and a problem."""
+    dialog = open_dialog(qtbot, context, seed)
+    dialog.show()
+    model = dialog.model
+    model.setData(model.index(row_of(dialog, "Ben Okoro"), SICK), 2, Qt.ItemDataRole.CheckStateRole)
+    model.setData(model.index(row_of(dialog, "Dee Walsh"), CREW), "Medic 1")
+    path = save_screenshot(dialog, "crews_dialog")
+    assert path.stat().st_size > 0
+    header = dialog.table.horizontalHeader()
+    assert header.sectionViewportPosition(CREW) + header.sectionSize(CREW) <= (
+        dialog.table.viewport().width()
+    )

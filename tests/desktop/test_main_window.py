@@ -1,0 +1,102 @@
+"""The main window: the welcome page on an empty database, the workspace on a demo one, and
+an exception in a slot shown in the error dialog while the app keeps running."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from caseload.actor import local_actor
+from caseload.database import open_database
+from caseload.demo import create_demo
+from desktop import error_dialog
+from desktop.main_window import MainWindow
+
+REBALANCE_VIEW_MISSING = importlib.util.find_spec("desktop.rebalance_view") is None
+
+
+def open_window(qtbot: Any, url: str) -> MainWindow:
+    window = MainWindow(url)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.loading, timeout=10_000)
+    return window
+
+
+def test_an_empty_database_offers_the_demo_and_an_import(qtbot: Any, tmp_path: Path) -> None:
+    window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}")
+    assert window.stack.currentWidget() is window.welcome
+    buttons = {b.text() for b in window.welcome.findChildren(QPushButton)}
+    assert {"Load &demo program", "&Import clients…"} <= buttons
+    assert window.welcome.demo_button.isVisible()
+    assert window.context is not None
+    assert window.windowTitle().startswith("MIH Rounds")
+
+
+@pytest.mark.xfail(
+    REBALANCE_VIEW_MISSING,
+    reason="waiting for desktop.rebalance_view (being written by a colleague)",
+    raises=ModuleNotFoundError,
+    strict=True,
+)
+def test_a_demo_database_opens_on_the_tabs(qtbot: Any, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db = open_database(url)
+    create_demo(db, local_actor(), seed=5, clients=30)
+    db.dispose()
+    window = MainWindow(url)
+    qtbot.addWidget(window)
+    window.show()
+    # A missing page module raises in the open callback; surface it here rather than as a
+    # dialog so the expected-failure marker above sees it.
+    failures: list[BaseException] = []
+    sys_hook = sys.excepthook
+    sys.excepthook = lambda _k, exc, _tb: failures.append(exc)
+    try:
+        qtbot.waitUntil(
+            lambda: bool(failures) or window.stack.currentWidget() is window.tabs, timeout=10_000
+        )
+    finally:
+        sys.excepthook = sys_hook
+    if failures:
+        raise failures[0]
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["&Caseload", "&Plan the day", "Caseload &balance"]
+    assert window.caseload_page is not None
+    qtbot.waitUntil(lambda: window.caseload_page.model.rowCount() == 30, timeout=10_000)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_slot_shows_the_error_dialog_and_the_app_keeps_running(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append((box.text(), box.informativeText()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    error_dialog.install_excepthook()
+    window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}")
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a slot")
+
+    button = QPushButton("Break", window)
+    button.clicked.connect(broken)
+    button.click()
+    qtbot.waitUntil(lambda: bool(shown))
+    text, informative = shown[0]
+    assert "Something went wrong" in text
+    assert "RuntimeError: a bug in a slot" in informative
+    # still alive: the window answers and another click is handled the same way
+    assert window.isVisible() and window.stack.currentWidget() is window.welcome
+    button.click()
+    qtbot.waitUntil(lambda: len(shown) == 2)
