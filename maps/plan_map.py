@@ -38,6 +38,8 @@ NO_TILES_BACKGROUND = "#F2F1EC"
 
 # Diameter (px) and border width (px) of a marker by tier; MUST is the biggest, darkest outline.
 _TIER_STYLE: dict[str, tuple[int, int]] = {"MUST": (30, 3), "HIGH": (25, 2), "ROUTINE": (21, 1)}
+# Caseload maps show hundreds of clients: small unlabelled dots, still sized by tier.
+_CLIENT_SIZE: dict[str, int] = {"MUST": 14, "HIGH": 11, "ROUTINE": 9}
 
 
 def map_payload(data: MapData) -> dict[str, Any]:
@@ -140,7 +142,7 @@ class _RoundsLayer(MacroElement):
 def _marker_json(m: MapMarker) -> dict[str, Any]:
     diameter, border = _TIER_STYLE[m.tier]
     if m.kind == "client":
-        diameter -= 8
+        diameter, border = _CLIENT_SIZE[m.tier], 1
     return {
         "key": m.key,
         "lat": m.position.lat,

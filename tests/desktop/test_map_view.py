@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineSettings
 from pytestqt.qtbot import QtBot
@@ -61,6 +62,30 @@ def view(qtbot: QtBot) -> Iterator[PlanMapView]:
     widget.close()
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def grab_rendered(qtbot: QtBot, view: PlanMapView, name: str) -> QImage:
+    """Save a screenshot to test-artifacts/`name` once the view has painted the map.
+
+    env-notes: a grab() soon after loading may be blank; a large page takes longer still.
+    """
+    qtbot.wait(300)
+    shot: list[QImage] = []
+
+    def painted() -> None:
+        image = view.grab().toImage()
+        colors = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 15)
+            for y in range(0, image.height(), 15)
+        }
+        shot[:] = [image]
+        assert len(colors) > 5, "blank screenshot"
+
+    qtbot.waitUntil(painted, timeout=10000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert shot[0].save(str(ARTIFACTS / name))
+    return shot[0]
 
 
 def load(qtbot: QtBot, view: PlanMapView, data: MapData) -> None:
@@ -256,14 +281,9 @@ def test_screenshot_shows_outline_numbered_stops_and_routes(
     load(qtbot, view, data)
     wait_js(qtbot, view, MARKERS, len(data.markers))
     view.highlight("v2-3")
-    qtbot.wait(400)  # env-notes: grab() too soon after loading may be blank
-    ARTIFACTS.mkdir(exist_ok=True)
-    image = view.grab().toImage()
-    assert image.save(str(ARTIFACTS / "map_view.png"))
+    wait_js(qtbot, view, "document.querySelectorAll('.rounds-highlight').length", 1)
+    image = grab_rendered(qtbot, view, "map_view.png")
     assert image.width() == 900 and image.height() == 700
-    # Not blank: the outline's fill, the background and the marker colours are all there.
-    colors = {image.pixel(x, y) for x in range(0, 900, 15) for y in range(0, 700, 15)}
-    assert len(colors) > 5
 
 
 def test_dispose_releases_page_then_profile_and_makes_the_view_inert(qtbot: QtBot) -> None:
@@ -279,3 +299,45 @@ def test_dispose_releases_page_then_profile_and_makes_the_view_inert(qtbot: QtBo
     assert widget.js_errors() == []
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_caseload_map_of_2000_clients_in_their_clinicians_colours(
+    qtbot: QtBot, view: PlanMapView
+) -> None:
+    """The supervisor's map (issue 6): many small client points, one colour per clinician."""
+    import random
+
+    from maps.model import MapMarker, group_colors
+    from maps.outline import durham_outline
+    from routing.geo import LatLon
+
+    rnd = random.Random(6)
+    colors = group_colors(f"Clinician {i}" for i in range(20))
+    clinicians = list(colors)
+    markers = tuple(
+        MapMarker(
+            key=f"client-{i}",
+            position=LatLon(35.87 + rnd.random() * 0.3, -79.0 + rnd.random() * 0.25),
+            group=(c := clinicians[i % 20]),
+            color=colors[c],
+            tier=("MUST", "HIGH", "ROUTINE")[i % 3],
+            kind="client",
+            tooltip=f"Client {i} ({c})",
+        )
+        for i in range(2000)
+    )
+    load(qtbot, view, MapData(markers=markers, outline=durham_outline(), title="Caseloads"))
+    wait_js(qtbot, view, MARKERS, 2000)
+    wait_js(
+        qtbot,
+        view,
+        "new Set(Array.from(document.querySelectorAll('.rounds-kind-client "
+        ".rounds-pin')).map(e => e.style.backgroundColor)).size",
+        20,
+    )
+    grab_rendered(qtbot, view, "map_view_caseloads.png")
+    moved = MapData(markers=markers[:1500], outline=durham_outline())
+    with qtbot.waitSignal(view.updated, timeout=10000) as blocker:
+        view.update_map(moved)
+    assert blocker.args == [1500]
+    assert view.guard.network_requests == []
