@@ -50,6 +50,9 @@ class Candidate:
     location_text: str
     service_min: int
     windows: tuple[tuple[datetime, datetime], ...]
+    # True when the window is a first-contact deadline rather than an appointment: a deadline
+    # that passes before anyone is on shift means "as early as possible today", not "never".
+    window_is_deadline: bool
     required_skills: frozenset[str]
     assigned_clinician_id: int | None
     assigned_clinician: str
@@ -135,12 +138,14 @@ def _candidates_in(
         visit = visits.get(client.id)
         visit_type = prio.visit_type.value if visit is None else visit.visit_type
         windows: tuple[tuple[datetime, datetime], ...] = ()
+        is_deadline = False
         if prio.appointment is not None:
             windows = (prio.appointment,)
         elif visit is not None and visit.window_start and visit.window_end:
             windows = ((visit.window_start, visit.window_end),)
         elif prio.due_by is not None and prio.due_by.astimezone(program_settings.zone).date() == on:
             windows = ((prio.due_by - timedelta(hours=24), prio.due_by),)
+            is_deadline = True
         minutes = max(
             [p.visit_minutes for p in programs]
             + ([visit.duration_min] if visit is not None else [])
@@ -165,6 +170,7 @@ def _candidates_in(
                 location_text=location_text,
                 service_min=minutes,
                 windows=windows,
+                window_is_deadline=is_deadline,
                 required_skills=frozenset(skills),
                 assigned_clinician_id=client.assigned_clinician_id,
                 assigned_clinician=staff_names.get(client.assigned_clinician_id or -1, ""),

@@ -1,7 +1,7 @@
 """Turn a day's crews and chosen candidates into a `routing.Problem` and back.
 
-The clock is seconds since local midnight of the day (absolute: `origin + timedelta(seconds)`,
-so a daylight-saving day stays correct). Job ids are client ids (one visit per client per day),
+The clock is seconds since local midnight of the day, counted in absolute time (via UTC),
+so a daylight-saving day stays correct. Job ids are client ids (one visit per client per day),
 vehicle ids are 1-based positions in the crew list. Skills become small integers.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -48,7 +48,9 @@ class BuiltProblem:
     skill_ids: Mapping[str, int]
 
     def at(self, seconds: int) -> datetime:
-        return self.origin + timedelta(seconds=int(seconds))
+        # Absolute arithmetic in UTC: same-zone aware arithmetic in Python is wall-clock time.
+        moment = self.origin.astimezone(UTC) + timedelta(seconds=int(seconds))
+        return moment.astimezone(self.origin.tzinfo)
 
     def crew_for_vehicle(self, vehicle_id: int) -> CrewInfo:
         return self.crews[vehicle_id - 1]
@@ -62,7 +64,7 @@ def day_origin(on: date, zone: ZoneInfo) -> datetime:
 
 
 def _seconds(origin: datetime, moment: datetime) -> int:
-    return int((moment - origin).total_seconds())
+    return int((moment.astimezone(UTC) - origin.astimezone(UTC)).total_seconds())
 
 
 def _window(origin: datetime, start: datetime, end: datetime, horizon: int) -> TimeWindow | None:
@@ -136,6 +138,9 @@ def build_problem(
             )
         )
 
+    first_start = min(
+        (v.time_window.start_s for v in vehicles if v.time_window is not None), default=0
+    )
     jobs: list[Job] = []
     routable: list[Candidate] = []
     unroutable: list[tuple[Candidate, str]] = []
@@ -152,7 +157,9 @@ def build_problem(
             for start, end in cand.windows
             if (w := _window(origin, start, end, horizon)) is not None
         ]
-        if cand.windows and not windows:
+        if cand.window_is_deadline and all(w.end_s < first_start for w in windows):
+            windows = []  # overdue before anyone starts: as soon as possible, not never
+        elif cand.windows and not windows:
             unroutable.append((cand, "Its time window is not on this day."))
             continue
         routable.append(cand)
