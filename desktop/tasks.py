@@ -86,7 +86,7 @@ def start_task(
     on_finished: Callable[[Any], None] | None = None,
     on_failed: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
-    on_cancelled: Callable[[], None] | None = None,
+    on_cancelled: Callable[[], object] | None = None,
     pool: QThreadPool | None = None,
 ) -> TaskHandle:
     """Run `fn(progress, cancel)` in the thread pool; callbacks run on the UI thread."""

@@ -16,14 +16,16 @@ from typing import Protocol, cast
 
 from caseload.errors import UserError
 
-COMMAND_MODULES = (
-    "demo",
-    "import_",
-    "priorities",
-    "plan",
-    "solve",
-    "rebalance",
-)
+# Command -> (module, one-line help). Only the module of the command being run is imported,
+# so `rounds --help` and each command start without loading the whole app.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("demo", "create a demo caseload (invented people around Durham, NC)"),
+    "import": ("import_", "import clients, events or the address table from CSV/XLSX"),
+    "priorities": ("priorities", "rank the caseload for a day, with reasons"),
+    "plan": ("plan", "plan a day and write route sheets, JSON, CSV and calendars"),
+    "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),
+    "rebalance": ("rebalance", "suggest (and apply) caseload reassignments between clinicians"),
+}
 
 
 class CommandModule(Protocol):
@@ -39,7 +41,8 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; the full sub-parser is built only for the command named in `argv`."""
     parser = argparse.ArgumentParser(
         prog="rounds",
         description="MIH Rounds: plan community paramedicine visits. Without a command, "
@@ -49,15 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo database")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = cast(CommandModule, importlib.import_module(f"desktop.cli.{name}"))
-        module.register(subparsers)
+    wanted = next((arg for arg in argv if arg in COMMANDS), None)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if name == wanted:
+            module = cast(CommandModule, importlib.import_module(f"desktop.cli.{module_name}"))
+            module.register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
