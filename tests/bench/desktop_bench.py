@@ -248,15 +248,20 @@ def measure_startup(n_clients: int, runs: int = 3) -> list[dict[str, Any]]:
         db.dispose()
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=folder)
         for _ in range(runs):
-            out = subprocess.run(
+            done = subprocess.run(
                 [sys.executable, "-c", STARTUP_CHILD, url],
                 capture_output=True,
                 text=True,
                 env=env,
-                check=True,
+                check=False,
                 timeout=120,
-            ).stdout
-            results.append(json.loads(out.strip().splitlines()[-1]))
+            )
+            lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+            figures: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+            figures["exit_code"] = done.returncode
+            if not lines:
+                figures["error"] = done.stderr.strip().splitlines()[-1:] or ["no output"]
+            results.append(figures)
     return results
 
 
@@ -271,12 +276,17 @@ def run(n_rows: int, n_clients: int, startup_clients: int) -> None:
     print(f"  demo created in {created:.2f} s; {count:,} rows in {best * 1000:.0f} ms (best of 3)")
     print(f"\n(c) Start-up on a {startup_clients}-client demo DB (fresh process each run, s)")
     for i, figures in enumerate(measure_startup(startup_clients)):
-        note = f"  [stubbed: {', '.join(figures['stubbed'])}]" if figures["stubbed"] else ""
+        if "rows_loaded_s" not in figures:
+            print(f"  run {i + 1}: failed (exit {figures['exit_code']}): {figures['error'][0]}")
+            continue
+        notes = [f"stubbed: {', '.join(figures['stubbed'])}"] if figures["stubbed"] else []
+        if figures["exit_code"] != 0:
+            notes.append(f"exit code {figures['exit_code']} at shutdown")
         print(
             f"  run {i + 1}: imports+QApplication {figures['imports_and_qapp_s']:.2f}, "
-            f"window shown {figures['window_shown_s']:.2f}, database opened "
+            f"window shown {figures['window_shown_s']:.2f}, database opened + pages built "
             f"{figures['database_opened_s']:.2f}, {figures['rows']} rows loaded "
-            f"{figures['rows_loaded_s']:.2f}{note}"
+            f"{figures['rows_loaded_s']:.2f}" + (f"  [{'; '.join(notes)}]" if notes else "")
         )
 
 
