@@ -55,6 +55,7 @@ class PlannedStop:
     waiting_s: int
     service_s: int
     window: tuple[datetime, datetime] | None
+    window_is_deadline: bool  # the window is "by <end>" (first contact due), not a slot
     pinned: bool
     locked: bool
 
@@ -174,6 +175,7 @@ def read_solution(
                             waiting_s=step.waiting_s,
                             service_s=step.service_s,
                             window=cand.windows[0] if cand.windows else None,
+                            window_is_deadline=cand.window_is_deadline,
                             pinned=edits.pinned.get(cand.key) == crew.name,
                             locked=cand.key in locked_keys,
                         )

@@ -107,20 +107,47 @@ class MainWindow(QMainWindow):
             return
         assert self.context is not None
         if self.caseload_page is None:
-            from desktop.plan_page import PlanPage
-            from desktop.rebalance_view import RebalanceView
-
             self.caseload_page = CaseloadPage(self.context)
-            self.plan_page = PlanPage(self.context)
-            self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
             self.tabs.addTab(self.caseload_page, "&Caseload")
-            self.tabs.addTab(self.plan_page, "&Plan the day")
-            self.tabs.addTab(self.rebalance_page, "Caseload &balance")
-            self.undo_action.setEnabled(True)
+            # The other pages (a web view, the map library) are built when first shown, so the
+            # caseload is usable sooner; the map library loads in the background meanwhile.
+            self.tabs.addTab(QWidget(), "&Plan the day")
+            self.tabs.addTab(QWidget(), "Caseload &balance")
+            self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+            self._run(_warm_up_imports, lambda _r: None)
             self._restore_page_state()
         self.stack.setCurrentWidget(self.tabs)
         self.caseload_page.refresh()
-        self.plan_page.refresh()
+        if self.plan_page is not None:
+            self.plan_page.refresh()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._ensure_page(index)
+
+    def _ensure_page(self, index: int) -> None:
+        """Build the Plan (1) or Caseload balance (2) page the first time it is needed."""
+        assert self.context is not None
+        if index == 1 and self.plan_page is None:
+            from desktop.plan_page import PlanPage
+
+            self.plan_page = PlanPage(self.context)
+            self._replace_tab(1, self.plan_page, "&Plan the day")
+            self.plan_page.refresh()
+        elif index == 2 and self.rebalance_page is None:
+            from desktop.rebalance_view import RebalanceView
+
+            self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
+            self._replace_tab(2, self.rebalance_page, "Caseload &balance")
+
+    def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, title)
+        self.tabs.setCurrentIndex(index)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
 
     # --- actions -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -189,12 +216,16 @@ class MainWindow(QMainWindow):
     def _show_tab(self, index: int) -> None:
         if self.stack.currentWidget() is self.tabs:
             self.tabs.setCurrentIndex(index)
+            self._ensure_page(index)
 
     def _plan_call(self, name: str) -> None:
-        if self.plan_page is None:
+        if self.caseload_page is None:
+            return
+        if name in ("undo", "redo", "cancel") and self.plan_page is None:
             return
         if name not in ("undo", "redo", "cancel"):
-            self.tabs.setCurrentWidget(self.plan_page)
+            self.tabs.setCurrentIndex(1)
+        self._ensure_page(1)
         getattr(self.plan_page, name)()
 
     def _on_find(self) -> None:
@@ -298,7 +329,8 @@ class MainWindow(QMainWindow):
     def _restore_page_state(self) -> None:
         state = QSettings()
         tab = state.value("main/tab", 0)
-        self.tabs.setCurrentIndex(int(tab) if isinstance(tab, (int, str)) else 0)
+        index = int(tab) if isinstance(tab, (int, str)) and str(tab).isdigit() else 0
+        self.tabs.setCurrentIndex(index if 0 <= index < self.tabs.count() else 0)
         if self.caseload_page is not None:
             splitter = state.value("caseload/splitter")
             if isinstance(splitter, QByteArray):
@@ -317,3 +349,8 @@ class MainWindow(QMainWindow):
         for task in self._tasks:
             task.cancel()
         super().closeEvent(event)
+
+
+def _warm_up_imports(_progress: ProgressFn, _cancel: object) -> None:
+    """Import the map library off the UI thread (it pulls in pandas: about a second)."""
+    import maps.plan_map  # noqa: F401

@@ -33,10 +33,18 @@ def hhmm(moment: datetime | None, zone: Any = None) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
 
-def window_text(window: tuple[datetime, datetime] | None, zone: Any = None) -> str:
+def window_text(
+    window: tuple[datetime, datetime] | None, zone: Any = None, *, deadline: bool = False
+) -> str:
     if window is None:
         return "any time"
+    if deadline:
+        return f"by {hhmm(window[1], zone)}"
     return f"{hhmm(window[0], zone)}–{hhmm(window[1], zone)}"
+
+
+def _late(stop: PlannedStop) -> bool:
+    return stop.window is not None and stop.start > stop.window[1]
 
 
 class CandidateTableModel(QAbstractTableModel):
@@ -107,7 +115,11 @@ class CandidateTableModel(QAbstractTableModel):
                 cand.tier.value,
                 cand.name,
                 cand.purpose,
-                window_text(cand.windows[0] if cand.windows else None, self._zone),
+                window_text(
+                    cand.windows[0] if cand.windows else None,
+                    self._zone,
+                    deadline=cand.window_is_deadline,
+                ),
                 cand.location_text,
                 cand.assigned_clinician,
             )[col]
@@ -237,6 +249,8 @@ class RouteTreeModel(QAbstractItemModel):
             return "\n".join([stop.location_text, *stop.reasons])
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             return QBrush(TIER_COLOURS[stop.tier])
+        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and _late(stop):
+            return QBrush(QColor("#c62828"))  # an overdue first contact: arrives after "by"
         return None
 
     def _crew_text(self, route: CrewRoute, col: int) -> str:
@@ -260,7 +274,7 @@ class RouteTreeModel(QAbstractItemModel):
             case 1:
                 return hhmm(stop.start, self._zone)
             case 2:
-                return window_text(stop.window, self._zone)
+                return window_text(stop.window, self._zone, deadline=stop.window_is_deadline)
             case 3:
                 return f"{stop.waiting_s // 60} min" if stop.waiting_s >= 60 else ""
             case 4:

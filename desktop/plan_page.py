@@ -315,7 +315,9 @@ class PlanPage(QWidget):
         self.candidates.set_candidates(candidates, selected)
         self._set_versions(versions)
         self.undo_stack.clear()
-        self.apply_state(PlanState(None, frozenset(selected), self._latest_version(), False))
+        self.apply_state(
+            PlanState(None, frozenset(selected), self._latest_version(), False), fit=True
+        )
         if versions:
             self.status.setText(
                 f"{len(versions)} saved version(s) for this day: open one from the list, or "
@@ -367,10 +369,11 @@ class PlanPage(QWidget):
         self.refresh()
 
     # --- state, undo ---------------------------------------------------------------------------
-    def apply_state(self, state: PlanState) -> None:
+    def apply_state(self, state: PlanState, *, fit: bool | None = None) -> None:
         """Show `state` (used by undo/redo too): routes, unassigned, selection, map. The map
         zooms to the plan when one appears; after edits it keeps the user's pan and zoom."""
-        fit = self.state.plan is None and state.plan is not None
+        if fit is None:
+            fit = self.state.plan is None and state.plan is not None
         self.state = state
         plan = state.plan
         self.routes.set_plan(plan, crew_colors(plan))
@@ -708,7 +711,9 @@ class PlanPage(QWidget):
             selected = frozenset(s.key for r in plan.routes for s in r.stops) | frozenset(
                 u.candidate.key for u in plan.unassigned
             )
-            self.apply_state(PlanState(plan, selected, self._latest_version(), dirty=False))
+            self.apply_state(
+                PlanState(plan, selected, self._latest_version(), dirty=False), fit=True
+            )
             self.status.setText(f"Opened version {plan.version_no} by {plan.created_by}.")
 
         self._run(load, loaded)
