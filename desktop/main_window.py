@@ -134,9 +134,22 @@ class MainWindow(QMainWindow):
             self._replace_tab(1, self.plan_page, "&Plan the day")
             self.plan_page.refresh()
         elif index == 2 and self.rebalance_page is None:
-            from desktop.rebalance_view import RebalanceView
+            from desktop.map_view import PlanMapView
+            from desktop.rebalance_map_data import rebalance_map_data
+            from desktop.rebalance_view import RebalanceMapState, RebalanceView
 
             self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
+            program = self.context.program
+            caseload_map = PlanMapView(
+                tile_url=program.tile_url or None, tile_attribution=program.tile_attribution
+            )
+            fitted: list[bool] = []
+
+            def update(state: RebalanceMapState) -> None:
+                caseload_map.update_map(rebalance_map_data(state), fit=not fitted)
+                fitted.append(True)
+
+            self.rebalance_page.set_map_view(caseload_map, update)
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
 
     def _replace_tab(self, index: int, page: QWidget, title: str) -> None:

@@ -178,6 +178,7 @@ class RebalanceView(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(chart_scroll)
         left.addWidget(self.map_panel)
+        left.setSizes([260, 440])  # the chart needs a bar per clinician; the map wants room
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from caseload.rebalance import ClinicianLoad
+from maps.model import palette
 
 # Okabe & Ito and Paul Tol's muted colours: distinguishable with common colour-vision deficiencies.
 PALETTE: tuple[str, ...] = (
@@ -27,7 +28,7 @@ OVER_COLOR = "#C62828"
 
 def clinician_colors(clinician_ids: Sequence[int]) -> dict[int, str]:
     """A stable colour per clinician (in the order given), shared by the chart and the map."""
-    return {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(clinician_ids)}
+    return dict(zip(clinician_ids, palette(len(clinician_ids)), strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,59 @@
+"""The supervisor's map: each clinician's clients in the clinician's colour (after the ticked
+moves), clinicians' bases as squares, clients without a clinician in grey."""
+
+from __future__ import annotations
+
+from desktop.rebalance_view import RebalanceMapState
+from maps.model import UNASSIGNED_COLOR, MapData, MapMarker, popup_html
+from maps.outline import durham_outline
+
+
+def rebalance_map_data(state: RebalanceMapState) -> MapData:
+    snapshot = state.snapshot
+    names = {c.clinician_id: c.name for c in snapshot.clinicians}
+    markers: list[MapMarker] = []
+    for clinician in snapshot.clinicians:
+        if clinician.base is None:
+            continue
+        markers.append(
+            MapMarker(
+                key=f"base:{clinician.clinician_id}",
+                position=clinician.base,
+                group=clinician.name,
+                color=state.colors.get(clinician.clinician_id, UNASSIGNED_COLOR),
+                kind="base",
+                tooltip=f"{clinician.name} — {clinician.base_name}",
+            )
+        )
+    for client in snapshot.clients:
+        if client.location is None:
+            continue
+        clinician_id = state.assignment.get(client.client_id, client.clinician_id)
+        moved = clinician_id != client.clinician_id
+        carrier = (
+            names.get(clinician_id, "unassigned") if clinician_id is not None else ("unassigned")
+        )
+        markers.append(
+            MapMarker(
+                key=f"client:{client.client_id}",
+                position=client.location,
+                group=carrier,
+                color=state.colors.get(clinician_id, UNASSIGNED_COLOR)
+                if clinician_id is not None
+                else UNASSIGNED_COLOR,
+                tier=client.tier if client.tier in ("MUST", "HIGH", "ROUTINE") else "ROUTINE",  # type: ignore[arg-type]
+                kind="client",
+                label="→" if moved else "",
+                tooltip=f"{client.name} — {carrier}" + (" (proposed move)" if moved else ""),
+                popup_html=popup_html(
+                    client.name,
+                    [("Clinician", carrier)]
+                    + (
+                        [("Was", names.get(client.clinician_id or -1, "unassigned"))]
+                        if moved
+                        else []
+                    ),
+                ),
+            )
+        )
+    return MapData(markers=tuple(markers), outline=durham_outline(), title="Caseloads")
