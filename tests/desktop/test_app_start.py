@@ -1,0 +1,63 @@
+"""Starting the app as a user does: `rounds --demo` creates a fresh demo program and opens on
+it; the Plan and Caseload balance pages are built when first opened; window state persists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from desktop.main_window import MainWindow
+from desktop.plan_page import PlanPage
+from desktop.rebalance_view import RebalanceView
+
+
+def test_demo_start_creates_the_program_and_opens_the_caseload(qtbot: Any, tmp_path: Path) -> None:
+    window = MainWindow(f"sqlite:///{tmp_path / 'demo.db'}", create_demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(
+        lambda: window.caseload_page is not None and window.caseload_page.model.rowCount() > 100,
+        timeout=60_000,
+    )
+    assert window.stack.currentWidget() is window.tabs
+    assert window.caseload_page is not None
+    tiers = {
+        window.caseload_page.model.row_at(r).tier.value
+        for r in range(window.caseload_page.model.rowCount())
+    }
+    assert {"MUST", "HIGH"} <= tiers
+    # Pages behind the other tabs do not exist until opened (quick start-up)...
+    assert window.plan_page is None and window.rebalance_page is None
+    window.tabs.setCurrentIndex(1)
+    assert isinstance(window.plan_page, PlanPage)
+    assert window.tabs.currentWidget() is window.plan_page
+    plan_page = window.plan_page
+    qtbot.waitUntil(lambda: plan_page.candidates.rowCount() > 0, timeout=30_000)
+    window.tabs.setCurrentIndex(2)
+    assert isinstance(window.rebalance_page, RebalanceView)
+    assert [window.tabs.tabText(i) for i in range(3)] == [
+        "&Caseload",
+        "&Plan the day",
+        "Caseload &balance",
+    ]
+
+
+def test_window_geometry_and_tab_persist(qtbot: Any, tmp_path: Path) -> None:
+    window = MainWindow(f"sqlite:///{tmp_path / 'demo.db'}", create_demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.caseload_page is not None, timeout=60_000)
+    window.resize(1100, 700)
+    window.tabs.setCurrentIndex(1)
+    window.close()
+    state = QSettings()
+    assert int(state.value("main/tab")) == 1
+    assert not state.value("main/geometry").isEmpty()  # restored by the next window
+    again = MainWindow(f"sqlite:///{tmp_path / 'demo.db'}")
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.caseload_page is not None, timeout=30_000)
+    assert again.tabs.currentIndex() == 1
+    assert isinstance(again.plan_page, PlanPage)
