@@ -125,9 +125,15 @@ def run(args: argparse.Namespace) -> int:
     sheets = build_crew_sheets(db, saved.plan_id, actor, phi_minimised=args.phi)
     out.mkdir(parents=True, exist_ok=True)
     pdfs = write_crew_pdfs(sheets, out, paper_size=program.paper_size, outline=durham_outline())
+    # Phone calendars often sync to cloud services: they get initials only, always.
+    calendar_sheets = (
+        sheets
+        if all(s.phi_minimised for s in sheets)
+        else build_crew_sheets(db, saved.plan_id, actor, phi_minimised=True)
+    )
     icss = [
         write_crew_ics(sheet, out / f"{stem}.ics")
-        for sheet, stem in zip(sheets, crew_file_stems(sheets), strict=True)
+        for sheet, stem in zip(calendar_sheets, crew_file_stems(calendar_sheets), strict=True)
     ]
     csv_path = write_stops_csv(sheets, out / f"{on.isoformat()}-stops.csv")
     json_path = write_plan_json(

@@ -88,6 +88,12 @@ def test_plan_writes_sheets_json_csv_and_calendars(
         found = text.find(name.split()[0], cursor)
         assert found >= 0, f"{name} missing or out of order in {pdfs[0].name}"
         cursor = found + 1
+    # Calendars go to phones (often cloud-synced): initials only, even with --full sheets.
+    client_column = next(k for k in rows[0] if "client" in k.lower())
+    calendars = "".join(path.read_text(encoding="utf-8") for path in icss)
+    full_names = [r[client_column] for r in rows if " " in r[client_column]]
+    assert full_names, "the CSV of full sheets has full names"
+    assert not [name for name in full_names if name in calendars]
     db = open_database(demo_url)
     assert list_versions(db, TODAY, local_actor())[0].version_no >= 1
 
