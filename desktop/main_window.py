@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
         )
         self._action(file_menu, "Load &demo program", None, self._on_load_demo_triggered)
         file_menu.addSeparator()
+        self._action(file_menu, "&Settings…", "Ctrl+,", self._on_settings_triggered)
+        file_menu.addSeparator()
         self._action(
             file_menu,
             "&Print route sheets…",
@@ -245,6 +248,27 @@ class MainWindow(QMainWindow):
         if self.caseload_page is not None:
             self.tabs.setCurrentWidget(self.caseload_page)
             self.caseload_page.focus_search()
+
+    def _on_settings_triggered(self) -> None:
+        if self.context is None:
+            return
+        from desktop.settings_dialog import open_settings_dialog
+
+        open_settings_dialog(self, self.context, self._on_settings_saved)
+
+    def _on_settings_saved(self, program: ProgramSettings) -> None:
+        """Every page works from the new settings from now on (map tiles switch at once)."""
+        assert self.context is not None
+        self.context = replace(self.context, program=program)
+        self.setWindowTitle(f"MIH Rounds — {program.program_name}")
+        self.status_label.setText(f"{program.program_name} · {self.context.db.describe()}")
+        for page in (self.caseload_page, self.plan_page):
+            if page is not None:
+                page.context = self.context
+        if self.plan_page is not None:
+            self.plan_page.map_view.set_tile_source(
+                program.tile_url or None, program.tile_attribution
+            )
 
     def _on_about(self) -> None:
         QMessageBox.about(

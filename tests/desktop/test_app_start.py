@@ -61,3 +61,20 @@ def test_window_geometry_and_tab_persist(qtbot: Any, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: again.caseload_page is not None, timeout=30_000)
     assert again.tabs.currentIndex() == 1
     assert isinstance(again.plan_page, PlanPage)
+
+
+def test_saved_settings_reach_every_page(qtbot: Any, tmp_path: Path) -> None:
+    import dataclasses
+
+    window = MainWindow(f"sqlite:///{tmp_path / 'demo.db'}", create_demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.caseload_page is not None, timeout=60_000)
+    window.tabs.setCurrentIndex(1)
+    assert window.context is not None and window.plan_page is not None
+    changed = dataclasses.replace(window.context.program, program_name="Durham County CP")
+    window._on_settings_saved(changed)
+    assert window.windowTitle() == "MIH Rounds — Durham County CP"
+    assert window.plan_page.context.program.program_name == "Durham County CP"
+    assert window.caseload_page is not None
+    assert window.caseload_page.context.program.program_name == "Durham County CP"
