@@ -65,8 +65,9 @@ class SearchStrategy:
 
 PORTFOLIO: tuple[SearchStrategy, ...] = (
     SearchStrategy(),
-    SearchStrategy(first_solution="LOCAL_CHEAPEST_INSERTION"),
-    SearchStrategy(first_solution="SAVINGS"),
+    SearchStrategy(gls_lambda=0.05),
+    SearchStrategy(first_solution="LOCAL_CHEAPEST_INSERTION", gls_lambda=0.05),
+    SearchStrategy(first_solution="SAVINGS", gls_lambda=0.05),
 )
 """Strategies picked by seed (and by worker in parallel solves)."""
 

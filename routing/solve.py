@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from routing.errors import ProblemError, SolveError
-from routing.explain import explain_dropped, precheck
-from routing.problem import Job, Problem
+from routing.explain import eligible_vehicles, explain_dropped, precheck
+from routing.problem import Job, Problem, Vehicle
 from routing.solution import (
     Route,
     ScheduleError,
     Solution,
+    schedule_route,
     schedule_with_breaks,
     summarize,
 )
@@ -140,6 +141,11 @@ def solve(
             ) from exc
     served = {jid for r in routes for jid in r.job_ids}
     dropped = [j for j in modelled if j.id not in served]
+    if dropped and result.found and not result.cancelled:
+        routes = _repair(problem, routes, dropped, deadline=time.monotonic() + min(
+            1.0, max(0.05, 0.1 * time_limit_s)))
+        served = {jid for r in routes for jid in r.job_ids}
+        dropped = [j for j in modelled if j.id not in served]
     unassigned += explain_dropped(
         problem, routes, dropped, search_found=result.found, cancelled=result.cancelled
     )
@@ -266,3 +272,92 @@ def _run_parallel(
     if not found:
         return results[0]
     return min(found, key=lambda t: (t[0], t[1]))[2]
+
+
+def _tier(job: Job) -> tuple[int, int]:
+    return (1 if job.is_must else 0, job.priority)
+
+
+def _try(problem: Problem, vehicle: Vehicle, seq: Sequence[tuple[str, int]]) -> Route | None:
+    try:
+        return schedule_route(problem, vehicle, seq)  # type: ignore[arg-type]
+    except ScheduleError:
+        return None
+
+
+def _repair(
+    problem: Problem, routes: list[Route], dropped: Sequence[Job], *, deadline: float
+) -> list[Route]:
+    """Greedy post-search repair, highest priority first: insert a dropped visit where it fits
+    (least added cost), else let it replace a lower-priority visit on one route. Every change
+    strictly improves the objective's tiers (MUST, priority, visits), so it never undoes what
+    the search achieved; it catches what local search missed near its time limit."""
+    by_vehicle = {r.vehicle_id: r for r in routes}
+    pool = sorted(dropped, key=lambda j: (-j.is_must, -j.priority, j.id))
+    penalty = problem.continuity_penalty_s
+
+    def cost(job: Job, vehicle: Vehicle) -> int:
+        pref = job.preferred_vehicle
+        return penalty if pref is not None and pref != vehicle.id else 0
+
+    while pool and time.monotonic() < deadline:
+        job = pool.pop(0)
+        best: tuple[tuple[int, int, int, int], int, Route, int | None] | None = None
+        for vehicle in eligible_vehicles(problem, job):
+            if time.monotonic() >= deadline:
+                break
+            route = by_vehicle.get(vehicle.id)
+            seq = [(s.type, s.id) for s in route.steps[1:-1]] if route else [
+                ("break", b.id) for b in vehicle.breaks]
+            seq_i: list[tuple[str, int]] = [(k, i) for k, i in seq if i is not None]
+            old_travel = route.travel_s if route else 0
+            n_jobs = len(route.job_ids) if route else 0
+            load = route.delivery if route else 0
+            locked = len(vehicle.locked_jobs)
+            first_free = 0
+            seen_jobs = 0
+            while seen_jobs < locked:
+                if seq_i[first_free][0] == "job":
+                    seen_jobs += 1
+                first_free += 1
+            options: list[tuple[list[tuple[str, int]], Job | None]] = []
+            fits_tasks = vehicle.max_tasks is None or n_jobs < vehicle.max_tasks
+            fits_load = vehicle.capacity is None or load + job.delivery <= vehicle.capacity
+            if fits_tasks and fits_load:
+                options.append((seq_i, None))
+            for k in range(first_free, len(seq_i)):
+                kind, jid = seq_i[k]
+                if kind != "job":
+                    continue
+                other = problem.job(jid)
+                if _tier(other) >= _tier(job):
+                    continue
+                if vehicle.capacity is not None and (
+                    load - other.delivery + job.delivery > vehicle.capacity
+                ):
+                    continue
+                options.append((seq_i[:k] + seq_i[k + 1:], other))
+            for base, removed in options:
+                for pos in range(first_free, len(base) + 1):
+                    cand = [*base[:pos], ("job", job.id), *base[pos:]]
+                    new = _try(problem, vehicle, cand)
+                    if new is None:
+                        continue
+                    delta = new.travel_s - old_travel + cost(job, vehicle)
+                    if removed is None:
+                        gain = (_tier(job)[0], _tier(job)[1], 1, -delta)
+                    else:
+                        delta -= cost(removed, vehicle)
+                        gain = (_tier(job)[0] - _tier(removed)[0],
+                                _tier(job)[1] - _tier(removed)[1], 0, -delta)
+                    if best is None or gain > best[0]:
+                        best = (gain, vehicle.id, new, None if removed is None else removed.id)
+        if best is None:
+            continue
+        _, vid, new_route, removed_id = best
+        by_vehicle[vid] = new_route
+        if removed_id is not None:
+            pool.append(problem.job(removed_id))
+            pool.sort(key=lambda j: (-j.is_must, -j.priority, j.id))
+    order = {v.id: k for k, v in enumerate(problem.vehicles)}
+    return sorted(by_vehicle.values(), key=lambda r: order[r.vehicle_id])
