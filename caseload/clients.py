@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from caseload import audit
 from caseload.actor import Actor
 from caseload.database import Database
 from caseload.enums import HousingStatus, Tier, VisitStatus, VisitType
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.models import (
-    AuditEntry,
     Client,
     ClientPlace,
     Enrollment,
@@ -263,16 +263,7 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
 
 
 def _audit(session: Session, actor: Actor, action: str, client_id: int, details: str) -> None:
-    session.add(
-        AuditEntry(
-            at=datetime.now(UTC),
-            actor=actor.user_id,
-            action=action,
-            entity="client",
-            entity_id=str(client_id),
-            details=details,
-        )
-    )
+    audit.record(session, actor, action, "client", client_id, details)
 
 
 def _client_for_update(session: Session, client_id: int, expected_version: int) -> Client:

@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime, tzinfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseload import audit
 from caseload.actor import Actor
 from caseload.database import Database
 from caseload.enums import Skill, StaffRole
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import AuditEntry, Crew, CrewMember, Shift, Staff
+from caseload.models import Crew, CrewMember, Shift, Staff
 from caseload.settings import ProgramSettings, load_in
 from routing.geo import LatLon
 
@@ -152,16 +153,7 @@ def crews_on_shift(db: Database, on: date, actor: Actor) -> list[CrewInfo]:
 def _audit(
     session: Session, actor: Actor, action: str, entity: str, entity_id: object, details: str
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=datetime.now(UTC),
-            actor=actor.user_id,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            details=details,
-        )
-    )
+    audit.record(session, actor, action, entity, entity_id, details)
 
 
 def _shift_for_update(session: Session, shift_id: int, expected_version: int) -> Shift:

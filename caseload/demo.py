@@ -14,12 +14,13 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from caseload import audit
 from caseload.actor import Actor
 from caseload.database import Database
 from caseload.demo_clients import build_clients
@@ -28,7 +29,6 @@ from caseload.demo_roster import ROTA_DAYS, Roster, build_roster
 from caseload.enums import EventKind, HousingStatus, ProgramCode, VisitStatus
 from caseload.errors import UserError
 from caseload.models import (
-    AuditEntry,
     Client,
     ClientPlace,
     Crew,
@@ -191,15 +191,13 @@ def create_demo(
         rows, _ = build_clients(rng, roster, clients, day, zone)
         summary = summarise(seed, day, replace, roster, rows)
         _write(session, roster, rows, step)
-        session.add(
-            AuditEntry(
-                at=datetime.now(UTC),
-                actor=actor.user_id,
-                action="demo.replace" if replace else "demo.create",
-                entity="caseload",
-                entity_id=f"seed={seed}",
-                details=json.dumps(asdict(summary), default=str),
-            )
+        audit.record(
+            session,
+            actor,
+            "demo.replace" if replace else "demo.create",
+            "caseload",
+            f"seed={seed}",
+            json.dumps(asdict(summary), default=str),
         )
         step(steps, "Saving")
     return summary

@@ -6,16 +6,15 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from caseload import audit
 from caseload.actor import Actor
 from caseload.enums import GeocodeQuality
 from caseload.errors import RowProblem
-from caseload.models import AuditEntry
 from caseload.tabular import Table
 
 Progress = Callable[[int, int, str], None]
@@ -120,15 +119,13 @@ def unknown_column_warnings(table: Table) -> tuple[RowWarning, ...]:
 
 def write_audit(session: Session, actor: Actor, action: str, path: str, counts: object) -> None:
     name = Path(path).name
-    session.add(
-        AuditEntry(
-            at=datetime.now(UTC),
-            actor=actor.user_id,
-            action=action,
-            entity="import",
-            entity_id=name[:64],
-            details=json.dumps({"file": name, "counts": counts}, sort_keys=True),
-        )
+    audit.record(
+        session,
+        actor,
+        action,
+        "import",
+        name,
+        json.dumps({"file": name, "counts": counts}, sort_keys=True),
     )
 
 

@@ -17,14 +17,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from caseload import settings
+from caseload import audit, settings
 from caseload.actor import Actor
 from caseload.candidates import Candidate, day_candidates, preselect
 from caseload.crews import CrewInfo, crews_on_shift
 from caseload.database import Database
 from caseload.enums import Tier
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import AuditEntry, Plan, PlanStop
+from caseload.models import Plan, PlanStop
 from caseload.problem_builder import BuiltProblem, PlanEdits, build_problem
 from caseload.settings import ProgramSettings
 from caseload.travel import travel_time_provider
@@ -356,15 +356,14 @@ def save_plan(
             )
         session.add(row)
         session.flush()
-        session.add(
-            AuditEntry(
-                at=now,
-                actor=actor.user_id,
-                action="plan.save",
-                entity="plan",
-                entity_id=str(row.id),
-                details=f"{plan.plan_date} v{row.version_no}: {plan.served_count} stops",
-            )
+        audit.record(
+            session,
+            actor,
+            "plan.save",
+            "plan",
+            row.id,
+            f"{plan.plan_date} v{row.version_no}: {plan.served_count} stops",
+            at=now,
         )
         plan_id, version_no = row.id, row.version_no
     return _with_identity(plan, plan_id, version_no, actor.user_id, now)
@@ -381,22 +380,15 @@ def _with_identity(
 def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]:
     """Every saved version of the plan for `on`, newest first."""
     with db.session() as session:
-        counts = dict(
-            session.execute(
-                select(PlanStop.plan_id, func.count())
-                .join(Plan, Plan.id == PlanStop.plan_id)
-                .where(Plan.plan_date == on, PlanStop.crew_name.is_not(None))
-                .group_by(PlanStop.plan_id)
-            ).all()
-        )
-        unassigned = dict(
-            session.execute(
-                select(PlanStop.plan_id, func.count())
-                .join(Plan, Plan.id == PlanStop.plan_id)
-                .where(Plan.plan_date == on, PlanStop.crew_name.is_(None))
-                .group_by(PlanStop.plan_id)
-            ).all()
-        )
+        served: dict[int, int] = {}
+        unassigned: dict[int, int] = {}
+        for plan_id, is_unassigned, count in session.execute(
+            select(PlanStop.plan_id, PlanStop.crew_name.is_(None), func.count())
+            .join(Plan, Plan.id == PlanStop.plan_id)
+            .where(Plan.plan_date == on)
+            .group_by(PlanStop.plan_id, PlanStop.crew_name.is_(None))
+        ):
+            (unassigned if is_unassigned else served)[plan_id] = count
         return [
             PlanVersionInfo(
                 p.id,
@@ -405,7 +397,7 @@ def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]
                 p.created_at,
                 p.created_by,
                 p.note,
-                counts.get(p.id, 0),
+                served.get(p.id, 0),
                 unassigned.get(p.id, 0),
             )
             for p in session.scalars(

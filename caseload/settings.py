@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from caseload import audit
 from caseload.actor import Actor
 from caseload.database import Database
-from caseload.models import AuditEntry, Setting
+from caseload.models import Setting
 
 
 class SettingsGroup(Protocol):
@@ -78,16 +78,7 @@ def save_in(session: Session, value: SettingsGroup, actor: Actor) -> None:
         session.add(Setting(key=value.KEY, value_json=raw))
     else:
         row.value_json = raw
-    session.add(
-        AuditEntry(
-            at=datetime.now(UTC),
-            actor=actor.user_id,
-            action="settings.save",
-            entity="settings",
-            entity_id=value.KEY,
-            details=raw,
-        )
-    )
+    audit.record(session, actor, "settings.save", "settings", value.KEY, raw)
 
 
 def save(db: Database, value: SettingsGroup, actor: Actor) -> None:

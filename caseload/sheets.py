@@ -16,20 +16,19 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from caseload import settings
+from caseload import audit, settings
 from caseload.actor import Actor
 from caseload.database import Database
 from caseload.enums import HousingStatus, PlaceKind
 from caseload.errors import NotFoundError
 from caseload.models import (
-    AuditEntry,
     Client,
     ClientPlace,
     Crew,
@@ -297,15 +296,8 @@ def build_crew_sheets(
         sheets = _build(session, plan, stops, program, why, actor, phi_minimised)
         # Printing client details is a disclosure worth recording: who, which plan, which kind.
         kind = "phi-minimised" if any(s.phi_minimised for s in sheets) else "full"
-        session.add(
-            AuditEntry(
-                at=datetime.now(UTC),
-                actor=actor.user_id,
-                action="plan.sheets",
-                entity="plan",
-                entity_id=str(plan_id),
-                details=f"{len(sheets)} crew sheet(s), {kind}",
-            )
+        audit.record(
+            session, actor, "plan.sheets", "plan", plan_id, f"{len(sheets)} crew sheet(s), {kind}"
         )
         return sheets
 

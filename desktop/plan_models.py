@@ -47,7 +47,29 @@ def _late(stop: PlannedStop) -> bool:
     return stop.window is not None and stop.start > stop.window[1]
 
 
-class CandidateTableModel(QAbstractTableModel):
+class ReadModelTable(QAbstractTableModel):
+    """A flat table over a list of read models: subclasses give HEADERS and `data`."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._row_count()
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def _row_count(self) -> int:
+        raise NotImplementedError
+
+
+class CandidateTableModel(ReadModelTable):
     """Everyone who could be visited on the day; the check box says who will be."""
 
     selection_changed = Signal()
@@ -83,18 +105,8 @@ class CandidateTableModel(QAbstractTableModel):
     def candidate(self, row: int) -> Candidate:
         return self._rows[row]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+    def _row_count(self) -> int:
+        return len(self._rows)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -332,7 +344,7 @@ class RouteTreeModel(QAbstractItemModel):
         return False  # the page re-reads the plan; nothing moves here
 
 
-class UnassignedTableModel(QAbstractTableModel):
+class UnassignedTableModel(ReadModelTable):
     HEADERS = ("Tier", "Client", "Purpose", "Why not planned")
 
     def __init__(self, parent: Any = None) -> None:
@@ -347,18 +359,8 @@ class UnassignedTableModel(QAbstractTableModel):
     def item(self, row: int) -> UnassignedVisit:
         return self._rows[row]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
+    def _row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

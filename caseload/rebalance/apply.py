@@ -11,10 +11,11 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from caseload import audit
 from caseload.actor import Actor, Role
 from caseload.database import Database
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import AuditEntry, Client, Enrollment, Staff
+from caseload.models import Client, Enrollment, Staff
 from caseload.rebalance.rules import (
     CASELOAD_ROLES,
     Capabilities,
@@ -126,24 +127,21 @@ def apply_moves(
                     f"{'; '.join(broken)}. Nothing was applied."
                 )
             client.assigned_clinician_id = target.id
-            session.add(
-                AuditEntry(
-                    at=now,
-                    actor=actor.user_id,
-                    action=AUDIT_ACTION,
-                    entity="client",
-                    entity_id=str(client.id),
-                    details=json.dumps(
-                        {
-                            "external_id": client.external_id,
-                            "from_id": move.from_id,
-                            "to_id": target.id,
-                            "to": target.name,
-                            "reason": move.reason,
-                        },
-                        sort_keys=True,
-                    ),
-                )
+            details = {
+                "external_id": client.external_id,
+                "from_id": move.from_id,
+                "to_id": target.id,
+                "to": target.name,
+                "reason": move.reason,
+            }
+            audit.record(
+                session,
+                actor,
+                AUDIT_ACTION,
+                "client",
+                client.id,
+                json.dumps(details, sort_keys=True),
+                at=now,
             )
         session.flush()
         for move in moves:
