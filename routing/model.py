@@ -65,8 +65,10 @@ class SearchStrategy:
 
 PORTFOLIO: tuple[SearchStrategy, ...] = (
     SearchStrategy(),
+    SearchStrategy(
+        first_solution="LOCAL_CHEAPEST_INSERTION", insertion_sorting=("PENALTY",), gls_lambda=0.05
+    ),
     SearchStrategy(gls_lambda=0.05),
-    SearchStrategy(first_solution="LOCAL_CHEAPEST_INSERTION", gls_lambda=0.05),
     SearchStrategy(first_solution="SAVINGS", gls_lambda=0.05),
 )
 """Strategies picked by seed (and by worker in parallel solves)."""

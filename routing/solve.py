@@ -278,86 +278,150 @@ def _tier(job: Job) -> tuple[int, int]:
     return (1 if job.is_must else 0, job.priority)
 
 
-def _try(problem: Problem, vehicle: Vehicle, seq: Sequence[tuple[str, int]]) -> Route | None:
-    try:
-        return schedule_route(problem, vehicle, seq)  # type: ignore[arg-type]
-    except ScheduleError:
-        return None
+Seq = list[tuple[str, int]]
+
+
+class _Repairer:
+    """Greedy post-search repair of a plan (see `_repair`)."""
+
+    def __init__(self, problem: Problem, routes: Sequence[Route], deadline: float) -> None:
+        self.problem = problem
+        self.deadline = deadline
+        self.routes = {r.vehicle_id: r for r in routes}
+
+    def seq(self, vehicle: Vehicle) -> Seq:
+        route = self.routes.get(vehicle.id)
+        if route is None:
+            return [("break", b.id) for b in vehicle.breaks]
+        return [(s.type, s.id) for s in route.steps[1:-1] if s.id is not None]
+
+    def travel(self, vehicle: Vehicle) -> int:
+        route = self.routes.get(vehicle.id)
+        return route.travel_s if route else 0
+
+    def extra(self, job: Job, vehicle: Vehicle) -> int:
+        pref = job.preferred_vehicle
+        return self.problem.continuity_penalty_s if pref not in (None, vehicle.id) else 0
+
+    def first_free(self, vehicle: Vehicle, seq: Seq) -> int:
+        """Index in `seq` after the locked prefix."""
+        locked, k = len(vehicle.locked_jobs), 0
+        while locked and k < len(seq):
+            if seq[k][0] == "job":
+                locked -= 1
+            k += 1
+        return k
+
+    def room(self, vehicle: Vehicle, seq: Seq, job: Job) -> bool:
+        jobs = [self.problem.job(i) for k, i in seq if k == "job"]
+        if vehicle.max_tasks is not None and len(jobs) >= vehicle.max_tasks:
+            return False
+        load = sum(j.delivery for j in jobs) + job.delivery
+        return vehicle.capacity is None or load <= vehicle.capacity
+
+    def insert(self, vehicle: Vehicle, seq: Seq, job: Job) -> tuple[int, Route] | None:
+        """Cheapest feasible insertion of `job` into `seq`: (added cost, route)."""
+        if not self.room(vehicle, seq, job):
+            return None
+        base = self.travel(vehicle)
+        best: tuple[int, Route] | None = None
+        for pos in range(self.first_free(vehicle, seq), len(seq) + 1):
+            cand = [*seq[:pos], ("job", job.id), *seq[pos:]]
+            try:
+                route = schedule_route(self.problem, vehicle, cand)  # type: ignore[arg-type]
+            except ScheduleError:
+                continue
+            delta = route.travel_s - base + self.extra(job, vehicle)
+            if best is None or delta < best[0]:
+                best = (delta, route)
+        return best
+
+    def place(self, job: Job) -> list[Job]:
+        """Try to plan `job`; returns the visits it displaced (to retry), or [job] if none."""
+        problem = self.problem
+        best: tuple[tuple[int, int, int, int], dict[int, Route], Job | None] | None = None
+
+        def offer(gain: tuple[int, int, int, int], change: dict[int, Route],
+                  out: Job | None) -> None:
+            nonlocal best
+            if best is None or gain > best[0]:
+                best = (gain, change, out)
+
+        able = eligible_vehicles(problem, job)
+        for vehicle in able:  # 1. plain insertion
+            found = self.insert(vehicle, self.seq(vehicle), job)
+            if found is not None:
+                offer((*_tier(job), 1, -found[0]), {vehicle.id: found[1]}, None)
+        if best is not None:
+            self._apply(best[1])
+            return []
+        for vehicle in able:  # 2. move one visit elsewhere to make room, or 3. replace it
+            seq = self.seq(vehicle)
+            for k in range(self.first_free(vehicle, seq), len(seq)):
+                if time.monotonic() >= self.deadline:
+                    break
+                kind, other_id = seq[k]
+                if kind != "job":
+                    continue
+                other = problem.job(other_id)
+                rest = [*seq[:k], *seq[k + 1:]]
+                try:
+                    shorter = schedule_route(problem, vehicle, rest)  # type: ignore[arg-type]
+                except ScheduleError:
+                    continue
+                saved = self.travel(vehicle) - shorter.travel_s + self.extra(other, vehicle)
+                self.routes[vehicle.id], previous = shorter, self.routes.get(vehicle.id)
+                try:
+                    found = self.insert(vehicle, rest, job)
+                finally:
+                    if previous is None:
+                        del self.routes[vehicle.id]
+                    else:
+                        self.routes[vehicle.id] = previous
+                if found is None:
+                    continue
+                delta = found[0] - saved
+                change = {vehicle.id: found[1]}
+                moved = False
+                for target in eligible_vehicles(problem, other):
+                    if target.id == vehicle.id:
+                        continue
+                    there = self.insert(target, self.seq(target), other)
+                    if there is not None:
+                        offer((*_tier(job), 1, -(delta + there[0])),
+                              {**change, target.id: there[1]}, None)
+                        moved = True
+                if not moved and _tier(other) < _tier(job):
+                    gain = (_tier(job)[0] - _tier(other)[0], _tier(job)[1] - _tier(other)[1],
+                            0, -delta)
+                    offer(gain, change, other)
+        if best is None:
+            return [job]
+        self._apply(best[1])
+        return [] if best[2] is None else [best[2]]
+
+    def _apply(self, change: dict[int, Route]) -> None:
+        self.routes.update(change)
 
 
 def _repair(
     problem: Problem, routes: list[Route], dropped: Sequence[Job], *, deadline: float
 ) -> list[Route]:
-    """Greedy post-search repair, highest priority first: insert a dropped visit where it fits
-    (least added cost), else let it replace a lower-priority visit on one route. Every change
-    strictly improves the objective's tiers (MUST, priority, visits), so it never undoes what
-    the search achieved; it catches what local search missed near its time limit."""
-    by_vehicle = {r.vehicle_id: r for r in routes}
+    """Greedy post-search repair, highest priority first: insert a dropped visit where it fits;
+    else move one planned visit to another crew to make room; else let it replace a
+    lower-priority visit. Every change strictly improves the objective's tiers (MUST,
+    priority, visits), so it never undoes what the search achieved; it catches the moves local
+    search misses within its time limit (an insertion that needs an ejection first)."""
+    repairer = _Repairer(problem, routes, deadline)
     pool = sorted(dropped, key=lambda j: (-j.is_must, -j.priority, j.id))
-    penalty = problem.continuity_penalty_s
-
-    def cost(job: Job, vehicle: Vehicle) -> int:
-        pref = job.preferred_vehicle
-        return penalty if pref is not None and pref != vehicle.id else 0
-
+    tried: set[int] = set()
     while pool and time.monotonic() < deadline:
         job = pool.pop(0)
-        best: tuple[tuple[int, int, int, int], int, Route, int | None] | None = None
-        for vehicle in eligible_vehicles(problem, job):
-            if time.monotonic() >= deadline:
-                break
-            route = by_vehicle.get(vehicle.id)
-            seq = [(s.type, s.id) for s in route.steps[1:-1]] if route else [
-                ("break", b.id) for b in vehicle.breaks]
-            seq_i: list[tuple[str, int]] = [(k, i) for k, i in seq if i is not None]
-            old_travel = route.travel_s if route else 0
-            n_jobs = len(route.job_ids) if route else 0
-            load = route.delivery if route else 0
-            locked = len(vehicle.locked_jobs)
-            first_free = 0
-            seen_jobs = 0
-            while seen_jobs < locked:
-                if seq_i[first_free][0] == "job":
-                    seen_jobs += 1
-                first_free += 1
-            options: list[tuple[list[tuple[str, int]], Job | None]] = []
-            fits_tasks = vehicle.max_tasks is None or n_jobs < vehicle.max_tasks
-            fits_load = vehicle.capacity is None or load + job.delivery <= vehicle.capacity
-            if fits_tasks and fits_load:
-                options.append((seq_i, None))
-            for k in range(first_free, len(seq_i)):
-                kind, jid = seq_i[k]
-                if kind != "job":
-                    continue
-                other = problem.job(jid)
-                if _tier(other) >= _tier(job):
-                    continue
-                if vehicle.capacity is not None and (
-                    load - other.delivery + job.delivery > vehicle.capacity
-                ):
-                    continue
-                options.append((seq_i[:k] + seq_i[k + 1:], other))
-            for base, removed in options:
-                for pos in range(first_free, len(base) + 1):
-                    cand = [*base[:pos], ("job", job.id), *base[pos:]]
-                    new = _try(problem, vehicle, cand)
-                    if new is None:
-                        continue
-                    delta = new.travel_s - old_travel + cost(job, vehicle)
-                    if removed is None:
-                        gain = (_tier(job)[0], _tier(job)[1], 1, -delta)
-                    else:
-                        delta -= cost(removed, vehicle)
-                        gain = (_tier(job)[0] - _tier(removed)[0],
-                                _tier(job)[1] - _tier(removed)[1], 0, -delta)
-                    if best is None or gain > best[0]:
-                        best = (gain, vehicle.id, new, None if removed is None else removed.id)
-        if best is None:
-            continue
-        _, vid, new_route, removed_id = best
-        by_vehicle[vid] = new_route
-        if removed_id is not None:
-            pool.append(problem.job(removed_id))
-            pool.sort(key=lambda j: (-j.is_must, -j.priority, j.id))
+        tried.add(job.id)
+        for back in repairer.place(job):
+            if back.id != job.id and back.id not in tried:
+                pool.append(back)
+        pool.sort(key=lambda j: (-j.is_must, -j.priority, j.id))
     order = {v.id: k for k, v in enumerate(problem.vehicles)}
-    return sorted(by_vehicle.values(), key=lambda r: order[r.vehicle_id])
+    kept = [r for r in repairer.routes.values() if r.job_ids]
+    return sorted(kept, key=lambda r: order[r.vehicle_id])
