@@ -67,8 +67,9 @@ def solve(
 
     `time_limit_s` bounds the search (local search runs until it, unless `solution_limit`
     solutions were found first or `cancel` is set); a greedy repair of the plan then takes at
-    most 10% more (at most 1 s), and explaining the unserved visits a little more. `seed` picks the search strategy from a
-    fixed portfolio (worker k uses entry seed + k); `strategy` overrides it for one worker.
+    most 10% more (at most 1 s), and explaining the unserved visits a little more. `seed`
+    picks the search strategy from a fixed portfolio (worker k uses entry seed + k);
+    `strategy` overrides it for one worker.
     The same input, seed and `solution_limit` give the same plan; with only a time limit the
     plan can differ when the machine is busier (the search gets further or not).
     `cpu_time_limit_s` additionally caps the CPU time of each search (benchmarks on a shared
