@@ -40,7 +40,8 @@ def _windows_text(job: Job) -> str:
 def eligible_vehicles(problem: Problem, job: Job) -> list[Vehicle]:
     """Crews that may serve the job: skills, pin, capacity and max tasks allow it."""
     return [
-        v for v in problem.vehicles
+        v
+        for v in problem.vehicles
         if job.skills <= v.skills
         and (job.pinned_vehicle is None or v.id == job.pinned_vehicle)
         and (v.capacity is None or job.delivery <= v.capacity)
@@ -146,15 +147,12 @@ def _precheck_job(problem: Problem, job: Job) -> Unassigned | None:
     windows = f" in its window(s) {_windows_text(job)}" if job.time_windows else ""
     return Unassigned(
         job.id,
-        f"no able crew can reach it{windows} and finish within its shift, even as its only "
-        "visit",
+        f"no able crew can reach it{windows} and finish within its shift, even as its only visit",
         UNREACHABLE,
     )
 
 
-def _fits_somewhere(
-    problem: Problem, job: Job, routes: Mapping[int, Route]
-) -> int | None:
+def _fits_somewhere(problem: Problem, job: Job, routes: Mapping[int, Route]) -> int | None:
     """A vehicle id whose route could take the job as it is, else None."""
     for vehicle in eligible_vehicles(problem, job):
         route = routes.get(vehicle.id)

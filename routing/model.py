@@ -152,15 +152,14 @@ class _Built:
         # shared by the vehicles using it: shared depots make OR-Tools' search ~30% faster
         # than a start and an end node per vehicle (measured on Solomon R101).
         depot_locs = sorted(
-            {-1 if i is None else i for v in problem.vehicles for i in (v.start_index,
-                                                                          v.end_index)}
+            {-1 if i is None else i for v in problem.vehicles for i in (v.start_index, v.end_index)}
         )
         depot_node = {loc: m + k for k, loc in enumerate(depot_locs)}
         n_depots = len(depot_locs)
-        starts = [depot_node[-1 if v.start_index is None else v.start_index]
-                  for v in problem.vehicles]
-        ends = [depot_node[-1 if v.end_index is None else v.end_index]
-                for v in problem.vehicles]
+        starts = [
+            depot_node[-1 if v.start_index is None else v.start_index] for v in problem.vehicles
+        ]
+        ends = [depot_node[-1 if v.end_index is None else v.end_index] for v in problem.vehicles]
         self.manager = pywrapcp.RoutingIndexManager(m + n_depots, nv, starts, ends)
         self.routing = pywrapcp.RoutingModel(self.manager)
         self.solver = self.routing.solver()
@@ -189,7 +188,7 @@ class _Built:
             for v, vehicle in enumerate(problem.vehicles):
                 key: int | None = vehicle.id if vehicle.id in prefs else None
                 if key not in self.cost_callbacks:
-                    col = ((preferred >= 0) & (preferred != (-2 if key is None else key)))
+                    col = (preferred >= 0) & (preferred != (-2 if key is None else key))
                     cost = travel + penalty * col[np.newaxis, :].astype(np.int64)
                     self.cost_callbacks[key] = routing.RegisterTransitMatrix(cost.tolist())
                 routing.SetArcCostEvaluatorOfVehicle(self.cost_callbacks[key], v)
@@ -236,14 +235,20 @@ class _Built:
                 [j.delivery for j in self.jobs] + [0] * n_depots
             )
             routing.AddDimensionWithVehicleCapacity(
-                demand, 0, [total if v.capacity is None else v.capacity
-                            for v in problem.vehicles], True, "load"
+                demand,
+                0,
+                [total if v.capacity is None else v.capacity for v in problem.vehicles],
+                True,
+                "load",
             )
         if any(v.max_tasks is not None for v in problem.vehicles):
             ones = routing.RegisterUnaryTransitVector([1] * m + [0] * n_depots)
             routing.AddDimensionWithVehicleCapacity(
-                ones, 0, [m if v.max_tasks is None else v.max_tasks
-                          for v in problem.vehicles], True, "tasks"
+                ones,
+                0,
+                [m if v.max_tasks is None else v.max_tasks for v in problem.vehicles],
+                True,
+                "tasks",
             )
 
         # Skills and pins; optional visits with lexicographic drop penalties.
@@ -251,7 +256,8 @@ class _Built:
         vpos = {v.id: k for k, v in enumerate(problem.vehicles)}
         for k, job in enumerate(self.jobs):
             allowed = [
-                v for v in all_v
+                v
+                for v in all_v
                 if job.skills <= problem.vehicles[v].skills
                 and (job.pinned_vehicle is None or problem.vehicles[v].id == job.pinned_vehicle)
             ]
@@ -403,8 +409,9 @@ def run_search(
     routing.AddAtSolutionCallback(at_solution)
     if cancel is not None and cancel.is_set():
         cancelled.set()
-        return SearchResult(False, {}, {}, {}, None, False, True, False,
-                            time.monotonic() - t0, None, 0, 0.0)
+        return SearchResult(
+            False, {}, {}, {}, None, False, True, False, time.monotonic() - t0, None, 0, 0.0
+        )
     params = _parameters(strategy or SearchStrategy(), time_limit_s, solution_limit)
     assignment = routing.SolveWithParameters(params)
     elapsed = time.monotonic() - t0
@@ -417,8 +424,20 @@ def run_search(
     )
     cpu_s = time.thread_time() - cpu0
     if assignment is None:
-        return SearchResult(False, {}, {}, {}, None, False, was_cancelled, time_limit_reached,
-                            elapsed, None, state.count, cpu_s)
+        return SearchResult(
+            False,
+            {},
+            {},
+            {},
+            None,
+            False,
+            was_cancelled,
+            time_limit_reached,
+            elapsed,
+            None,
+            state.count,
+            cpu_s,
+        )
     routes: dict[int, tuple[int, ...]] = {}
     service_starts: dict[int, int] = {}
     for v, vehicle in enumerate(problem.vehicles):

@@ -43,9 +43,7 @@ class TimeWindow:
         _check_int(self.start_s, "time window", "start")
         _check_int(self.end_s, "time window", "end")
         if self.end_s < self.start_s:
-            raise ProblemError(
-                f"time window ends ({self.end_s}) before it starts ({self.start_s})"
-            )
+            raise ProblemError(f"time window ends ({self.end_s}) before it starts ({self.start_s})")
 
     def contains(self, t: int) -> bool:
         return self.start_s <= t <= self.end_s
@@ -166,8 +164,9 @@ class Vehicle:
             if value is not None:
                 _check_int(value, where, name.replace("_", " "))
         if self.time_window is not None and not isinstance(self.time_window, TimeWindow):
-            raise ProblemError(f"time window must be a TimeWindow, got {self.time_window!r}",
-                               where=where)
+            raise ProblemError(
+                f"time window must be a TimeWindow, got {self.time_window!r}", where=where
+            )
         object.__setattr__(self, "skills", frozenset(self.skills))
         object.__setattr__(self, "breaks", tuple(self.breaks))
         object.__setattr__(self, "locked_jobs", tuple(self.locked_jobs))
@@ -283,8 +282,9 @@ class Problem:
             for jid in vehicle.locked_jobs:
                 where = f"vehicle {vehicle.id}"
                 if jid not in job_pos:
-                    raise ProblemError(f"locked job {jid} is not a job of this problem",
-                                       where=where)
+                    raise ProblemError(
+                        f"locked job {jid} is not a job of this problem", where=where
+                    )
                 if jid in locked_on:
                     raise ProblemError(
                         f"job {jid} is locked on vehicles {locked_on[jid]} and {vehicle.id}",

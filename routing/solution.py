@@ -196,8 +196,9 @@ def schedule_route(
             remaining -= travelled
             where = prev_loc if travelled == 0 else (loc if remaining == 0 else None)
             arrive = t + travelled
-            steps.append(Step("break", brk.id, where, arrive, s - arrive, brk.service_s,
-                              s + brk.service_s))
+            steps.append(
+                Step("break", brk.id, where, arrive, s - arrive, brk.service_s, s + brk.service_s)
+            )
             waiting_total += s - arrive
             t = s + brk.service_s
         had_breaks = bool(pending)
@@ -212,8 +213,9 @@ def schedule_route(
             wait = start - arrival
             if first_leg and not had_breaks and delay_start:
                 shift_delay = wait
-            steps.append(Step("job", job.id, loc, arrival, wait, job.service_s,
-                              start + job.service_s))
+            steps.append(
+                Step("job", job.id, loc, arrival, wait, job.service_s, start + job.service_s)
+            )
             waiting_total += wait
             service_total += job.service_s
             priority += job.priority
@@ -229,10 +231,18 @@ def schedule_route(
         first_leg = False
     if shift_delay and len(steps) > 2:
         first = steps[1]
-        steps[0] = Step("start", None, vehicle.start_index, t0 + shift_delay, 0, 0,
-                        t0 + shift_delay)
-        steps[1] = Step("job", first.id, first.location_index, first.arrival_s + shift_delay, 0,
-                        first.service_s, first.departure_s)
+        steps[0] = Step(
+            "start", None, vehicle.start_index, t0 + shift_delay, 0, 0, t0 + shift_delay
+        )
+        steps[1] = Step(
+            "job",
+            first.id,
+            first.location_index,
+            first.arrival_s + shift_delay,
+            0,
+            first.service_s,
+            first.departure_s,
+        )
         waiting_total -= shift_delay
     return Route(
         vehicle_id=vehicle.id,
@@ -266,15 +276,16 @@ def schedule_with_breaks(
     if not vehicle.breaks:
         return schedule_route(problem, vehicle, jobs_seq)
     error: ScheduleError | None = None
-    if service_starts is not None and break_starts is not None and all(
-        b.id in break_starts for b in vehicle.breaks
+    if (
+        service_starts is not None
+        and break_starts is not None
+        and all(b.id in break_starts for b in vehicle.breaks)
     ):
         gaps: list[list[tuple[int, int]]] = [[] for _ in range(len(job_ids) + 1)]
         for brk in vehicle.breaks:
             s = break_starts[brk.id]
             pos = sum(
-                1 for j in job_ids
-                if service_starts.get(j, 0) + problem.job(j).service_s <= s
+                1 for j in job_ids if service_starts.get(j, 0) + problem.job(j).service_s <= s
             )
             gaps[pos].append((s, brk.id))
         try:

@@ -115,7 +115,13 @@ def solve(
         if strategy is not None:
             strategies[0] = strategy
         result = _run_parallel(
-            problem, modelled, remaining, strategies, forward, cancel, solution_limit,
+            problem,
+            modelled,
+            remaining,
+            strategies,
+            forward,
+            cancel,
+            solution_limit,
             cpu_time_limit_s,
         )
     if not result.found and not result.cancelled:
@@ -144,8 +150,12 @@ def solve(
     served = {jid for r in routes for jid in r.job_ids}
     dropped = [j for j in modelled if j.id not in served]
     if dropped and result.found and not result.cancelled:
-        routes = _repair(problem, routes, dropped, deadline=time.monotonic() + min(
-            1.0, max(0.05, 0.1 * time_limit_s)))
+        routes = _repair(
+            problem,
+            routes,
+            dropped,
+            deadline=time.monotonic() + min(1.0, max(0.05, 0.1 * time_limit_s)),
+        )
         served = {jid for r in routes for jid in r.job_ids}
         dropped = [j for j in modelled if j.id not in served]
     unassigned += explain_dropped(
@@ -227,8 +237,7 @@ def _run_parallel(
     procs = [
         ctx.Process(
             target=_worker,
-            args=(problem, jobs, time_limit_s, s, solution_limit, cpu_time_limit_s, out, stop,
-                  k),
+            args=(problem, jobs, time_limit_s, s, solution_limit, cpu_time_limit_s, out, stop, k),
             daemon=True,
         )
         for k, s in enumerate(strategies)
@@ -343,8 +352,9 @@ class _Repairer:
         problem = self.problem
         best: tuple[tuple[int, int, int, int], dict[int, Route], Job | None] | None = None
 
-        def offer(gain: tuple[int, int, int, int], change: dict[int, Route],
-                  out: Job | None) -> None:
+        def offer(
+            gain: tuple[int, int, int, int], change: dict[int, Route], out: Job | None
+        ) -> None:
             nonlocal best
             if best is None or gain > best[0]:
                 best = (gain, change, out)
@@ -366,7 +376,7 @@ class _Repairer:
                 if kind != "job":
                     continue
                 other = problem.job(other_id)
-                rest = [*seq[:k], *seq[k + 1:]]
+                rest = [*seq[:k], *seq[k + 1 :]]
                 try:
                     shorter = schedule_route(problem, vehicle, rest)  # type: ignore[arg-type]
                 except ScheduleError:
@@ -390,12 +400,19 @@ class _Repairer:
                         continue
                     there = self.insert(target, self.seq(target), other)
                     if there is not None:
-                        offer((*_tier(job), 1, -(delta + there[0])),
-                              {**change, target.id: there[1]}, None)
+                        offer(
+                            (*_tier(job), 1, -(delta + there[0])),
+                            {**change, target.id: there[1]},
+                            None,
+                        )
                         moved = True
                 if not moved and _tier(other) < _tier(job):
-                    gain = (_tier(job)[0] - _tier(other)[0], _tier(job)[1] - _tier(other)[1],
-                            0, -delta)
+                    gain = (
+                        _tier(job)[0] - _tier(other)[0],
+                        _tier(job)[1] - _tier(other)[1],
+                        0,
+                        -delta,
+                    )
                     offer(gain, change, other)
         if best is None:
             return [job]

@@ -71,25 +71,39 @@ def validate(problem: Problem, solution: Solution) -> list[Violation]:
         out += _check_route(problem, problem.vehicle(vid), route, seen_jobs)
     for vehicle in problem.vehicles:
         if vehicle.locked_jobs and vehicle.id not in seen_vehicles:
-            out.append(Violation("locked", f"vehicle {vehicle.id} has locked jobs but no route",
-                                 vehicle.id))
+            out.append(
+                Violation(
+                    "locked", f"vehicle {vehicle.id} has locked jobs but no route", vehicle.id
+                )
+            )
     unassigned_ids: set[int] = set()
     for u in solution.unassigned:
         if not problem.has_job(u.job_id):
-            out.append(Violation("unknown_job", f"unassigned job {u.job_id} does not exist",
-                                 job_id=u.job_id))
+            out.append(
+                Violation(
+                    "unknown_job", f"unassigned job {u.job_id} does not exist", job_id=u.job_id
+                )
+            )
         elif u.job_id in seen_jobs or u.job_id in unassigned_ids:
-            out.append(Violation("duplicate_job",
-                                 f"job {u.job_id} is both unassigned and planned (or twice)",
-                                 job_id=u.job_id))
+            out.append(
+                Violation(
+                    "duplicate_job",
+                    f"job {u.job_id} is both unassigned and planned (or twice)",
+                    job_id=u.job_id,
+                )
+            )
         if not u.reason or not u.code:
-            out.append(Violation("no_reason", f"unassigned job {u.job_id} has no reason",
-                                 job_id=u.job_id))
+            out.append(
+                Violation("no_reason", f"unassigned job {u.job_id} has no reason", job_id=u.job_id)
+            )
         unassigned_ids.add(u.job_id)
     for job in problem.jobs:
         if job.id not in seen_jobs and job.id not in unassigned_ids:
-            out.append(Violation("missing_job", f"job {job.id} is neither planned nor unassigned",
-                                 job_id=job.id))
+            out.append(
+                Violation(
+                    "missing_job", f"job {job.id} is neither planned nor unassigned", job_id=job.id
+                )
+            )
     out += _check_summary(problem, solution)
     return out
 
@@ -113,12 +127,14 @@ def _check_route(
             return out
         if s.type == "job":
             if not problem.has_job(s.id):
-                out.append(Violation("unknown_job", f"vehicle {vid} visits unknown job {s.id}",
-                                     vid, s.id))
+                out.append(
+                    Violation("unknown_job", f"vehicle {vid} visits unknown job {s.id}", vid, s.id)
+                )
                 return out
             if s.id in seen_jobs:
-                out.append(Violation("duplicate_job", f"job {s.id} is served more than once",
-                                     vid, s.id))
+                out.append(
+                    Violation("duplicate_job", f"job {s.id} is served more than once", vid, s.id)
+                )
             seen_jobs[s.id] = vid
             job_ids.append(s.id)
         else:
@@ -129,28 +145,58 @@ def _check_route(
     if not job_ids:
         out.append(Violation("structure", f"route of vehicle {vid} serves no job", vid))
     if sorted(breaks_seen) != sorted(breaks):
-        out.append(Violation("break", f"vehicle {vid} takes breaks {sorted(breaks_seen)}, "
-                                      f"must take each of {sorted(breaks)} once", vid))
+        out.append(
+            Violation(
+                "break",
+                f"vehicle {vid} takes breaks {sorted(breaks_seen)}, "
+                f"must take each of {sorted(breaks)} once",
+                vid,
+            )
+        )
     jobs = [problem.job(j) for j in job_ids]
     for job in jobs:
         missing = job.skills - vehicle.skills
         if missing:
-            out.append(Violation("skills", f"job {job.id} needs skill(s) {sorted(missing)} "
-                                           f"that vehicle {vid} lacks", vid, job.id))
+            out.append(
+                Violation(
+                    "skills",
+                    f"job {job.id} needs skill(s) {sorted(missing)} that vehicle {vid} lacks",
+                    vid,
+                    job.id,
+                )
+            )
         if job.pinned_vehicle is not None and job.pinned_vehicle != vid:
-            out.append(Violation("pinned", f"job {job.id} is pinned to vehicle "
-                                           f"{job.pinned_vehicle}, served by {vid}", vid, job.id))
+            out.append(
+                Violation(
+                    "pinned",
+                    f"job {job.id} is pinned to vehicle {job.pinned_vehicle}, served by {vid}",
+                    vid,
+                    job.id,
+                )
+            )
     load = sum(j.delivery for j in jobs)
     if vehicle.capacity is not None and load > vehicle.capacity:
-        out.append(Violation("capacity", f"vehicle {vid} carries {load} > capacity "
-                                         f"{vehicle.capacity}", vid))
+        out.append(
+            Violation(
+                "capacity", f"vehicle {vid} carries {load} > capacity {vehicle.capacity}", vid
+            )
+        )
     if vehicle.max_tasks is not None and len(jobs) > vehicle.max_tasks:
-        out.append(Violation("max_tasks", f"vehicle {vid} has {len(jobs)} jobs > max "
-                                          f"{vehicle.max_tasks}", vid))
+        out.append(
+            Violation(
+                "max_tasks", f"vehicle {vid} has {len(jobs)} jobs > max {vehicle.max_tasks}", vid
+            )
+        )
     locked = list(vehicle.locked_jobs)
     if job_ids[: len(locked)] != locked:
-        out.append(Violation("locked", f"vehicle {vid} must start with jobs {locked}, "
-                                       f"starts with {job_ids[: len(locked)]}", vid))
+        out.append(
+            Violation(
+                "locked",
+                f"vehicle {vid} must start with jobs {locked}, "
+                f"starts with {job_ids[: len(locked)]}",
+                vid,
+            )
+        )
     if out:
         return out
     out += _check_order_feasible(problem, vehicle, steps)
@@ -171,9 +217,9 @@ def _travel(problem: Problem, a: int | None, b: int | None) -> int:
     return 0 if a is None or b is None else int(problem.durations[a][b])
 
 
-def _check_order_feasible(problem: Problem, vehicle: Vehicle, steps: Sequence[Step]) -> list[
-    Violation
-]:
+def _check_order_feasible(
+    problem: Problem, vehicle: Vehicle, steps: Sequence[Step]
+) -> list[Violation]:
     """Earliest schedule for this order; the first constraint it cannot keep."""
     vid = vehicle.id
     shift = vehicle.time_window
@@ -192,8 +238,13 @@ def _check_order_feasible(problem: Problem, vehicle: Vehicle, steps: Sequence[St
             brk = breaks[bid]
             begin = _first_start(now, brk.time_windows)
             if begin is None:
-                return [Violation("break", f"vehicle {vid} cannot start break {bid} in its "
-                                           f"window (ready at {now})", vid)]
+                return [
+                    Violation(
+                        "break",
+                        f"vehicle {vid} cannot start break {bid} in its window (ready at {now})",
+                        vid,
+                    )
+                ]
             driven = min(drive, begin - now)
             drive -= driven
             now = begin + brk.service_s
@@ -204,13 +255,24 @@ def _check_order_feasible(problem: Problem, vehicle: Vehicle, steps: Sequence[St
             job = problem.job(step.id)
             begin = _first_start(now, job.time_windows)
             if begin is None:
-                return [Violation("time_window", f"job {job.id} cannot be reached before its "
-                                                 f"last window closes (earliest {now})",
-                                  vid, job.id)]
+                return [
+                    Violation(
+                        "time_window",
+                        f"job {job.id} cannot be reached before its "
+                        f"last window closes (earliest {now})",
+                        vid,
+                        job.id,
+                    )
+                ]
             now = begin + job.service_s
         elif shift is not None and now > shift.end_s:
-            return [Violation("shift", f"vehicle {vid} cannot be back before its shift ends "
-                                       f"({now} > {shift.end_s})", vid)]
+            return [
+                Violation(
+                    "shift",
+                    f"vehicle {vid} cannot be back before its shift ends ({now} > {shift.end_s})",
+                    vid,
+                )
+            ]
         here = there
     return []
 
@@ -224,15 +286,32 @@ def _check_reported_times(problem: Problem, vehicle: Vehicle, route: Route) -> l
     breaks = {b.id: b for b in vehicle.breaks}
     for s in steps:
         if s.waiting_s < 0 or s.arrival_s + s.waiting_s + s.service_s != s.departure_s:
-            out.append(Violation("schedule", f"vehicle {vid}: step {s.type} {s.id} times do not "
-                                             "add up (arrival + waiting + service = departure)",
-                                 vid, s.id if s.type == "job" else None))
+            out.append(
+                Violation(
+                    "schedule",
+                    f"vehicle {vid}: step {s.type} {s.id} times do not "
+                    "add up (arrival + waiting + service = departure)",
+                    vid,
+                    s.id if s.type == "job" else None,
+                )
+            )
     if shift is not None and steps[0].departure_s < shift.start_s:
-        out.append(Violation("shift", f"vehicle {vid} leaves at {steps[0].departure_s}, "
-                                      f"before its shift ({shift.start_s})", vid))
+        out.append(
+            Violation(
+                "shift",
+                f"vehicle {vid} leaves at {steps[0].departure_s}, "
+                f"before its shift ({shift.start_s})",
+                vid,
+            )
+        )
     if shift is not None and steps[-1].arrival_s > shift.end_s:
-        out.append(Violation("shift", f"vehicle {vid} ends at {steps[-1].arrival_s}, after its "
-                                      f"shift ({shift.end_s})", vid))
+        out.append(
+            Violation(
+                "shift",
+                f"vehicle {vid} ends at {steps[-1].arrival_s}, after its shift ({shift.end_s})",
+                vid,
+            )
+        )
     travel_total = 0
     prev = steps[0]
     here = vehicle.start_index
@@ -242,11 +321,23 @@ def _check_reported_times(problem: Problem, vehicle: Vehicle, route: Route) -> l
             assert s.id is not None
             brk = breaks[s.id]
             if s.service_s != brk.service_s:
-                out.append(Violation("break", f"vehicle {vid}: break {s.id} lasts {s.service_s}"
-                                              f", must last {brk.service_s}", vid))
+                out.append(
+                    Violation(
+                        "break",
+                        f"vehicle {vid}: break {s.id} lasts {s.service_s}"
+                        f", must last {brk.service_s}",
+                        vid,
+                    )
+                )
             if not _in_windows(s.service_start_s, brk.time_windows):
-                out.append(Violation("break", f"vehicle {vid}: break {s.id} starts at "
-                                              f"{s.service_start_s}, outside its windows", vid))
+                out.append(
+                    Violation(
+                        "break",
+                        f"vehicle {vid}: break {s.id} starts at "
+                        f"{s.service_start_s}, outside its windows",
+                        vid,
+                    )
+                )
             between.append(s)
             continue
         there = _loc(problem, vehicle, s)
@@ -256,33 +347,67 @@ def _check_reported_times(problem: Problem, vehicle: Vehicle, route: Route) -> l
         t = prev.departure_s
         for b in between:
             if b.service_start_s < t:
-                out.append(Violation("schedule", f"vehicle {vid}: break {b.id} starts before "
-                                                 "the previous step ends", vid))
+                out.append(
+                    Violation(
+                        "schedule",
+                        f"vehicle {vid}: break {b.id} starts before the previous step ends",
+                        vid,
+                    )
+                )
             t = b.departure_s
         pause = sum(b.service_s for b in between)
         if s.arrival_s < prev.departure_s + drive + pause or s.arrival_s < t:
-            out.append(Violation("schedule", f"vehicle {vid}: arrives at {s.type} {s.id} at "
-                                             f"{s.arrival_s}, too early to have driven there",
-                                 vid, s.id if s.type == "job" else None))
+            out.append(
+                Violation(
+                    "schedule",
+                    f"vehicle {vid}: arrives at {s.type} {s.id} at "
+                    f"{s.arrival_s}, too early to have driven there",
+                    vid,
+                    s.id if s.type == "job" else None,
+                )
+            )
         if s.type == "job":
             assert s.id is not None
             job = problem.job(s.id)
             if s.service_s != job.service_s:
-                out.append(Violation("schedule", f"job {job.id} service {s.service_s} s, must "
-                                                 f"be {job.service_s} s", vid, job.id))
+                out.append(
+                    Violation(
+                        "schedule",
+                        f"job {job.id} service {s.service_s} s, must be {job.service_s} s",
+                        vid,
+                        job.id,
+                    )
+                )
             if not _in_windows(s.service_start_s, job.time_windows):
-                out.append(Violation("time_window", f"job {job.id} starts at "
-                                                    f"{s.service_start_s}, outside its windows",
-                                     vid, job.id))
+                out.append(
+                    Violation(
+                        "time_window",
+                        f"job {job.id} starts at {s.service_start_s}, outside its windows",
+                        vid,
+                        job.id,
+                    )
+                )
             if s.location_index != job.location_index:
-                out.append(Violation("schedule", f"job {job.id} reported at location "
-                                                 f"{s.location_index}", vid, job.id))
+                out.append(
+                    Violation(
+                        "schedule",
+                        f"job {job.id} reported at location {s.location_index}",
+                        vid,
+                        job.id,
+                    )
+                )
         between = []
         prev = s
         here = there
     if route.travel_s != travel_total:
-        out.append(Violation("travel", f"vehicle {vid} reports {route.travel_s} s of travel, "
-                                       f"the matrix says {travel_total} s", vid))
+        out.append(
+            Violation(
+                "travel",
+                f"vehicle {vid} reports {route.travel_s} s of travel, "
+                f"the matrix says {travel_total} s",
+                vid,
+            )
+        )
     return out
 
 
@@ -291,8 +416,9 @@ def _check_summary(problem: Problem, solution: Solution) -> list[Violation]:
     out: list[Violation] = []
     travel = sum(r.travel_s for r in solution.routes)
     served = sum(len(r.job_ids) for r in solution.routes)
-    priority = sum(problem.job(j).priority for r in solution.routes for j in r.job_ids
-                   if problem.has_job(j))
+    priority = sum(
+        problem.job(j).priority for r in solution.routes for j in r.job_ids if problem.has_job(j)
+    )
     for name, reported, actual in (
         ("travel", s.travel_s, travel),
         ("served jobs", s.served_jobs, served),

@@ -33,8 +33,12 @@ DurationsProvider = Callable[[Sequence[LatLon]], Any]
 """Given locations, a square matrix of travel seconds (e.g. a routing.matrix provider's
 `durations`)."""
 
-_UNSUPPORTED = {"shipments": "shipments", "pickup": "pickups", "setup": "setup times",
-                "speed_factor": "speed factors"}
+_UNSUPPORTED = {
+    "shipments": "shipments",
+    "pickup": "pickups",
+    "setup": "setup times",
+    "speed_factor": "speed factors",
+}
 
 
 def _int(value: Any, where: str, *, minimum: int | None = 0) -> int:
@@ -91,8 +95,9 @@ def _amount(value: Any, where: str) -> int:
 
 
 def _skills(value: Any, where: str) -> frozenset[int]:
-    return frozenset(_int(s, f"{where}[{k}]", minimum=None)
-                     for k, s in enumerate(_list(value, where)))
+    return frozenset(
+        _int(s, f"{where}[{k}]", minimum=None) for k, s in enumerate(_list(value, where))
+    )
 
 
 class _Locations:
@@ -104,8 +109,9 @@ class _Locations:
         self.index_of: dict[tuple[float, float], int] = {}
         self.coords: dict[int, LatLon] = {}
 
-    def resolve(self, obj: Mapping[str, Any], coord_key: str, index_key: str,
-                where: str) -> int | None:
+    def resolve(
+        self, obj: Mapping[str, Any], coord_key: str, index_key: str, where: str
+    ) -> int | None:
         coord = obj.get(coord_key)
         point: LatLon | None = None
         if coord is not None:
@@ -116,8 +122,9 @@ class _Locations:
                 raise ProblemError(f"bad [lon, lat] ({exc})", where=f"{where}.{coord_key}") from exc
         if index_key in obj and obj[index_key] is not None:
             if not self.has_matrix:
-                raise ProblemError("location indices need matrices.car.durations",
-                                   where=f"{where}.{index_key}")
+                raise ProblemError(
+                    "location indices need matrices.car.durations", where=f"{where}.{index_key}"
+                )
             index = _int(obj[index_key], f"{where}.{index_key}")
             if point is not None:
                 self.coords[index] = point
@@ -125,8 +132,9 @@ class _Locations:
         if point is None:
             return None
         if self.has_matrix:
-            raise ProblemError(f"with a matrix, give {index_key} (not only {coord_key})",
-                               where=where)
+            raise ProblemError(
+                f"with a matrix, give {index_key} (not only {coord_key})", where=where
+            )
         key = (point.lat, point.lon)
         if key not in self.index_of:
             self.index_of[key] = len(self.points)
@@ -153,10 +161,11 @@ def problem_from_vroom(
     elif data.get("matrix") is not None:
         matrix = data["matrix"]
     locs = _Locations(matrix is not None)
-    jobs = [_job(j, f"jobs[{k}]", locs) for k, j in enumerate(_list(data.get("jobs", []),
-                                                                     "jobs"))]
-    vehicles = [_vehicle(v, f"vehicles[{k}]", locs)
-                for k, v in enumerate(_list(data.get("vehicles", []), "vehicles"))]
+    jobs = [_job(j, f"jobs[{k}]", locs) for k, j in enumerate(_list(data.get("jobs", []), "jobs"))]
+    vehicles = [
+        _vehicle(v, f"vehicles[{k}]", locs)
+        for k, v in enumerate(_list(data.get("vehicles", []), "vehicles"))
+    ]
     options = _obj(data.get("options", {}), "options")
     locations: tuple[LatLon, ...] | None
     if matrix is not None:
@@ -164,28 +173,38 @@ def problem_from_vroom(
         for k, row in enumerate(rows):
             row = _list(row, f"matrices.car.durations[{k}]")
             if len(row) != len(rows):
-                raise ProblemError(f"row has {len(row)} values, expected {len(rows)}",
-                                   where=f"matrices.car.durations[{k}]")
+                raise ProblemError(
+                    f"row has {len(row)} values, expected {len(rows)}",
+                    where=f"matrices.car.durations[{k}]",
+                )
             for c, cell in enumerate(row):
                 _int(cell, f"matrices.car.durations[{k}][{c}]")
         durations: Any = rows
         n = len(rows)
-        locations = (tuple(locs.coords[i] for i in range(n))
-                     if n and all(i in locs.coords for i in range(n)) else None)
+        locations = (
+            tuple(locs.coords[i] for i in range(n))
+            if n and all(i in locs.coords for i in range(n))
+            else None
+        )
     else:
         if durations_provider is None:
-            raise ProblemError("no matrices.car.durations given and no travel-time provider",
-                               where="matrices")
+            raise ProblemError(
+                "no matrices.car.durations given and no travel-time provider", where="matrices"
+            )
         locations = tuple(locs.points)
-        durations = (np.asarray(durations_provider(locations), dtype=np.int64) if locations
-                     else np.zeros((0, 0), dtype=np.int64))
+        durations = (
+            np.asarray(durations_provider(locations), dtype=np.int64)
+            if locations
+            else np.zeros((0, 0), dtype=np.int64)
+        )
     return Problem(
         jobs=tuple(jobs),
         vehicles=tuple(vehicles),
         durations=durations,
         locations=locations,
-        continuity_penalty_s=_int(options.get("continuity_penalty", 0),
-                                  "options.continuity_penalty"),
+        continuity_penalty_s=_int(
+            options.get("continuity_penalty", 0), "options.continuity_penalty"
+        ),
         balance_cost_per_s=_int(options.get("balance_cost", 0), "options.balance_cost"),
     )
 
@@ -209,11 +228,16 @@ def _job(raw: Any, where: str, locs: _Locations) -> Job:
         time_windows=_windows(obj.get("time_windows", []), f"{where}.time_windows"),
         skills=_skills(obj.get("skills", []), f"{where}.skills"),
         priority=_int(obj.get("priority", 0), f"{where}.priority"),
-        pinned_vehicle=(None if obj.get("pinned_vehicle") is None
-                        else _int(obj["pinned_vehicle"], f"{where}.pinned_vehicle", minimum=None)),
-        preferred_vehicle=(None if obj.get("preferred_vehicle") is None
-                           else _int(obj["preferred_vehicle"], f"{where}.preferred_vehicle",
-                                     minimum=None)),
+        pinned_vehicle=(
+            None
+            if obj.get("pinned_vehicle") is None
+            else _int(obj["pinned_vehicle"], f"{where}.pinned_vehicle", minimum=None)
+        ),
+        preferred_vehicle=(
+            None
+            if obj.get("preferred_vehicle") is None
+            else _int(obj["preferred_vehicle"], f"{where}.preferred_vehicle", minimum=None)
+        ),
         delivery=_amount(delivery, f"{where}.delivery"),
         description=str(obj.get("description", "")),
     )
@@ -230,33 +254,40 @@ def _vehicle(raw: Any, where: str, locs: _Locations) -> Vehicle:
     for k, b in enumerate(_list(obj.get("breaks", []), f"{where}.breaks")):
         bw = f"{where}.breaks[{k}]"
         bobj = _obj(b, bw)
-        breaks.append(Break(
-            id=_int(bobj.get("id"), f"{bw}.id", minimum=None),
-            time_windows=_windows(bobj.get("time_windows", []), f"{bw}.time_windows"),
-            service_s=_int(bobj.get("service", 0), f"{bw}.service"),
-            description=str(bobj.get("description", "")),
-        ))
+        breaks.append(
+            Break(
+                id=_int(bobj.get("id"), f"{bw}.id", minimum=None),
+                time_windows=_windows(bobj.get("time_windows", []), f"{bw}.time_windows"),
+                service_s=_int(bobj.get("service", 0), f"{bw}.service"),
+                description=str(bobj.get("description", "")),
+            )
+        )
     capacity = obj.get("capacity")
     max_tasks = obj.get("max_tasks")
     return Vehicle(
         id=_int(obj["id"], f"{where}.id", minimum=None),
         start_index=locs.resolve(obj, "start", "start_index", where),
         end_index=locs.resolve(obj, "end", "end_index", where),
-        time_window=(None if obj.get("time_window") is None
-                     else _window(obj["time_window"], f"{where}.time_window")),
+        time_window=(
+            None
+            if obj.get("time_window") is None
+            else _window(obj["time_window"], f"{where}.time_window")
+        ),
         skills=_skills(obj.get("skills", []), f"{where}.skills"),
         breaks=tuple(breaks),
         capacity=None if capacity is None else _amount(capacity, f"{where}.capacity"),
         max_tasks=None if max_tasks is None else _int(max_tasks, f"{where}.max_tasks"),
-        locked_jobs=tuple(_int(j, f"{where}.locked_jobs[{k}]", minimum=None)
-                          for k, j in enumerate(_list(obj.get("locked_jobs", []),
-                                                      f"{where}.locked_jobs"))),
+        locked_jobs=tuple(
+            _int(j, f"{where}.locked_jobs[{k}]", minimum=None)
+            for k, j in enumerate(_list(obj.get("locked_jobs", []), f"{where}.locked_jobs"))
+        ),
         description=str(obj.get("description", "")),
     )
 
 
 def problem_to_vroom(problem: Problem) -> dict[str, Any]:
     """VROOM-format input: location indices plus the matrix (and coordinates when known)."""
+
     def coord(index: int | None) -> list[float] | None:
         if index is None or problem.locations is None:
             return None
@@ -264,8 +295,12 @@ def problem_to_vroom(problem: Problem) -> dict[str, Any]:
 
     jobs = []
     for j in problem.jobs:
-        d: dict[str, Any] = {"id": j.id, "location_index": j.location_index,
-                             "service": j.service_s, "priority": j.priority}
+        d: dict[str, Any] = {
+            "id": j.id,
+            "location_index": j.location_index,
+            "service": j.service_s,
+            "priority": j.priority,
+        }
         if (c := coord(j.location_index)) is not None:
             d["location"] = c
         if j.time_windows:
@@ -294,9 +329,12 @@ def problem_to_vroom(problem: Problem) -> dict[str, Any]:
             e["skills"] = sorted(v.skills)
         if v.breaks:
             e["breaks"] = [
-                {"id": b.id, "time_windows": [[w.start_s, w.end_s] for w in b.time_windows],
-                 "service": b.service_s, **({"description": b.description} if b.description
-                                            else {})}
+                {
+                    "id": b.id,
+                    "time_windows": [[w.start_s, w.end_s] for w in b.time_windows],
+                    "service": b.service_s,
+                    **({"description": b.description} if b.description else {}),
+                }
                 for b in v.breaks
             ]
         if v.capacity is not None:
@@ -308,19 +346,33 @@ def problem_to_vroom(problem: Problem) -> dict[str, Any]:
         if v.description:
             e["description"] = v.description
         vehicles.append(e)
-    out: dict[str, Any] = {"vehicles": vehicles, "jobs": jobs,
-                           "matrices": {"car": {"durations": problem.durations.tolist()}}}
-    options = {k: val for k, val in (("continuity_penalty", problem.continuity_penalty_s),
-                                      ("balance_cost", problem.balance_cost_per_s)) if val}
+    out: dict[str, Any] = {
+        "vehicles": vehicles,
+        "jobs": jobs,
+        "matrices": {"car": {"durations": problem.durations.tolist()}},
+    }
+    options = {
+        k: val
+        for k, val in (
+            ("continuity_penalty", problem.continuity_penalty_s),
+            ("balance_cost", problem.balance_cost_per_s),
+        )
+        if val
+    }
     if options:
         out["options"] = options
     return out
 
 
 def _step_to_vroom(problem: Problem, step: Step, travel_so_far: int) -> dict[str, Any]:
-    d: dict[str, Any] = {"type": step.type, "arrival": step.arrival_s,
-                         "duration": travel_so_far, "service": step.service_s,
-                         "waiting_time": step.waiting_s, "departure": step.departure_s}
+    d: dict[str, Any] = {
+        "type": step.type,
+        "arrival": step.arrival_s,
+        "duration": travel_so_far,
+        "service": step.service_s,
+        "waiting_time": step.waiting_s,
+        "departure": step.departure_s,
+    }
     if step.id is not None:
         d["id"] = step.id
         if step.type == "job":
@@ -345,17 +397,27 @@ def solution_to_vroom(problem: Problem, solution: Solution) -> dict[str, Any]:
         here = vehicle.start_index
         for step in route.steps:
             if step.type in ("job", "end"):
-                there = (problem.job(step.id).location_index
-                         if step.type == "job" and step.id is not None else vehicle.end_index)
+                there = (
+                    problem.job(step.id).location_index
+                    if step.type == "job" and step.id is not None
+                    else vehicle.end_index
+                )
                 travel += problem.travel_s(here, there)
                 here = there
             steps.append(_step_to_vroom(problem, step, travel))
         r: dict[str, Any] = {
-            "vehicle": route.vehicle_id, "cost": route.travel_s, "steps": steps,
-            "service": route.service_s, "duration": route.travel_s,
-            "waiting_time": route.waiting_s, "priority": route.priority,
-            "delivery": [route.delivery], "amount": [route.delivery], "pickup": [0],
-            "setup": 0, "violations": [],
+            "vehicle": route.vehicle_id,
+            "cost": route.travel_s,
+            "steps": steps,
+            "service": route.service_s,
+            "duration": route.travel_s,
+            "waiting_time": route.waiting_s,
+            "priority": route.priority,
+            "delivery": [route.delivery],
+            "amount": [route.delivery],
+            "pickup": [0],
+            "setup": 0,
+            "violations": [],
         }
         if vehicle.description:
             r["description"] = vehicle.description
@@ -363,8 +425,13 @@ def solution_to_vroom(problem: Problem, solution: Solution) -> dict[str, Any]:
     unassigned = []
     for u in solution.unassigned:
         job = problem.job(u.job_id)
-        d: dict[str, Any] = {"id": u.job_id, "type": "job", "location_index": job.location_index,
-                             "reason": u.reason, "reason_code": u.code}
+        d: dict[str, Any] = {
+            "id": u.job_id,
+            "type": "job",
+            "location_index": job.location_index,
+            "reason": u.reason,
+            "reason_code": u.code,
+        }
         if problem.locations is not None:
             d["location"] = problem.locations[job.location_index].to_lonlat()
         if job.description:
@@ -374,21 +441,34 @@ def solution_to_vroom(problem: Problem, solution: Solution) -> dict[str, Any]:
     return {
         "code": 0,
         "summary": {
-            "cost": s.cost, "routes": s.routes, "unassigned": s.unassigned_jobs,
+            "cost": s.cost,
+            "routes": s.routes,
+            "unassigned": s.unassigned_jobs,
             "delivery": [sum(r.delivery for r in solution.routes)],
-            "amount": [sum(r.delivery for r in solution.routes)], "pickup": [0], "setup": 0,
-            "service": s.service_s, "duration": s.travel_s, "waiting_time": s.waiting_s,
-            "priority": s.served_priority, "violations": [],
-            "computing_times": {"loading": 0, "solving": round(solution.computing_time_s * 1000),
-                                "routing": 0},
+            "amount": [sum(r.delivery for r in solution.routes)],
+            "pickup": [0],
+            "setup": 0,
+            "service": s.service_s,
+            "duration": s.travel_s,
+            "waiting_time": s.waiting_s,
+            "priority": s.served_priority,
+            "violations": [],
+            "computing_times": {
+                "loading": 0,
+                "solving": round(solution.computing_time_s * 1000),
+                "routing": 0,
+            },
         },
         "unassigned": unassigned,
         "routes": routes,
-        "status": {"feasible": solution.feasible, "optimal": solution.optimal,
-                   "cancelled": solution.cancelled,
-                   "time_limit_reached": solution.time_limit_reached,
-                   "computing_time_s": solution.computing_time_s,
-                   "objective": solution.objective},
+        "status": {
+            "feasible": solution.feasible,
+            "optimal": solution.optimal,
+            "cancelled": solution.cancelled,
+            "time_limit_reached": solution.time_limit_reached,
+            "computing_time_s": solution.computing_time_s,
+            "objective": solution.objective,
+        },
     }
 
 
@@ -428,8 +508,9 @@ def solution_from_vroom(problem: Problem, data: Mapping[str, Any]) -> Solution:
             arrival = _int(so.get("arrival", 0), f"{sw}.arrival", minimum=None)
             waiting = _int(so.get("waiting_time", 0), f"{sw}.waiting_time")
             service = _int(so.get("service", 0), f"{sw}.service")
-            steps.append(Step(kind, sid, loc, arrival, waiting, service,
-                              arrival + waiting + service))
+            steps.append(
+                Step(kind, sid, loc, arrival, waiting, service, arrival + waiting + service)
+            )
         if not steps or steps[0].type != "start":
             # VROOM omits start/end steps for vehicles without a start/end location.
             first = steps[0].arrival_s if steps else 0
@@ -438,14 +519,17 @@ def solution_from_vroom(problem: Problem, data: Mapping[str, Any]) -> Solution:
             last = steps[-1].departure_s
             steps.append(Step("end", None, vehicle.end_index, last, 0, 0, last))
         jobs = [problem.job(s.id) for s in steps if s.type == "job" and s.id is not None]
-        routes.append(Route(
-            vehicle_id=vid, steps=tuple(steps),
-            travel_s=_int(obj.get("duration", 0), f"{where}.duration"),
-            service_s=sum(j.service_s for j in jobs),
-            waiting_s=sum(s.waiting_s for s in steps),
-            priority=sum(j.priority for j in jobs),
-            delivery=sum(j.delivery for j in jobs),
-        ))
+        routes.append(
+            Route(
+                vehicle_id=vid,
+                steps=tuple(steps),
+                travel_s=_int(obj.get("duration", 0), f"{where}.duration"),
+                service_s=sum(j.service_s for j in jobs),
+                waiting_s=sum(s.waiting_s for s in steps),
+                priority=sum(j.priority for j in jobs),
+                delivery=sum(j.delivery for j in jobs),
+            )
+        )
     unassigned: list[Unassigned] = []
     for k, raw in enumerate(_list(data.get("unassigned", []), "unassigned")):
         uw = f"unassigned[{k}]"
@@ -453,8 +537,13 @@ def solution_from_vroom(problem: Problem, data: Mapping[str, Any]) -> Solution:
         jid = _int(uo.get("id"), f"{uw}.id", minimum=None)
         if not problem.has_job(jid):
             raise ProblemError(f"unknown job {jid}", where=f"{uw}.id")
-        unassigned.append(Unassigned(jid, str(uo.get("reason") or "no reason recorded"),
-                                     str(uo.get("reason_code") or "unknown")))
+        unassigned.append(
+            Unassigned(
+                jid,
+                str(uo.get("reason") or "no reason recorded"),
+                str(uo.get("reason_code") or "unknown"),
+            )
+        )
     status = _obj(data.get("status", {}), "status")
     summary = _obj(data.get("summary", {}), "summary")
     times = _obj(summary.get("computing_times", {}), "summary.computing_times")
@@ -467,8 +556,8 @@ def solution_from_vroom(problem: Problem, data: Mapping[str, Any]) -> Solution:
         optimal=bool(status.get("optimal", False)),
         cancelled=bool(status.get("cancelled", False)),
         time_limit_reached=bool(status.get("time_limit_reached", False)),
-        computing_time_s=float(status.get("computing_time_s",
-                                          float(times.get("solving", 0)) / 1000)),
-        objective=None if objective is None else _int(objective, "status.objective",
-                                                      minimum=None),
+        computing_time_s=float(
+            status.get("computing_time_s", float(times.get("solving", 0)) / 1000)
+        ),
+        objective=None if objective is None else _int(objective, "status.objective", minimum=None),
     )

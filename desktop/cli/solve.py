@@ -27,12 +27,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "offline (great-circle distance x circuity / speed).",
     )
     parser.add_argument("problem", type=Path, metavar="PROBLEM.json")
-    parser.add_argument("-o", "--output", type=Path, metavar="SOLUTION.json", default=None,
-                        help="write the solution here (default: stdout)")
-    parser.add_argument("--time-limit", type=float, default=5.0, metavar="S",
-                        help="search time in seconds (default: 5)")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="search processes with different strategies (default: 1)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="SOLUTION.json",
+        default=None,
+        help="write the solution here (default: stdout)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="search time in seconds (default: 5)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="search processes with different strategies (default: 1)",
+    )
     parser.set_defaults(run=run)
 
 

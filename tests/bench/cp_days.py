@@ -152,8 +152,13 @@ def run_ours(
     """Our plan, its CPU seconds and the time to the first plan."""
     seen: list[ProgressInfo] = []
     c0 = cpu_s()
-    sol = solve(problem, time_limit_s=WALL_FACTOR * time_limit_s, cpu_time_limit_s=time_limit_s,
-                progress=seen.append, workers=workers)
+    sol = solve(
+        problem,
+        time_limit_s=WALL_FACTOR * time_limit_s,
+        cpu_time_limit_s=time_limit_s,
+        progress=seen.append,
+        workers=workers,
+    )
     return sol, cpu_s() - c0, seen[0].elapsed_s if seen else None
 
 
@@ -259,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=5.0)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--no-pyvrp", action="store_true")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="our search processes (each gets the CPU budget)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="our search processes (each gets the CPU budget)"
+    )
     args = parser.parse_args(argv)
     tl = args.time_limit
     lines = [

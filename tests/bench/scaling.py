@@ -58,8 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         problem = cp_day(100 + n, n, crews)
         seen: list[ProgressInfo] = []
         t0 = time.monotonic()
-        solution = solve(problem, time_limit_s=20 * args.time_limit,
-                         cpu_time_limit_s=args.time_limit, progress=seen.append)
+        solution = solve(
+            problem,
+            time_limit_s=20 * args.time_limit,
+            cpu_time_limit_s=args.time_limit,
+            progress=seen.append,
+        )
         total = time.monotonic() - t0
         assert_valid(problem, solution)
         first = seen[0].elapsed_s if seen else float("nan")

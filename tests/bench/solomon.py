@@ -97,16 +97,18 @@ class Row:
     cpu: float
 
 
-def run(
-    time_limit_s: float, workers: int, only: list[str] | None, cpu_budget: bool
-) -> list[Row]:
+def run(time_limit_s: float, workers: int, only: list[str] | None, cpu_budget: bool) -> list[Row]:
     """With `cpu_budget`, each search gets `time_limit_s` of CPU time (wall limit 20x)."""
     results = []
     for inst in load(only):
         t0, c0 = time.monotonic(), _cpu()
         if cpu_budget:
-            solution = solve(inst.problem, time_limit_s=20 * time_limit_s, workers=workers,
-                             cpu_time_limit_s=time_limit_s)
+            solution = solve(
+                inst.problem,
+                time_limit_s=20 * time_limit_s,
+                workers=workers,
+                cpu_time_limit_s=time_limit_s,
+            )
         else:
             solution = solve(inst.problem, time_limit_s=time_limit_s, workers=workers)
         wall, cpu = time.monotonic() - t0, _cpu() - c0
@@ -117,8 +119,11 @@ def run(
         gap = 100 * (cost / inst.bks - 1) if inst.bks and full else math.nan
         row = Row(inst.name, inst.bks, cost, gap, solution.summary.routes, served, wall, cpu)
         results.append(row)
-        print(f"{inst.name:6} bks {inst.bks or 0:8.1f} ours {cost:8.1f} gap {gap:6.2f}% "
-              f"veh {row.vehicles:2} served {served:3} {wall:5.1f}s cpu {cpu:5.1f}s", flush=True)
+        print(
+            f"{inst.name:6} bks {inst.bks or 0:8.1f} ours {cost:8.1f} gap {gap:6.2f}% "
+            f"veh {row.vehicles:2} served {served:3} {wall:5.1f}s cpu {cpu:5.1f}s",
+            flush=True,
+        )
     return results
 
 
@@ -152,8 +157,10 @@ def table(results: list[Row], time_limit_s: float, workers: int, cpu_budget: boo
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r.instance} | {r.bks} | {r.cost:.1f} | {r.gap:.2f} | {r.vehicles} | "
-                     f"{r.wall:.1f} | {r.cpu:.1f} |")
+        lines.append(
+            f"| {r.instance} | {r.bks} | {r.cost:.1f} | {r.gap:.2f} | {r.vehicles} | "
+            f"{r.wall:.1f} | {r.cpu:.1f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -163,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--only", default="", help="comma-separated name prefixes (R1,C101)")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--cpu", action="store_true",
-                        help="budget CPU time rather than wall time (fair on a shared machine)")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="budget CPU time rather than wall time (fair on a shared machine)",
+    )
     args = parser.parse_args(argv)
     only = [o for o in args.only.split(",") if o] or None
     results = run(args.time_limit, args.workers, only, args.cpu)

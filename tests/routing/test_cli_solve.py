@@ -13,8 +13,10 @@ from routing.vroom_json import problem_from_vroom, solution_from_vroom
 
 DOC = {
     "vehicles": [{"id": 1, "start_index": 0, "end_index": 0, "time_window": [0, 10000]}],
-    "jobs": [{"id": 5, "location_index": 1, "service": 60},
-             {"id": 6, "location_index": 2, "service": 60, "skills": [3]}],
+    "jobs": [
+        {"id": 5, "location_index": 1, "service": 60},
+        {"id": 6, "location_index": 2, "service": 60, "skills": [3]},
+    ],
     "matrices": {"car": {"durations": [[0, 100, 200], [100, 0, 100], [200, 100, 0]]}},
 }
 
@@ -32,8 +34,10 @@ def test_solve_writes_a_valid_solution(tmp_path: Path) -> None:
 def test_solve_with_coordinates_uses_the_default_provider(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    doc = {"vehicles": [{"id": 1, "start": [-78.9, 35.99], "end": [-78.9, 35.99]}],
-           "jobs": [{"id": 1, "location": [-78.91, 35.995], "service": 300}]}
+    doc = {
+        "vehicles": [{"id": 1, "start": [-78.9, 35.99], "end": [-78.9, 35.99]}],
+        "jobs": [{"id": 1, "location": [-78.91, 35.995], "service": 300}],
+    }
     src = tmp_path / "p.json"
     src.write_text(json.dumps(doc))
     assert main(["solve", str(src), "--time-limit", "0.3"]) == 0
@@ -46,12 +50,15 @@ def test_solve_with_coordinates_uses_the_default_provider(
     [
         ("{not json", "invalid JSON at line 1"),
         (json.dumps({**DOC, "jobs": [{"id": 1, "location_index": 9}]}), "location index 9"),
-        (json.dumps({**DOC, "jobs": [{"id": 1, "location_index": 0, "service": -1}]}),
-         "jobs[0] (id 1).service"),
+        (
+            json.dumps({**DOC, "jobs": [{"id": 1, "location_index": 0, "service": -1}]}),
+            "jobs[0] (id 1).service",
+        ),
     ],
 )
-def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
-                           needle: str) -> None:
+def test_bad_input_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, needle: str
+) -> None:
     src = tmp_path / "p.json"
     src.write_text(content)
     assert main(["solve", str(src)]) == 2

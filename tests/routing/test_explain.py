@@ -7,8 +7,7 @@ import numpy as np
 from routing import Job, Problem, TimeWindow, Vehicle, assert_valid, solve
 from tests.routing.factories import HOUR
 
-D = np.array([[0, 600, 600, 3000], [600, 0, 600, 3000], [600, 600, 0, 3000],
-              [3000, 3000, 3000, 0]])
+D = np.array([[0, 600, 600, 3000], [600, 0, 600, 3000], [600, 600, 0, 3000], [3000, 3000, 3000, 0]])
 SHIFT = TimeWindow(8 * HOUR, 12 * HOUR)
 
 
@@ -19,16 +18,21 @@ def _reasons(problem: Problem) -> dict[int, tuple[str, str]]:
 
 
 def test_no_crew_with_skill() -> None:
-    problem = Problem((Job(1, 1, 600, skills=frozenset({4})),),
-                      (Vehicle(1, 0, 0, SHIFT, skills=frozenset({1})),), D)
+    problem = Problem(
+        (Job(1, 1, 600, skills=frozenset({4})),),
+        (Vehicle(1, 0, 0, SHIFT, skills=frozenset({1})),),
+        D,
+    )
     code, reason = _reasons(problem)[1]
     assert code == "no_skill" and "[4]" in reason
 
 
 def test_pinned_crew_lacks_skill() -> None:
-    problem = Problem((Job(1, 1, 600, skills=frozenset({4}), pinned_vehicle=1),),
-                      (Vehicle(1, 0, 0, SHIFT), Vehicle(2, 0, 0, SHIFT, skills=frozenset({4}))),
-                      D)
+    problem = Problem(
+        (Job(1, 1, 600, skills=frozenset({4}), pinned_vehicle=1),),
+        (Vehicle(1, 0, 0, SHIFT), Vehicle(2, 0, 0, SHIFT, skills=frozenset({4}))),
+        D,
+    )
     code, reason = _reasons(problem)[1]
     assert code == "no_skill" and "pinned" in reason
 

@@ -18,8 +18,7 @@ D = np.zeros((3, 3), dtype=np.int64)
         (lambda: Job(7, 0, -1), "job 7: service"),
         (lambda: Job(7, 0, priority=101), "job 7: priority"),
         (lambda: Job(7, 0, time_windows=(TimeWindow(0, 10), TimeWindow(5, 20))), "job 7"),
-        (lambda: Vehicle(3, 0, 0, None, breaks=(Break(1, (), 10), Break(1, (), 10))),
-         "vehicle 3"),
+        (lambda: Vehicle(3, 0, 0, None, breaks=(Break(1, (), 10), Break(1, (), 10))), "vehicle 3"),
         (lambda: Problem((Job(1, 5),), (), D), "job 1: location index 5"),
         (lambda: Problem((Job(1, 0), Job(1, 1)), (), D), "job 1: duplicate"),
         (lambda: Problem((Job(1, 0, pinned_vehicle=9),), (), D), "pinned vehicle 9"),
@@ -27,8 +26,12 @@ D = np.zeros((3, 3), dtype=np.int64)
         (lambda: Problem((), (), [[0, 1]]), "durations: must be a square"),
         (lambda: Problem((), (), [[0, -1], [1, 0]]), "negative travel time at [0][1]"),
         (lambda: Problem((), (), [[0, 1.5], [1, 0]]), "whole seconds"),
-        (lambda: Problem((Job(1, 0, skills=frozenset({2})),),
-                         (Vehicle(1, 0, 0, None, locked_jobs=(1,)),), D), "skill"),
+        (
+            lambda: Problem(
+                (Job(1, 0, skills=frozenset({2})),), (Vehicle(1, 0, 0, None, locked_jobs=(1,)),), D
+            ),
+            "skill",
+        ),
         (lambda: Problem((), (Vehicle(1, 0, 0, None, locked_jobs=(4,)),), D), "locked job 4"),
     ],
 )
@@ -47,7 +50,8 @@ def test_durations_are_read_only_int64() -> None:
 
 def test_sorted_windows_merges() -> None:
     assert sorted_windows([TimeWindow(5, 9), TimeWindow(0, 4), TimeWindow(20, 30)]) == (
-        TimeWindow(0, 9), TimeWindow(20, 30)
+        TimeWindow(0, 9),
+        TimeWindow(20, 30),
     )
 
 

@@ -142,7 +142,10 @@ def test_break_during_travel_is_allowed() -> None:
     d = np.array([[0, 7200], [7200, 0]])
     jobs = (Job(1, 1, 600, (TimeWindow(9 * HOUR, 10 * HOUR + 2700),)),)
     vehicle = Vehicle(
-        1, 0, 0, TimeWindow(8 * HOUR, 13 * HOUR),
+        1,
+        0,
+        0,
+        TimeWindow(8 * HOUR, 13 * HOUR),
         breaks=(Break(1, (TimeWindow(8 * HOUR + 1800, 9 * HOUR),), 1800),),
     )
     problem = Problem(jobs, (vehicle,), d)

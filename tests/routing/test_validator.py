@@ -13,8 +13,7 @@ from routing import Job, Problem, Solution, TimeWindow, Vehicle, solve, validate
 from routing.solution import Route, Step, Unassigned, summarize
 from tests.routing.factories import random_problem
 
-SETTINGS = settings(max_examples=15, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -47,10 +46,12 @@ def _replace_route(solution: Solution, k: int, route: Route) -> Solution:
 
 
 @SETTINGS
-@given(problems(), st.sampled_from(["duplicate", "drop", "early", "travel", "service",
-                                     "window", "swap_vehicle"]), st.data())
-def test_validator_rejects_mutations(problem: Problem, mutation: str, data: st.DataObject
-                                     ) -> None:
+@given(
+    problems(),
+    st.sampled_from(["duplicate", "drop", "early", "travel", "service", "window", "swap_vehicle"]),
+    st.data(),
+)
+def test_validator_rejects_mutations(problem: Problem, mutation: str, data: st.DataObject) -> None:
     solution = solve(problem, time_limit_s=2.0, solution_limit=60)
     routes = [k for k, r in enumerate(solution.routes) if r.job_ids]
     if not routes:
@@ -68,37 +69,48 @@ def test_validator_rejects_mutations(problem: Problem, mutation: str, data: st.D
         if not any(s.type == "job" for s in steps):
             return
     elif mutation == "early":
-        if step.arrival_s == 0 or problem.travel_s(steps[i - 1].location_index,
-                                                   step.location_index) == 0:
+        if (
+            step.arrival_s == 0
+            or problem.travel_s(steps[i - 1].location_index, step.location_index) == 0
+        ):
             return
-        steps[i] = dataclasses.replace(step, arrival_s=steps[i - 1].departure_s - 1,
-                                       departure_s=steps[i - 1].departure_s - 1
-                                       + step.waiting_s + step.service_s)
+        steps[i] = dataclasses.replace(
+            step,
+            arrival_s=steps[i - 1].departure_s - 1,
+            departure_s=steps[i - 1].departure_s - 1 + step.waiting_s + step.service_s,
+        )
     elif mutation == "travel":
         route = dataclasses.replace(route, travel_s=route.travel_s + 1)
     elif mutation == "service":
-        steps[i] = dataclasses.replace(step, service_s=step.service_s + 1,
-                                       departure_s=step.departure_s + 1)
+        steps[i] = dataclasses.replace(
+            step, service_s=step.service_s + 1, departure_s=step.departure_s + 1
+        )
     elif mutation == "window":
         assert step.id is not None
         job = problem.job(step.id)
         if not job.time_windows:
             return
         late = job.time_windows[-1].end_s + 1
-        steps[i] = dataclasses.replace(step, waiting_s=late - step.arrival_s,
-                                       departure_s=late + step.service_s)
+        steps[i] = dataclasses.replace(
+            step, waiting_s=late - step.arrival_s, departure_s=late + step.service_s
+        )
         if late < step.arrival_s:
             return
     elif mutation == "swap_vehicle":
-        others = [v for v in problem.vehicles if v.id != route.vehicle_id
-                  and solution.route_of(v.id) is None]
+        others = [
+            v
+            for v in problem.vehicles
+            if v.id != route.vehicle_id and solution.route_of(v.id) is None
+        ]
         if not others:
             return
         route = dataclasses.replace(route, vehicle_id=others[0].id)
         vehicle = problem.vehicle(route.vehicle_id)
         original = problem.vehicle(solution.routes[k].vehicle_id)
-        if vehicle.skills == original.skills and vehicle.capacity == original.capacity and (
-            vehicle.max_tasks == original.max_tasks
+        if (
+            vehicle.skills == original.skills
+            and vehicle.capacity == original.capacity
+            and (vehicle.max_tasks == original.max_tasks)
         ):
             return  # an identical crew: still valid
     mutated = _replace_route(solution, k, dataclasses.replace(route, steps=tuple(steps)))
@@ -127,6 +139,9 @@ def test_missing_and_unknown_jobs() -> None:
     problem = Problem((Job(1, 1),), (Vehicle(1, 0, 0, None),), d)
     empty = Solution((), (), summarize(problem, [], []))
     assert [v.code for v in validate(problem, empty)] == ["missing_job"]
-    ghost = Solution((), (Unassigned(1, "x", "y"), Unassigned(1, "x", "y")),
-                     summarize(problem, [], [Unassigned(1, "x", "y")]))
+    ghost = Solution(
+        (),
+        (Unassigned(1, "x", "y"), Unassigned(1, "x", "y")),
+        summarize(problem, [], [Unassigned(1, "x", "y")]),
+    )
     assert "duplicate_job" in {v.code for v in validate(problem, ghost)}

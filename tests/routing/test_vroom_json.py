@@ -26,16 +26,32 @@ def _flat(locations: Sequence[LatLon]) -> np.ndarray:
 
 DOC = {
     "vehicles": [
-        {"id": 1, "start": [-78.90, 35.99], "end": [-78.90, 35.99],
-         "time_window": [28800, 57600], "skills": [1],
-         "breaks": [{"id": 1, "time_windows": [[43200, 46800]], "service": 1800}],
-         "capacity": [10], "max_tasks": 8},
+        {
+            "id": 1,
+            "start": [-78.90, 35.99],
+            "end": [-78.90, 35.99],
+            "time_window": [28800, 57600],
+            "skills": [1],
+            "breaks": [{"id": 1, "time_windows": [[43200, 46800]], "service": 1800}],
+            "capacity": [10],
+            "max_tasks": 8,
+        },
     ],
     "jobs": [
-        {"id": 11, "location": [-78.91, 35.99], "service": 900, "priority": 100,
-         "delivery": [1], "description": "Ana"},
-        {"id": 12, "location": [-78.90, 36.00], "service": 900,
-         "time_windows": [[32400, 36000], [50400, 54000]]},
+        {
+            "id": 11,
+            "location": [-78.91, 35.99],
+            "service": 900,
+            "priority": 100,
+            "delivery": [1],
+            "description": "Ana",
+        },
+        {
+            "id": 12,
+            "location": [-78.90, 36.00],
+            "service": 900,
+            "time_windows": [[32400, 36000], [50400, 54000]],
+        },
         {"id": 13, "location": [-78.89, 35.98], "service": 600, "skills": [2]},
     ],
 }
@@ -86,20 +102,23 @@ def test_random_round_trips() -> None:
     [
         ({"jobs": [{"id": 1, "location_index": 5}]}, "job 1: location index 5"),
         ({"jobs": [{"id": 1, "location_index": 0, "service": -5}]}, "jobs[0] (id 1).service"),
-        ({"jobs": [{"id": 1, "location_index": 0, "time_windows": [[10, 5]]}]},
-         "jobs[0] (id 1).time_windows[0]"),
+        (
+            {"jobs": [{"id": 1, "location_index": 0, "time_windows": [[10, 5]]}]},
+            "jobs[0] (id 1).time_windows[0]",
+        ),
         ({"jobs": [{"location_index": 0}]}, "jobs[0]: missing id"),
         ({"jobs": [{"id": 1}]}, "missing location"),
-        ({"vehicles": [{"id": 4, "start_index": 0, "capacity": [1, 2]}]},
-         "vehicles[0] (id 4).capacity"),
+        (
+            {"vehicles": [{"id": 4, "start_index": 0, "capacity": [1, 2]}]},
+            "vehicles[0] (id 4).capacity",
+        ),
         ({"jobs": "nope"}, "jobs: expected a list"),
         ({"shipments": [{}]}, "shipments"),
         ({"matrices": {"car": {"durations": [[0, 1]]}}}, "matrices.car.durations[0]"),
     ],
 )
 def test_errors_say_where(patch: dict[str, object], where: str) -> None:
-    doc: dict[str, object] = {"jobs": [], "vehicles": [],
-                              "matrices": {"car": {"durations": [[0]]}}}
+    doc: dict[str, object] = {"jobs": [], "vehicles": [], "matrices": {"car": {"durations": [[0]]}}}
     doc.update(patch)
     with pytest.raises(ProblemError) as info:
         problem_from_vroom(doc)
