@@ -114,3 +114,29 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(f"sqlite:///{tmp_path / 'rounds.db'}")
     yield database
     database.dispose()
+
+
+# --- Say in the log what ran against the real servers ----------------------------------------
+
+
+_REAL_SERVER_TESTS: dict[str, set[str]] = {"PostgreSQL": set(), "osrm-routed": set()}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            _REAL_SERVER_TESTS["PostgreSQL"].add(item.nodeid)
+        if item.get_closest_marker("osrm") is not None:
+            _REAL_SERVER_TESTS["osrm-routed"].add(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per real server: how many tests ran against it (CI logs prove they ran)."""
+    for label, nodeids in _REAL_SERVER_TESTS.items():
+        counts: dict[str, int] = {}
+        for outcome in ("passed", "failed", "error", "skipped"):
+            for report in terminalreporter.stats.get(outcome, []):
+                if getattr(report, "nodeid", "") in nodeids:
+                    counts[outcome] = counts.get(outcome, 0) + 1
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in counts.items()) or "none"
+        terminalreporter.write_line(f"tests against a real {label} server: {summary}")
