@@ -281,3 +281,28 @@ def test_two_workers() -> None:
 def test_time_limit_must_be_positive() -> None:
     with pytest.raises(ProblemError):
         solve(random_problem(1, 2, 1), time_limit_s=0)
+
+
+def test_open_routes_and_two_breaks() -> None:
+    """Crews without a start or end location (open routes) and two breaks per crew."""
+    base = random_problem(21, 12, 2, skills=False)
+    vehicles = (
+        Vehicle(
+            1,
+            None,
+            0,
+            TimeWindow(8 * HOUR, 16 * HOUR),
+            breaks=(
+                Break(1, (TimeWindow(10 * HOUR, 11 * HOUR),), 600),
+                Break(2, (TimeWindow(13 * HOUR, 14 * HOUR),), 900),
+            ),
+        ),
+        Vehicle(2, 0, None, None),
+    )
+    problem = Problem(base.jobs, vehicles, base.durations)
+    solution = solve(problem, **FAST)
+    assert_valid(problem, solution)
+    route = solution.route_of(1)
+    if route is not None:
+        assert route.steps[0].location_index is None
+        assert [s.id for s in route.steps if s.type == "break"] == [1, 2]
