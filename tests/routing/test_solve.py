@@ -306,3 +306,30 @@ def test_open_routes_and_two_breaks() -> None:
     if route is not None:
         assert route.steps[0].location_index is None
         assert [s.id for s in route.steps if s.type == "break"] == [1, 2]
+
+
+def test_repair_inserts_and_makes_room() -> None:
+    """The post-search repair plans a dropped visit where it fits, or moves a visit to another
+    crew to make room for it (here: only crew 1 has skill 5)."""
+    import sys
+
+    from routing.solution import schedule_with_breaks
+
+    repair = sys.modules["routing.solve"]._repair
+    d = line(4, 600)
+    jobs = (
+        Job(1, 1, 1800, skills=frozenset({5})),
+        Job(2, 2, 1800),
+        Job(3, 3, 1800, priority=50),
+    )
+    vehicles = (
+        Vehicle(1, 0, 0, TimeWindow(0, 5999), skills=frozenset({5})),
+        Vehicle(2, 0, 0, TimeWindow(0, 10_000)),
+    )
+    problem = Problem(jobs, vehicles, d)
+    # Crew 1 does job 2, so the skilled job 1 does not fit; job 3 is simply left out.
+    start = [schedule_with_breaks(problem, vehicles[0], [2])]
+    repaired = repair(problem, start, [jobs[0], jobs[2]], deadline=time.monotonic() + 5)
+    plan = {r.vehicle_id: r.job_ids for r in repaired}
+    assert plan[1] == (1,)
+    assert sorted(plan[2]) == [2, 3]
