@@ -9,6 +9,7 @@ day from a shared database see each other instead of silently overwriting).
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from routing.solution import Solution, Unassigned
 from routing.solve import ProgressInfo, solve
 
 Progress = Callable[[int, int, str], None]
+SEARCH_PROCESSES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +292,12 @@ def plan_day(
                 f"{info.served_jobs} visits planned, {info.unassigned_jobs} not (yet) placed",
             )
 
-    solution = solve(built.problem, time_limit_s=limit, progress=on_progress, cancel=cancel)
+    # Search in separate processes: both cores work, and OR-Tools (which holds the GIL between
+    # callbacks) can never freeze the app's UI thread.
+    workers = max(1, min(SEARCH_PROCESSES, os.cpu_count() or 1))
+    solution = solve(
+        built.problem, time_limit_s=limit, progress=on_progress, cancel=cancel, workers=workers
+    )
     if progress is not None:
         progress(100, 100, "Done")
     return read_solution(built, solution, edits)
