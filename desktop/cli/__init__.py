@@ -32,11 +32,13 @@ class CommandModule(Protocol):
     def register(self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None: ...
 
 
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
+def add_db_argument(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """`--db URL`, accepted before or after the command (`rounds --db X plan` = `rounds plan
+    --db X`): only the top-level parser has a default, so a command's parser never hides it."""
     parser.add_argument(
         "--db",
         metavar="URL",
-        default=None,
+        default=None if top_level else argparse.SUPPRESS,
         help="SQLAlchemy database URL (default: $ROUNDS_DB, else SQLite in the user data dir)",
     )
 
@@ -48,7 +50,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         description="MIH Rounds: plan community paramedicine visits. Without a command, "
         "opens the desktop app.",
     )
-    add_db_argument(parser)
+    add_db_argument(parser, top_level=True)
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo database")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
