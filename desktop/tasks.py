@@ -39,18 +39,29 @@ class _TaskRunnable(QRunnable):
     def run(self) -> None:
         signals = self._signals
         try:
-            result = self._fn(signals.progressed.emit, self._cancel)
+            result = self._fn(self._progress, self._cancel)
         except Exception as exc:  # handed to the UI thread's one error presenter
             if self._cancel.is_set():
-                signals.cancelled.emit()
+                _emit(signals.cancelled)
             else:
                 log.debug("task failed", exc_info=exc)
-                signals.failed.emit(exc)
+                _emit(signals.failed, exc)
             return
         if self._cancel.is_set() and result is None:
-            signals.cancelled.emit()
+            _emit(signals.cancelled)
         else:
-            signals.finished.emit(result)
+            _emit(signals.finished, result)
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        _emit(self._signals.progressed, done, total, message)
+
+
+def _emit(signal: Any, *args: object) -> None:
+    """Emit, unless the receiving side is gone (the window closed while the task ran)."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        log.debug("a background task finished after its window was closed; result dropped")
 
 
 class TaskHandle(QObject):
