@@ -10,25 +10,11 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QDoubleSpinBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -48,14 +34,11 @@ from caseload.plans import DayPlan, PlanVersionInfo, list_versions, load_plan, p
 from caseload.problem_builder import PlanEdits
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
-from desktop.map_view import PlanMapView
 from desktop.plan_map_data import crew_colors, plan_map_data
 from desktop.plan_models import (
     KEY_ROLE,
-    CandidateTableModel,
-    RouteTreeModel,
-    UnassignedTableModel,
 )
+from desktop.plan_page_layout import PlanPageLayout
 from desktop.tasks import ProgressFn, TaskHandle, start_task
 
 
@@ -83,7 +66,7 @@ class PlanStateCommand(QUndoCommand):
         self._page.apply_state(self._before)
 
 
-class PlanPage(QWidget):
+class PlanPage(PlanPageLayout):
     """The program manager's day. Every DB and solver call runs in a worker thread."""
 
     plan_shown = Signal()
@@ -91,7 +74,7 @@ class PlanPage(QWidget):
     solving_changed = Signal(bool)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         self.context = context
         zone = context.program.zone
         self.day = context.today()
@@ -102,156 +85,6 @@ class PlanPage(QWidget):
         self.solve_task: TaskHandle | None = None
         self._tasks: list[TaskHandle] = []
         self._best_message = ""
-
-        # --- top bar -------------------------------------------------------------------------
-        self.date_edit = QDateEdit(QDate(self.day.year, self.day.month, self.day.day))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.date_edit.setToolTip("The day to plan")
-        self.crews_button = QPushButton("C&rews…")
-        self.crews_button.setToolTip("Who works together today, shift times, out sick")
-        self.plan_button = QPushButton("&Plan (F5)")
-        self.plan_button.setToolTip("Plan routes for the selected visits")
-        self.replan_button = QPushButton("Re-pla&n (Ctrl+R)")
-        self.replan_button.setToolTip(
-            "Plan again keeping pins and locks, moving as little as possible"
-        )
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop planning and keep the best plan found so far (Esc)")
-        self.time_limit = QDoubleSpinBox()
-        self.time_limit.setRange(1, 600)
-        self.time_limit.setValue(context.program.plan_time_limit_s)
-        self.time_limit.setSuffix(" s")
-        self.time_limit.setToolTip("How long the planner may search")
-        self.save_button = QPushButton("&Save version")
-        self.versions_combo = QComboBox()
-        self.versions_combo.setToolTip("Saved versions of this day's plan")
-        self.versions_combo.setMinimumContentsLength(22)
-        top = QHBoxLayout()
-        caption = QLabel("&Day")
-        caption.setBuddy(self.date_edit)
-        for widget in (
-            caption,
-            self.date_edit,
-            self.crews_button,
-            self.plan_button,
-            self.replan_button,
-            self.cancel_button,
-            QLabel("Limit"),
-            self.time_limit,
-        ):
-            top.addWidget(widget)
-        top.addStretch()
-        top.addWidget(self.versions_combo)
-        top.addWidget(self.save_button)
-
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(10)
-        self.status = QLabel("Pick the visits, then Plan.")
-        self.status.setWordWrap(True)
-
-        # --- candidates ------------------------------------------------------------------------
-        self.candidates = CandidateTableModel(zone, self)
-        self.candidate_proxy = QSortFilterProxyModel(self)
-        self.candidate_proxy.setSourceModel(self.candidates)
-        self.candidate_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.candidate_proxy.setFilterKeyColumn(-1)
-        self.candidate_filter = QLineEdit()
-        self.candidate_filter.setPlaceholderText("Filter visits…")
-        self.candidate_filter.setClearButtonEnabled(True)
-        self.candidate_filter.textChanged.connect(self.candidate_proxy.setFilterFixedString)
-        self.candidate_view = QTableView()
-        self.candidate_view.setModel(self.candidate_proxy)
-        self.candidate_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.candidate_view.verticalHeader().setVisible(False)
-        self.candidate_view.verticalHeader().setDefaultSectionSize(22)
-        for col, width in enumerate((40, 60, 150, 160, 90, 200, 110)):
-            self.candidate_view.horizontalHeader().resizeSection(col, width)
-        self.candidate_count = QLabel()
-        self.select_urgent = QPushButton("Suggested")
-        self.select_urgent.setToolTip("Every MUST visit, then HIGH ones while the crews have time")
-        self.select_none = QPushButton("None")
-        self.crew_summary = QLabel()
-        self.crew_summary.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("<b>Crews on shift</b>"))
-        left_layout.addWidget(self.crew_summary)
-        left_layout.addWidget(QLabel("<b>Visits to plan</b>"))
-        row = QHBoxLayout()
-        row.addWidget(self.candidate_filter)
-        row.addWidget(self.select_urgent)
-        row.addWidget(self.select_none)
-        left_layout.addLayout(row)
-        left_layout.addWidget(self.candidate_view)
-        left_layout.addWidget(self.candidate_count)
-
-        # --- results -----------------------------------------------------------------------------
-        self.routes = RouteTreeModel(zone, self)
-        self.route_view = QTreeView()
-        self.route_view.setModel(self.routes)
-        self.route_view.setDragEnabled(True)
-        self.route_view.setAcceptDrops(True)
-        self.route_view.setDropIndicatorShown(True)
-        self.route_view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.route_view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.route_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.route_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.route_view.setAlternatingRowColors(True)
-        self.route_view.setUniformRowHeights(True)
-        for col, width in enumerate((110, 50, 90, 55, 150, 150, 200, 40)):
-            self.route_view.header().resizeSection(col, width)
-        self.unassigned = UnassignedTableModel(self)
-        self.unassigned_view = QTableView()
-        self.unassigned_view.setModel(self.unassigned)
-        self.unassigned_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.unassigned_view.verticalHeader().setVisible(False)
-        self.unassigned_view.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch
-        )
-        self.unassigned_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for col, width in enumerate((60, 150, 150)):
-            self.unassigned_view.horizontalHeader().resizeSection(col, width)
-        middle = QSplitter(Qt.Orientation.Vertical)
-        routes_box = QWidget()
-        routes_layout = QVBoxLayout(routes_box)
-        routes_layout.setContentsMargins(0, 0, 0, 0)
-        routes_layout.addWidget(
-            QLabel(
-                "<b>Routes</b> — drag a stop to another crew or "
-                "position; right-click to pin, lock or remove"
-            )
-        )
-        routes_layout.addWidget(self.route_view)
-        unassigned_box = QWidget()
-        unassigned_layout = QVBoxLayout(unassigned_box)
-        unassigned_layout.setContentsMargins(0, 0, 0, 0)
-        self.unassigned_label = QLabel("<b>Not planned</b>")
-        unassigned_layout.addWidget(self.unassigned_label)
-        unassigned_layout.addWidget(self.unassigned_view)
-        middle.addWidget(routes_box)
-        middle.addWidget(unassigned_box)
-        middle.setStretchFactor(0, 3)
-        middle.setStretchFactor(1, 1)
-
-        self.map_view = PlanMapView(
-            tile_url=context.program.tile_url or None,
-            tile_attribution=context.program.tile_attribution,
-        )
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.map_view)
-        self.splitter.setSizes([380, 560, 420])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.splitter, 1)
 
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(200)
