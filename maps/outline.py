@@ -10,6 +10,7 @@ polygons itself.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -41,8 +42,10 @@ def load_outline(path: str | Path, *, max_points: int | None = 60) -> tuple[Ring
     return rings if max_points is None else simplify_rings(rings, max_points)
 
 
+@functools.cache
 def durham_outline() -> tuple[Ring, ...]:
-    """The bundled, already simplified Durham County, NC outline (for the demo program)."""
+    """The bundled, already simplified Durham County, NC outline (for the demo program).
+    Read once: every map redraw after a plan edit asks for it, on the UI thread."""
     ref = resources.files("resources").joinpath("durham_outline.geojson")
     with resources.as_file(ref) as path:
         return load_outline(path, max_points=None)
