@@ -19,7 +19,7 @@ def test_solomon_reader_and_gap() -> None:
     (inst,) = solomon.load(["C101"])
     assert len(inst.problem.jobs) == 100 and len(inst.problem.vehicles) == 25
     assert inst.bks == pytest.approx(827.3)
-    solution = solve(inst.problem, time_limit_s=1.0)
+    solution = solve(inst.problem, time_limit_s=60.0, solution_limit=400)
     assert_valid(inst.problem, solution)
     assert solution.summary.served_jobs == 100
     assert solution.summary.travel_s / 10 <= 1.10 * inst.bks
@@ -30,7 +30,7 @@ def test_cp_day_generator() -> None:
     assert len(problem.jobs) == 30 and len(problem.vehicles) == 4
     assert any(j.is_must for j in problem.jobs)
     assert any(len(j.time_windows) == 2 for j in problem.jobs)
-    solution = solve(problem, time_limit_s=1.0)
+    solution = solve(problem, time_limit_s=60.0, solution_limit=200)
     assert_valid(problem, solution)
 
 

@@ -6,14 +6,22 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from routing import Job, Problem, Solution, TimeWindow, Vehicle, solve, validate
+from routing.model import SearchStrategy
 from routing.solution import Route, Step, Unassigned, summarize
 from tests.routing.factories import random_problem
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Greedy descent stops at its first local optimum: the same plan on a busy machine or an idle
+# one, and quick (guided local search on a one-job day never reaches a solution limit).
+DESCENT = SearchStrategy(metaheuristic="GREEDY_DESCENT")
+
+
+def _solve(problem: Problem) -> Solution:
+    return solve(problem, time_limit_s=60.0, solution_limit=200, strategy=DESCENT)
 
 
 @st.composite
@@ -34,7 +42,7 @@ def problems(draw: st.DrawFn) -> Problem:
 @SETTINGS
 @given(problems())
 def test_solver_output_is_valid(problem: Problem) -> None:
-    solution = solve(problem, time_limit_s=2.0, solution_limit=60)
+    solution = _solve(problem)
     assert validate(problem, solution) == []
     assert all(u.reason and u.code for u in solution.unassigned)
 
@@ -45,22 +53,72 @@ def _replace_route(solution: Solution, k: int, route: Route) -> Solution:
     return dataclasses.replace(solution, routes=tuple(routes))
 
 
-@SETTINGS
+def _swap_breaks_a_rule(problem: Problem, route: Route, to: Vehicle) -> bool:
+    """Whether moving `route` unchanged onto crew `to` breaks a constraint, worked out here
+    from the problem alone (not by the validator under test)."""
+    origin = problem.vehicle(route.vehicle_id)
+    # The generator gives every crew the same base, shift and breaks; only skills, capacity
+    # and the task limit differ, so those are the only rules a swap can break.
+    assert (origin.start_index, origin.end_index, origin.time_window, origin.breaks) == (
+        to.start_index,
+        to.end_index,
+        to.time_window,
+        to.breaks,
+    )
+    jobs = [problem.job(j) for j in route.job_ids]
+    return (
+        any(not job.skills <= to.skills for job in jobs)
+        or (to.capacity is not None and sum(job.delivery for job in jobs) > to.capacity)
+        or (to.max_tasks is not None and len(jobs) > to.max_tasks)
+    )
+
+
+# The case issue 9 reported: one job (delivery 1, no window) and two crews that differ only
+# in capacity (4 and 8). Moving the route to the other crew breaks nothing, so the validator
+# must accept it.
+_CAPACITY_ONLY = Problem(
+    (Job(1, 1, 600, delivery=1),),
+    (
+        Vehicle(1, 0, 0, TimeWindow(8 * 3600, 16 * 3600), capacity=4),
+        Vehicle(2, 0, 0, TimeWindow(8 * 3600, 16 * 3600), capacity=8),
+    ),
+    np.array([[0, 300], [300, 0]]),
+)
+# And its counterpart: the only crew with the skill the visit needs serves it; moving the
+# route to the other crew breaks the skill rule.
+_SKILL_ONLY = dataclasses.replace(
+    _CAPACITY_ONLY,
+    jobs=(Job(1, 1, 600, skills=frozenset({1})),),
+    vehicles=(
+        Vehicle(1, 0, 0, TimeWindow(8 * 3600, 16 * 3600), skills=frozenset({1})),
+        Vehicle(2, 0, 0, TimeWindow(8 * 3600, 16 * 3600)),
+    ),
+)
+
+
+@settings(SETTINGS, max_examples=150)
 @given(
     problems(),
     st.sampled_from(["duplicate", "drop", "early", "travel", "service", "window", "swap_vehicle"]),
-    st.data(),
+    st.integers(0, 1_000),
+    st.integers(0, 1_000),
 )
-def test_validator_rejects_mutations(problem: Problem, mutation: str, data: st.DataObject) -> None:
-    solution = solve(problem, time_limit_s=2.0, solution_limit=60)
+@example(_CAPACITY_ONLY, "swap_vehicle", 0, 0)
+@example(_SKILL_ONLY, "swap_vehicle", 0, 0)
+def test_validator_rejects_mutations(
+    problem: Problem, mutation: str, route_pick: int, job_pick: int
+) -> None:
+    """Every mutation that breaks a constraint is rejected; a crew swap that breaks none (the
+    new crew has the skills, capacity and task limit the route needs) is accepted."""
+    solution = _solve(problem)
     routes = [k for k, r in enumerate(solution.routes) if r.job_ids]
     if not routes:
         return
-    k = data.draw(st.sampled_from(routes))
+    k = routes[route_pick % len(routes)]
     route = solution.routes[k]
     steps = list(route.steps)
     job_pos = [i for i, s in enumerate(steps) if s.type == "job"]
-    i = data.draw(st.sampled_from(job_pos))
+    i = job_pos[job_pick % len(job_pos)]
     step = steps[i]
     if mutation == "duplicate":
         steps.insert(i, step)
@@ -97,22 +155,26 @@ def test_validator_rejects_mutations(problem: Problem, mutation: str, data: st.D
         if late < step.arrival_s:
             return
     elif mutation == "swap_vehicle":
-        others = [
-            v
-            for v in problem.vehicles
-            if v.id != route.vehicle_id and solution.route_of(v.id) is None
-        ]
+        # Hand the route to another crew; if that crew has a route, it takes this one's crew.
+        others = [v for v in problem.vehicles if v.id != route.vehicle_id]
         if not others:
             return
-        route = dataclasses.replace(route, vehicle_id=others[0].id)
-        vehicle = problem.vehicle(route.vehicle_id)
-        original = problem.vehicle(solution.routes[k].vehicle_id)
-        if (
-            vehicle.skills == original.skills
-            and vehicle.capacity == original.capacity
-            and (vehicle.max_tasks == original.max_tasks)
-        ):
-            return  # an identical crew: still valid
+        to = others[job_pick % len(others)]
+        routes_now = list(solution.routes)
+        routes_now[k] = dataclasses.replace(route, vehicle_id=to.id)
+        breaks_a_rule = _swap_breaks_a_rule(problem, route, to)
+        theirs = solution.route_of(to.id)
+        if theirs is not None:
+            j = solution.routes.index(theirs)
+            routes_now[j] = dataclasses.replace(theirs, vehicle_id=route.vehicle_id)
+            origin = problem.vehicle(route.vehicle_id)
+            breaks_a_rule = breaks_a_rule or _swap_breaks_a_rule(problem, theirs, origin)
+        violations = validate(problem, dataclasses.replace(solution, routes=tuple(routes_now)))
+        if breaks_a_rule:
+            assert violations != []
+        else:
+            assert violations == [], violations
+        return
     mutated = _replace_route(solution, k, dataclasses.replace(route, steps=tuple(steps)))
     assert validate(problem, mutated) != []
 
