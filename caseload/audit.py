@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
-from caseload.models import AuditEntry
+from caseload.store.models import AuditEntry
 
 
 def record(

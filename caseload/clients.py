@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.enums import HousingStatus, Tier, VisitStatus, VisitType
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import (
+from caseload.priority.engine import ClientPriority
+from caseload.priority.service import priority_for_client, rank_caseload
+from caseload.store.database import Database
+from caseload.store.models import (
     Client,
     ClientPlace,
     Enrollment,
@@ -28,8 +30,6 @@ from caseload.models import (
     UtilizationEvent,
     Visit,
 )
-from caseload.priority import ClientPriority
-from caseload.priority_service import priority_for_client, rank_caseload
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from caseload.enums import GeocodeQuality
 from caseload.errors import UserError
-from caseload.models import AddressPoint, GeocodeCacheEntry
 from caseload.settings import ProgramSettings, load_in
+from caseload.store.models import AddressPoint, GeocodeCacheEntry
 from routing.geo import LatLon
 
 USER_AGENT = "mih-rounds"

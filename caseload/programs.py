@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseload.database import Database
 from caseload.enums import ProgramCode, Skill
-from caseload.models import Program
+from caseload.store.database import Database
+from caseload.store.models import Program
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
-from caseload.database import Database
-from caseload.models import Setting
+from caseload.store.database import Database
+from caseload.store.models import Setting
 
 
 class SettingsGroup(Protocol):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload.crews import (
+from caseload.errors import UserError
+from caseload.planning.crews import (
     ShiftEdit,
     ShiftInfo,
     apply_shift_edits,
@@ -44,7 +45,6 @@ from caseload.crews import (
     edit_of,
     shifts_on,
 )
-from caseload.errors import UserError
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.tasks import ProgressFn, TaskHandle, start_task

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from caseload import settings
 from caseload.actor import local_actor
 from caseload.clients import client_count
-from caseload.database import Database, open_database
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database, open_database
 from desktop.caseload_page import CaseloadPage
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
     def _on_load_demo_triggered(self) -> None:
         if self.context is None:
             return
-        from caseload.demo import create_demo
+        from caseload.demo.create import create_demo
 
         ctx = self.context
         dialog = self._progress_dialog("Creating the demo program…")
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        from caseload.importer import import_clients
+        from caseload.importing.importer import import_clients
 
         ctx = self.context
         dialog = self._progress_dialog(f"Importing {path}…")

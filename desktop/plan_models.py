@@ -18,8 +18,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from caseload.candidates import Candidate
-from caseload.plans import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
+from caseload.planning.candidates import Candidate
+from caseload.planning.plans import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
 from desktop.caseload_model import TIER_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex

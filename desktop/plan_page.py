@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload.candidates import day_candidates, preselect
-from caseload.crews import CrewInfo, crews_on_shift
 from caseload.errors import UserError
-from caseload.plan_edit import (
+from caseload.planning.build import PlanEdits
+from caseload.planning.candidates import day_candidates, preselect
+from caseload.planning.crews import CrewInfo, crews_on_shift
+from caseload.planning.edit import (
     Draft,
     keep_current,
     lock_through,
@@ -30,8 +31,14 @@ from caseload.plan_edit import (
     retime,
     set_pin,
 )
-from caseload.plans import DayPlan, PlanVersionInfo, list_versions, load_plan, plan_day, save_plan
-from caseload.problem_builder import PlanEdits
+from caseload.planning.plans import (
+    DayPlan,
+    PlanVersionInfo,
+    list_versions,
+    load_plan,
+    plan_day,
+    save_plan,
+)
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.plan_map_data import crew_colors, plan_map_data

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 )
 
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.errors import UserError
 from caseload.rebalance import (
     MovePreview,
@@ -49,6 +48,7 @@ from caseload.rebalance import (
     preview_in,
     suggest_rebalance,
 )
+from caseload.store.database import Database
 from desktop.error_dialog import show_error
 from desktop.rebalance_moves_model import RebalanceMovesModel
 from desktop.tasks import ProgressFn, TaskHandle, start_task

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
 from desktop.context import AppContext
 from desktop.error_dialog import show_error

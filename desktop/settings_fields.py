@@ -16,7 +16,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from caseload.errors import UserError
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
 
 log = logging.getLogger(__name__)

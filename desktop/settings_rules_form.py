@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 from desktop.settings_fields import RESERVED, RuleField, balanced_split
 from desktop.settings_widgets import MnemonicForm, double_box, hint_label, set_float, spin_box
 

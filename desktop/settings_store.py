@@ -12,10 +12,10 @@ from typing import TypeVar
 
 from caseload import settings
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.errors import ConflictError
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings, SettingsGroup
+from caseload.store.database import Database
 from desktop.settings_fields import RuleField, rule_fields, timezone_choices
 
 G = TypeVar("G", bound=SettingsGroup)

@@ -11,14 +11,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
+
+from desktop.error_dialog import show_error
 
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int, str], None]
 TaskFn = Callable[[ProgressFn, threading.Event], Any]
+T = TypeVar("T")
 
 
 class TaskSignals(QObject):
@@ -94,9 +98,9 @@ class TaskHandle(QObject):
 def start_task(
     fn: TaskFn,
     *,
-    on_finished: Callable[[Any], None] | None = None,
-    on_failed: Callable[[BaseException], None] | None = None,
-    on_progress: Callable[[int, int, str], None] | None = None,
+    on_finished: Callable[[Any], object] | None = None,
+    on_failed: Callable[[BaseException], object] | None = None,
+    on_progress: Callable[[int, int, str], object] | None = None,
     on_cancelled: Callable[[], object] | None = None,
     pool: QThreadPool | None = None,
 ) -> TaskHandle:
@@ -114,3 +118,53 @@ def start_task(
         signals.cancelled.connect(on_cancelled)
     (pool or QThreadPool.globalInstance()).start(_TaskRunnable(fn, signals, cancel))
     return handle
+
+
+class TaskRunner:
+    """A widget's background work: starts typed tasks, keeps their handles alive while they
+    run, and shows a failure in the app's one error dialog unless the caller handles it.
+
+    Every widget that does long work owns one (`self.tasks = TaskRunner(self)`)."""
+
+    def __init__(self, owner: QWidget, *, pool: QThreadPool | None = None) -> None:
+        self._owner = owner
+        self._pool = pool
+        self._handles: list[TaskHandle] = []
+
+    def run(
+        self,
+        fn: Callable[[ProgressFn, threading.Event], T],
+        on_finished: Callable[[T], object],
+        *,
+        on_failed: Callable[[BaseException], object] | None = None,
+        on_progress: Callable[[int, int, str], object] | None = None,
+        on_cancelled: Callable[[], object] | None = None,
+    ) -> TaskHandle:
+        """Run `fn(progress, cancel)` off the UI thread; the callbacks run on the UI thread."""
+        if on_failed is None:
+
+            def on_failed(exc: BaseException) -> None:
+                show_error(self._owner, exc)
+
+        handle = start_task(
+            fn,
+            on_finished=on_finished,
+            on_failed=on_failed,
+            on_progress=on_progress,
+            on_cancelled=on_cancelled,
+            pool=self._pool,
+        )
+        self._handles = [*self.running, handle]
+        return handle
+
+    @property
+    def running(self) -> list[TaskHandle]:
+        return [h for h in self._handles if h.running]
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.running)
+
+    def cancel_all(self) -> None:
+        for handle in self.running:
+            handle.cancel()

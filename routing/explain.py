@@ -60,6 +60,8 @@ def _ineligible_reason(problem: Problem, job: Job) -> Unassigned:
                 job.id,
                 f"it is pinned to crew {pinned.id}, which lacks skill(s) {missing}",
                 NO_SKILL,
+                vehicle_id=pinned.id,
+                missing_skills=frozenset(missing),
             )
         if pinned.capacity is not None and job.delivery > pinned.capacity:
             return Unassigned(
@@ -67,16 +69,27 @@ def _ineligible_reason(problem: Problem, job: Job) -> Unassigned:
                 f"its load ({job.delivery}) exceeds the capacity of its pinned crew "
                 f"{pinned.id} ({pinned.capacity})",
                 CAPACITY,
+                vehicle_id=pinned.id,
             )
-        return Unassigned(job.id, f"its pinned crew {pinned.id} takes no visits", PINNED)
+        return Unassigned(
+            job.id, f"its pinned crew {pinned.id} takes no visits", PINNED, vehicle_id=pinned.id
+        )
     skilled = [v for v in problem.vehicles if job.skills <= v.skills]
     if not skilled:
         have = set().union(*(v.skills for v in problem.vehicles))
         missing = sorted(job.skills - have)
         if missing:
-            return Unassigned(job.id, f"no crew on shift has skill(s) {missing}", NO_SKILL)
+            return Unassigned(
+                job.id,
+                f"no crew on shift has skill(s) {missing}",
+                NO_SKILL,
+                missing_skills=frozenset(missing),
+            )
         return Unassigned(
-            job.id, f"no single crew has all of the skills {sorted(job.skills)}", NO_SKILL
+            job.id,
+            f"no single crew has all of the skills {sorted(job.skills)}",
+            NO_SKILL,
+            missing_skills=job.skills,
         )
     if all(v.capacity is not None and job.delivery > v.capacity for v in skilled):
         return Unassigned(
@@ -135,6 +148,7 @@ def _precheck_job(problem: Problem, job: Job) -> Unassigned | None:
             job.id,
             f"its time window(s) {_windows_text(job)} lie outside every able crew's shift",
             OUTSIDE_SHIFTS,
+            windows=job.time_windows,
         )
     seen: set[tuple[object, ...]] = set()
     for vehicle in in_shift:
@@ -149,6 +163,7 @@ def _precheck_job(problem: Problem, job: Job) -> Unassigned | None:
         job.id,
         f"no able crew can reach it{windows} and finish within its shift, even as its only visit",
         UNREACHABLE,
+        windows=job.time_windows,
     )
 
 
@@ -199,6 +214,7 @@ def explain_dropped(
                     f"not planned, though it would fit on crew {fits}'s route: the search {why} "
                     "before placing it (allow more time)",
                     NOT_SCHEDULED,
+                    vehicle_id=fits,
                 )
             )
             continue

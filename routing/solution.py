@@ -70,9 +70,19 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class Unassigned:
+    """A job left out, why (`code`, one of the constants in `routing.explain`), and the facts
+    behind it as data, so callers can word it themselves: `vehicle_id` is the crew the reason
+    is about (the pinned crew, or the crew whose route would still take the job),
+    `missing_skills` the skills no (or not the pinned) crew has, `windows` the job's time
+    windows that lie outside the shifts or cannot be reached. `reason` is the same in English
+    (the routing JSON's `reason`)."""
+
     job_id: int
     reason: str
     code: str
+    vehicle_id: int | None = None
+    missing_skills: frozenset[int] = frozenset()
+    windows: tuple[TimeWindow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

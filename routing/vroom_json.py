@@ -8,7 +8,8 @@ description), `matrices.car.durations` (or the legacy top-level `matrix`).
 
 Our extensions (ignored by VROOM): job `pinned_vehicle`, `preferred_vehicle`; vehicle
 `locked_jobs` (route prefix, job ids in order); top-level `options` {`continuity_penalty`,
-`balance_cost`}. Output adds `reason` and `reason_code` to each unassigned job, `departure` to
+`balance_cost`}. Output adds `reason`, `reason_code` (and, where they apply, `reason_vehicle`,
+`missing_skills`, `time_windows`) to each unassigned job, `departure` to
 each step and a `status` object (feasible, optimal, cancelled, time_limit_reached).
 
 Differences from VROOM: priority 100 is a MUST visit (dropped only when infeasible), not just
@@ -432,6 +433,12 @@ def solution_to_vroom(problem: Problem, solution: Solution) -> dict[str, Any]:
             "reason": u.reason,
             "reason_code": u.code,
         }
+        if u.vehicle_id is not None:
+            d["reason_vehicle"] = u.vehicle_id
+        if u.missing_skills:
+            d["missing_skills"] = sorted(u.missing_skills)
+        if u.windows:
+            d["time_windows"] = [[w.start_s, w.end_s] for w in u.windows]
         if problem.locations is not None:
             d["location"] = problem.locations[job.location_index].to_lonlat()
         if job.description:
@@ -537,11 +544,18 @@ def solution_from_vroom(problem: Problem, data: Mapping[str, Any]) -> Solution:
         jid = _int(uo.get("id"), f"{uw}.id", minimum=None)
         if not problem.has_job(jid):
             raise ProblemError(f"unknown job {jid}", where=f"{uw}.id")
+        about = uo.get("reason_vehicle")
         unassigned.append(
             Unassigned(
                 jid,
                 str(uo.get("reason") or "no reason recorded"),
                 str(uo.get("reason_code") or "unknown"),
+                vehicle_id=None if about is None else _int(about, f"{uw}.reason_vehicle"),
+                missing_skills=frozenset(
+                    _int(v, f"{uw}.missing_skills")
+                    for v in _list(uo.get("missing_skills", []), f"{uw}.missing_skills")
+                ),
+                windows=problem.job(jid).time_windows if uo.get("time_windows") else (),
             )
         )
     status = _obj(data.get("status", {}), "status")

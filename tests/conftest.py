@@ -53,7 +53,7 @@ from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
-from caseload.database import Database, open_database  # noqa: E402
+from caseload.store.database import Database, open_database  # noqa: E402
 
 _db_counter = itertools.count()
 

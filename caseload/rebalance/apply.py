@@ -13,9 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from caseload import audit
 from caseload.actor import Actor, Role
-from caseload.database import Database
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import Client, Enrollment, Staff
 from caseload.rebalance.rules import (
     CASELOAD_ROLES,
     Capabilities,
@@ -26,6 +24,8 @@ from caseload.rebalance.rules import (
 )
 from caseload.rebalance.snapshot import active_programs
 from caseload.settings import ProgramSettings, load_in
+from caseload.store.database import Database
+from caseload.store.models import Client, Enrollment, Staff
 
 REBALANCING_ROLES = frozenset({Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.SYSTEM})
 AUDIT_ACTION = "client.reassign"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.errors import NotFoundError, UserError
 from caseload.rebalance.apply import AppliedMove as AppliedMove
 from caseload.rebalance.apply import MoveLike as MoveLike
@@ -30,6 +29,7 @@ from caseload.rebalance.snapshot import (
 )
 from caseload.rebalance.solver import solve_rebalance
 from caseload.rebalance.workload import ClinicianLoad, spread, worst
+from caseload.store.database import Database
 
 Progress = Callable[[int, int, str], None]
 

@@ -11,10 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.enums import VisitStatus
-from caseload.models import Client, Enrollment, Shift, Staff, Visit
-from caseload.priority_service import rank_caseload
+from caseload.priority.service import rank_caseload
 from caseload.rebalance.rules import (
     CASELOAD_ROLES,
     Capabilities,
@@ -36,6 +34,8 @@ from caseload.rebalance.workload import (
     pair_hours,
 )
 from caseload.settings import ProgramSettings, load_in
+from caseload.store.database import Database
+from caseload.store.models import Client, Enrollment, Shift, Staff, Visit
 from routing.geo import LatLon
 
 

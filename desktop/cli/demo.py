@@ -7,8 +7,8 @@ import re
 import time
 
 from caseload.actor import local_actor
-from caseload.database import open_database
-from caseload.demo import MAX_CLIENTS, MIN_CLIENTS, create_demo
+from caseload.demo.create import MAX_CLIENTS, MIN_CLIENTS, create_demo
+from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
 

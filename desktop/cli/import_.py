@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from caseload.actor import local_actor
-from caseload.address_table import import_address_table
-from caseload.database import open_database
-from caseload.importer import ImportReport, import_clients, import_events
+from caseload.importing.address_table import import_address_table
+from caseload.importing.importer import ImportReport, import_clients, import_events
+from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
 MAX_WARNINGS_SHOWN = 25

@@ -62,14 +62,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from caseload import settings
     from caseload.actor import local_actor
-    from caseload.candidates import day_candidates, preselect
-    from caseload.crews import crews_on_shift
-    from caseload.database import open_database
     from caseload.errors import UserError
-    from caseload.exports import crew_file_stems, write_crew_ics, write_plan_json, write_stops_csv
-    from caseload.plans import list_versions, plan_day, save_plan
+    from caseload.planning.candidates import day_candidates, preselect
+    from caseload.planning.crews import crews_on_shift
+    from caseload.planning.exports import (
+        crew_file_stems,
+        write_crew_ics,
+        write_plan_json,
+        write_stops_csv,
+    )
+    from caseload.planning.plans import list_versions, plan_day, save_plan
+    from caseload.planning.sheets import build_crew_sheets
     from caseload.settings import ProgramSettings
-    from caseload.sheets import build_crew_sheets
+    from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
     from desktop.printing.route_sheet import ensure_gui_application, write_crew_pdfs
     from maps.outline import durham_outline

@@ -11,11 +11,11 @@ from typing import Any
 
 from caseload import settings
 from caseload.actor import local_actor
-from caseload.database import open_database
 from caseload.errors import UserError
-from caseload.priority import ClientPriority
-from caseload.priority_service import default_now, rank_caseload
+from caseload.priority.engine import ClientPriority
+from caseload.priority.service import default_now, rank_caseload
 from caseload.settings import ProgramSettings
+from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

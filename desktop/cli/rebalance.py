@@ -8,10 +8,10 @@ import sys
 from typing import Any
 
 from caseload.actor import local_actor
-from caseload.database import open_database
 from caseload.errors import UserError
 from caseload.rebalance import RebalanceProposal, apply_moves, suggest_rebalance
 from caseload.rebalance.workload import ClinicianLoad
+from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
 

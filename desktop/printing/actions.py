@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from caseload.sheets import CrewSheet, build_crew_sheets
+from caseload.planning.sheets import CrewSheet, build_crew_sheets
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.printing.preview import SheetPrintOptions, SheetPrintOptionsDialog, show_print_preview

@@ -1,7 +1,7 @@
 """Print preview, printing and the print-options dialog for crew route sheets.
 
-The main window builds the sheets (`caseload.sheets.build_crew_sheets`, PHI-minimised or full
-as chosen in `SheetPrintOptionsDialog`) and hands them here:
+The main window builds the sheets (`caseload.planning.sheets.build_crew_sheets`,
+PHI-minimised or full as chosen in `SheetPrintOptionsDialog`) and hands them here:
 
     dialog = SheetPrintOptionsDialog(parent, crew_names, phi_minimised=..., paper_size=...)
     if dialog.exec():
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload.sheets import CrewSheet
+from caseload.planning.sheets import CrewSheet
 from desktop.printing.route_map import Ring
 from desktop.printing.route_sheet import page_layout_for, render_sheets
 

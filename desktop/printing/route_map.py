@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from caseload.sheets import CrewSheet
+from caseload.planning.sheets import CrewSheet
 from routing.geo import LatLon
 
 Ring = Sequence[LatLon]

@@ -34,8 +34,8 @@ from PySide6.QtGui import (
 )
 
 from caseload.errors import UserError
-from caseload.exports import crew_file_stems
-from caseload.sheets import CrewSheet
+from caseload.planning.exports import crew_file_stems
+from caseload.planning.sheets import CrewSheet
 from desktop.printing import sheet_html
 from desktop.printing.qr import qr_image
 from desktop.printing.route_map import Ring, draw_route_map

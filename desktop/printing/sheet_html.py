@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from caseload.sheets import CrewSheet, SheetStop
+from caseload.planning.sheets import CrewSheet, SheetStop
 
 MAP_RESOURCE = "sheet://map"
 QR_PX = 66  # printed size of a QR code: ~0.69 inch (modules ~0.6 mm, fine for phone cameras)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from caseload.actor import SYSTEM_ACTOR
-from caseload.database import open_database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
+from caseload.store.database import open_database
 
 TODAY = date(2026, 3, 10)
 

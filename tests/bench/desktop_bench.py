@@ -170,8 +170,8 @@ def measure_list_rows(n_clients: int) -> tuple[float, float, int]:
     """(create demo s, best list_client_rows s, rows) on a fresh SQLite demo database."""
     from caseload.actor import SYSTEM_ACTOR
     from caseload.clients import list_client_rows
-    from caseload.database import open_database
-    from caseload.demo import create_demo
+    from caseload.demo.create import create_demo
+    from caseload.store.database import open_database
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(f"sqlite:///{Path(folder) / 'demo.db'}")
@@ -237,8 +237,8 @@ window.close()
 def measure_startup(n_clients: int, runs: int = 3) -> list[dict[str, Any]]:
     """Start-up figures from `runs` fresh processes on one demo database (first is coldest)."""
     from caseload.actor import SYSTEM_ACTOR
-    from caseload.database import open_database
-    from caseload.demo import create_demo
+    from caseload.demo.create import create_demo
+    from caseload.store.database import open_database
 
     results = []
     with tempfile.TemporaryDirectory() as folder:

@@ -21,14 +21,14 @@ from sqlalchemy import insert, select
 
 from caseload import settings
 from caseload.actor import SYSTEM_ACTOR
-from caseload.database import Database, open_database
 from caseload.enums import EventKind, HousingStatus, VisitStatus, VisitType
-from caseload.models import Client, Enrollment, Program, UtilizationEvent, Visit
-from caseload.priority import compute_priority
-from caseload.priority_rules import PriorityRules
-from caseload.priority_service import load_facts, rank_caseload
+from caseload.priority.engine import compute_priority
+from caseload.priority.rules import PriorityRules
+from caseload.priority.service import load_facts, rank_caseload
 from caseload.programs import ensure_default_programs
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database, open_database
+from caseload.store.models import Client, Enrollment, Program, UtilizationEvent, Visit
 
 ON = date(2026, 3, 16)
 

@@ -3,10 +3,10 @@
     python -m tests.bench.rebalance_bench [--max-moves 50] [--time-limit 5] [--data demo|random]
     pytest -m bench -s tests/bench/rebalance_bench.py
 
-Data: the demo program (`caseload.demo.create_demo`, 2,000 clients, 20 clinicians) or a random,
-deliberately lopsided caseload (`--data random`). Prints figures; asserts no wall time. The time
-to suggestions is `suggest_rebalance` end to end: reading the caseload (with priority tiers),
-the workload model, the greedy start and the CP-SAT search up to the time limit.
+Data: the demo program (`caseload.demo.create.create_demo`, 2,000 clients, 20 clinicians) or a
+random, deliberately lopsided caseload (`--data random`). Prints figures; asserts no wall time.
+The time to suggestions is `suggest_rebalance` end to end: reading the caseload (with priority
+tiers), the workload model, the greedy start and the CP-SAT search up to the time limit.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from caseload.actor import SYSTEM_ACTOR
-from caseload.database import Database, open_database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
 from caseload.rebalance import load_snapshot, suggest_rebalance
 from caseload.rebalance.problem import current_indices, evaluate
 from caseload.rebalance.service import build_problem
 from caseload.rebalance.warmstart import greedy_assignment
+from caseload.store.database import Database, open_database
 from tests.caseload.rebalance_data import random_caseload
 
 TODAY = date(2026, 3, 10)

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from caseload.actor import Actor, Role
-from caseload.database import open_database
-from caseload.exports import crew_file_stems, write_crew_ics, write_stops_csv
-from caseload.sheets import build_crew_sheets
+from caseload.planning.exports import crew_file_stems, write_crew_ics, write_stops_csv
+from caseload.planning.sheets import build_crew_sheets
+from caseload.store.database import open_database
 from desktop.printing.route_sheet import ensure_gui_application, write_crew_pdfs
 from tests.caseload.sheets_data import make_plan_day
 

@@ -14,13 +14,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-from caseload import plans
 from caseload.actor import local_actor
-from caseload.candidates import day_candidates
-from caseload.crews import crews_on_shift
-from caseload.database import open_database
-from caseload.demo import create_demo
-from caseload.plans import plan_day
+from caseload.demo.create import create_demo
+from caseload.planning import plans
+from caseload.planning.candidates import day_candidates
+from caseload.planning.crews import crews_on_shift
+from caseload.planning.plans import plan_day
+from caseload.store.database import open_database
 
 DAY = date(2026, 3, 10)
 

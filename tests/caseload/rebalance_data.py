@@ -6,9 +6,9 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from caseload.database import Database
-from caseload.models import Client, ClientPlace, Enrollment, Program, Shift, Staff, Visit
 from caseload.programs import ensure_default_programs
+from caseload.store.database import Database
+from caseload.store.models import Client, ClientPlace, Enrollment, Program, Shift, Staff, Visit
 
 TODAY = date(2026, 3, 2)
 DURHAM = (35.994, -78.899)

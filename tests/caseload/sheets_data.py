@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from caseload.database import Database
 from caseload.enums import HousingStatus, PlaceKind, StaffRole, VisitType
-from caseload.models import (
+from caseload.planning.sheets import CrewSheet, SheetStop
+from caseload.store.database import Database
+from caseload.store.models import (
     Client,
     ClientPlace,
     Crew,
@@ -25,7 +26,6 @@ from caseload.models import (
     Staff,
     Visit,
 )
-from caseload.sheets import CrewSheet, SheetStop
 from routing.geo import LatLon
 
 ZONE = ZoneInfo("America/New_York")

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseload.actor import local_actor
-from caseload.crews import (
+from caseload.errors import ConflictError, UserError
+from caseload.planning.crews import (
     ShiftEdit,
     apply_shift_edits,
     crew_problems,
@@ -21,8 +22,7 @@ from caseload.crews import (
     shifts_on,
     unpair_staff,
 )
-from caseload.database import Database
-from caseload.errors import ConflictError, UserError
+from caseload.store.database import Database
 from tests.desktop.seed import seed_caseload
 
 ACTOR = local_actor()

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from caseload.database import Database, open_database, resolve_url
 from caseload.errors import ConflictError, DatabaseUnavailableError
-from caseload.migrate import current_revision, head_revision
-from caseload.models import Client
+from caseload.store.database import Database, open_database, resolve_url
+from caseload.store.migrate import current_revision, head_revision
+from caseload.store.models import Client
 
 
 def _client(external_id: str = "C1") -> Client:

@@ -17,19 +17,20 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from caseload.actor import SYSTEM_ACTOR
-from caseload.database import Database, open_database
-from caseload.demo import (
+from caseload.demo.clients import BBOX, build_clients
+from caseload.demo.create import (
     CASELOAD_TABLES,
     DatabaseNotEmptyError,
     DemoCancelled,
     create_demo,
 )
-from caseload.demo_clients import BBOX, build_clients
-from caseload.demo_names import HISPANIC_FIRST_NAMES
-from caseload.demo_roster import ROTA_DAYS, build_roster
+from caseload.demo.names import HISPANIC_FIRST_NAMES
+from caseload.demo.roster import ROTA_DAYS, build_roster
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Skill, StaffRole, Tier
 from caseload.errors import UserError
-from caseload.models import (
+from caseload.priority.service import rank_caseload
+from caseload.store.database import Database, open_database
+from caseload.store.models import (
     AuditEntry,
     Base,
     Client,
@@ -43,7 +44,6 @@ from caseload.models import (
     UtilizationEvent,
     Visit,
 )
-from caseload.priority_service import rank_caseload
 
 TODAY = date(2026, 3, 10)
 ZONE = ZoneInfo("America/New_York")

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseload.exports import (
+from caseload.planning.exports import (
     CSV_COLUMNS,
     crew_ics,
     ics_escape,

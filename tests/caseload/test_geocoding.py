@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from caseload.actor import local_actor
-from caseload.address_table import import_address_table
-from caseload.database import Database
 from caseload.enums import GeocodeQuality
 from caseload.errors import InputFileError, UserError
 from caseload.geocoding import (
@@ -30,8 +28,10 @@ from caseload.geocoding import (
     open_geocoder,
     save_cache,
 )
-from caseload.models import AddressPoint, GeocodeCacheEntry
+from caseload.importing.address_table import import_address_table
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
+from caseload.store.models import AddressPoint, GeocodeCacheEntry
 from routing.geo import LatLon
 from tests.conftest import SHARED
 

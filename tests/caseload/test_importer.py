@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from caseload.actor import local_actor
-from caseload.address_table import import_address_table
-from caseload.database import Database
 from caseload.errors import InputFileError
-from caseload.importer import import_clients, import_events
-from caseload.models import (
+from caseload.importing.address_table import import_address_table
+from caseload.importing.importer import import_clients, import_events
+from caseload.store.database import Database
+from caseload.store.models import (
     AuditEntry,
     Client,
     ClientPlace,

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from caseload.actor import local_actor
-from caseload.database import Database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
 from caseload.errors import UserError
-from caseload.plan_edit import Draft, keep_current, lock_through, move_stop, remove_stop, retime
-from caseload.plans import DayPlan, plan_day
+from caseload.planning.edit import Draft, keep_current, lock_through, move_stop, remove_stop, retime
+from caseload.planning.plans import DayPlan, plan_day
+from caseload.store.database import Database
 from routing import validate
 from routing.solution import Solution, Unassigned, summarize
 
@@ -20,7 +20,7 @@ TODAY = date(2026, 3, 10)
 
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, DayPlan]:
-    from caseload.database import open_database
+    from caseload.store.database import open_database
 
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('edit') / 'r.db'}")
     create_demo(db, local_actor(), seed=5, clients=40, today=TODAY)

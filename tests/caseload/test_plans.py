@@ -10,14 +10,14 @@ import pytest
 
 from caseload import settings
 from caseload.actor import Actor, Role, local_actor
-from caseload.candidates import day_candidates, preselect
-from caseload.crews import crews_on_shift
-from caseload.database import Database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
 from caseload.enums import Tier
 from caseload.errors import ConflictError, UserError
-from caseload.plans import DayPlan, list_versions, load_plan, plan_day, save_plan
+from caseload.planning.candidates import day_candidates, preselect
+from caseload.planning.crews import crews_on_shift
+from caseload.planning.plans import DayPlan, list_versions, load_plan, plan_day, save_plan
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
 from routing import validate
 from routing.vroom_json import solution_from_vroom
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
-from caseload.priority import (
+from caseload.priority.engine import (
     AppointmentFacts,
     ClientFacts,
     ClientPriority,
@@ -22,7 +22,7 @@ from caseload.priority import (
     compute_priority,
     rank,
 )
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 16, 10, 0, tzinfo=ZONE)

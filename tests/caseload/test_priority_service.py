@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from caseload import settings
 from caseload.actor import local_actor
-from caseload.database import Database
 from caseload.enums import Tier, VisitStatus, VisitType
 from caseload.errors import NotFoundError
-from caseload.models import Client, Enrollment, Program, UtilizationEvent, Visit
-from caseload.priority import ClientPriority
-from caseload.priority_rules import PriorityRules
-from caseload.priority_service import priority_for_client, rank_caseload
+from caseload.priority.engine import ClientPriority
+from caseload.priority.rules import PriorityRules
+from caseload.priority.service import priority_for_client, rank_caseload
 from caseload.programs import ensure_default_programs
+from caseload.store.database import Database
+from caseload.store.models import Client, Enrollment, Program, UtilizationEvent, Visit
 
 ZONE = ZoneInfo("America/New_York")
 ON = date(2026, 3, 16)

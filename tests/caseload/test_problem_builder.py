@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
-from caseload.candidates import Candidate
-from caseload.crews import CrewInfo, CrewMemberInfo
 from caseload.enums import Tier
-from caseload.problem_builder import PlanEdits, build_problem
+from caseload.planning.build import PlanEdits, build_problem
+from caseload.planning.candidates import Candidate
+from caseload.planning.crews import CrewInfo, CrewMemberInfo
 from routing.geo import LatLon
 
 ZONE = ZoneInfo("America/New_York")

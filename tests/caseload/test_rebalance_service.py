@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from caseload.actor import Actor, Role
-from caseload.database import Database
 from caseload.errors import ConflictError, UserError
-from caseload.models import AuditEntry, Client, Enrollment, Program, Staff
 from caseload.rebalance import apply_moves, load_snapshot, move_preview, suggest_rebalance
 from caseload.rebalance.apply import AUDIT_ACTION
+from caseload.store.database import Database
+from caseload.store.models import AuditEntry, Client, Enrollment, Program, Staff
 from tests.caseload.rebalance_data import (
     TODAY,
     ClientSpec,

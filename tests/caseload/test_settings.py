@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from caseload import settings
 from caseload.actor import local_actor
-from caseload.database import Database
-from caseload.models import AuditEntry
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
+from caseload.store.models import AuditEntry
 
 
 def test_defaults_when_nothing_stored(db: Database) -> None:

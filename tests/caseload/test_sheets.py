@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from caseload import settings
 from caseload.actor import Actor, Role
-from caseload.database import Database
 from caseload.enums import EventKind
 from caseload.errors import NotFoundError
-from caseload.models import AuditEntry, Plan, UtilizationEvent
+from caseload.planning.sheets import age_on, build_crew_sheets, initials, navigation_url
 from caseload.settings import ProgramSettings
-from caseload.sheets import age_on, build_crew_sheets, initials, navigation_url
+from caseload.store.database import Database
+from caseload.store.models import AuditEntry, Plan, UtilizationEvent
 from routing.geo import LatLon
 from tests.caseload.sheets_data import BASE, DAY, ZONE, make_plan_day
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseload.errors import UserError
-from caseload.tabular import normalise_header, read_table
+from caseload.importing.tabular import normalise_header, read_table
 
 KNOWN = ("external_id", "first_name", "date_of_birth", "zip")
 

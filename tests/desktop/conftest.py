@@ -6,8 +6,8 @@ import pytest
 
 from caseload import settings
 from caseload.actor import local_actor
-from caseload.database import Database
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
 from desktop.context import AppContext
 from tests.desktop.seed import Seed, seed_caseload
 

@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from caseload import settings
-from caseload.database import Database
 from caseload.enums import EventKind, HousingStatus, ProgramCode, StaffRole, VisitStatus
-from caseload.models import (
+from caseload.programs import ensure_default_programs
+from caseload.settings import ProgramSettings
+from caseload.store.database import Database
+from caseload.store.models import (
     Client,
     Crew,
     CrewMember,
@@ -21,8 +23,6 @@ from caseload.models import (
     UtilizationEvent,
     Visit,
 )
-from caseload.programs import ensure_default_programs
-from caseload.settings import ProgramSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from caseload.actor import local_actor
 from caseload.clients import ClientRow, list_client_rows
-from caseload.database import Database
 from caseload.enums import HousingStatus, Tier
+from caseload.store.database import Database
 from desktop.caseload_model import (
     COLUMNS,
     ROW_ROLE,

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from caseload.actor import local_actor
 from caseload.clients import ClientEdit, client_detail, update_client
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
 from caseload.errors import ConflictError
 from desktop import caseload_page
 from desktop.caseload_model import COLUMNS, ROW_ROLE

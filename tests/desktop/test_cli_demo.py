@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from caseload.database import open_database
-from caseload.models import Client, Staff
+from caseload.store.database import open_database
+from caseload.store.models import Client, Staff
 from desktop.cli import main
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from caseload.database import open_database
-from caseload.models import AddressPoint, Client, UtilizationEvent
+from caseload.store.database import open_database
+from caseload.store.models import AddressPoint, Client, UtilizationEvent
 from desktop.cli import main
 from tests.conftest import SHARED
 

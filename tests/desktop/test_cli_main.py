@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from caseload.actor import local_actor
-from caseload.database import open_database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
+from caseload.store.database import open_database
 from desktop.cli import COMMANDS, main
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from caseload.actor import local_actor
-from caseload.database import open_database
-from caseload.demo import create_demo
-from caseload.plans import list_versions
+from caseload.demo.create import create_demo
+from caseload.planning.plans import list_versions
+from caseload.store.database import open_database
 from desktop.cli import main
 
 TODAY = date(2026, 3, 10)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caseload.database import open_database
-from caseload.models import Client, UtilizationEvent
+from caseload.store.database import open_database
+from caseload.store.models import Client, UtilizationEvent
 from desktop.cli import main
 
 DAY = "2026-03-16"

@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from caseload.database import Database
-from caseload.models import AuditEntry, Client
+from caseload.store.database import Database
+from caseload.store.models import AuditEntry, Client
 from desktop.cli import main
 from tests.caseload.rebalance_data import ClientSpec, StaffSpec, add_clients, add_staff
 

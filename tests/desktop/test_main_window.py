@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from caseload.actor import local_actor
-from caseload.database import open_database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
+from caseload.store.database import open_database
 from desktop import error_dialog
 from desktop.main_window import MainWindow
 from tests.desktop.artifacts import save_screenshot

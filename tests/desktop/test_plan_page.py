@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from caseload import settings
 from caseload.actor import local_actor
-from caseload.database import Database
-from caseload.demo import create_demo
+from caseload.demo.create import create_demo
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
 from desktop.context import AppContext
 from desktop.plan_page import PlanPage
 from tests.desktop.test_map_view import MARKERS, ROUTES, wait_js

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from caseload.actor import Actor, Role
-from caseload.database import Database
 from caseload.errors import ConflictError
-from caseload.models import AuditEntry, Client
 from caseload.rebalance import RebalanceProposal
+from caseload.store.database import Database
+from caseload.store.models import AuditEntry, Client
 from desktop import rebalance_view
 from desktop.rebalance_view import RebalanceMapState, RebalanceView
 from tests.caseload.rebalance_data import ClientSpec, StaffSpec, add_clients, add_staff

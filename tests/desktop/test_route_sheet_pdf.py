@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from caseload.actor import Actor, Role
-from caseload.database import Database
-from caseload.sheets import build_crew_sheets
+from caseload.planning.sheets import build_crew_sheets
+from caseload.store.database import Database
 from desktop.printing.preview import SheetPrintOptionsDialog, print_sheets, show_print_preview
 from desktop.printing.route_sheet import write_crew_pdfs, write_sheets_pdf
 from tests.caseload.sheets_data import FIRST, LAST, make_plan_day, sample_sheet

@@ -30,9 +30,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from caseload import settings
-from caseload.models import AuditEntry
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
+from caseload.store.models import AuditEntry
 from desktop import settings_dialog
 from desktop.context import AppContext
 from desktop.settings_dialog import (

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.enums import Skill, StaffRole
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import Crew, CrewMember, Shift, Staff
 from caseload.settings import ProgramSettings, load_in
+from caseload.store.database import Database
+from caseload.store.models import Crew, CrewMember, Shift, Staff
 from routing.geo import LatLon
 
 ROUTED_ROLES = frozenset(

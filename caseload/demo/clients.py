@@ -3,7 +3,7 @@
 Pure: plain rows (dicts keyed by ORM attribute names) from a seeded `random.Random`, dated
 relative to `today`. Foreign keys are placeholders resolved on write: `_client` (index into the
 client rows), `_staff` (index into the team), `_program` (a program code). Their history
-(events, visits, appointments) comes from `caseload.demo_history`.
+(events, visits, appointments) comes from `caseload.demo.history`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import random
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from caseload import demo_names as names
-from caseload.demo_history import CONDITIONS, PURPOSE, ClientRows, HistoryBuilder
-from caseload.demo_roster import Roster
+from caseload.demo import names
+from caseload.demo.history import CONDITIONS, PURPOSE, ClientRows, HistoryBuilder
+from caseload.demo.roster import Roster
 from caseload.enums import GeocodeQuality, HousingStatus, ProgramCode, ReferralSource
 
 P = ProgramCode

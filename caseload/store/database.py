@@ -140,7 +140,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
             "running and that you may connect."
         ) from exc
     if migrate:
-        from caseload.migrate import upgrade_to_head
+        from caseload.store.migrate import upgrade_to_head
 
         upgrade_to_head(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
-from caseload.candidates import Candidate
-from caseload.crews import CrewInfo
 from caseload.errors import UserError
+from caseload.planning.candidates import Candidate
+from caseload.planning.crews import CrewInfo
 from routing.geo import LatLon
 from routing.problem import Break, Job, Problem, TimeWindow, Vehicle
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode
 from caseload.errors import RowProblem
-from caseload.tabular import TableRow
+from caseload.importing.tabular import TableRow
 
 EARLIEST_DATE = date(1900, 1, 1)
 ZIP_PATTERN = re.compile(r"\d{5}(-\d{4})?")

@@ -22,11 +22,10 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.enums import EventKind, GeocodeQuality, HousingStatus, PlaceKind, ProgramCode
 from caseload.errors import InputFileError, RowProblem
 from caseload.geocoding import Geocoder, open_geocoder, save_cache
-from caseload.import_common import (
+from caseload.importing.common import (
     ImportCancelledError,
     ImportReport,
     Progress,
@@ -39,17 +38,18 @@ from caseload.import_common import (
     unknown_column_warnings,
     write_audit,
 )
-from caseload.import_fields import RowChecker, not_after
-from caseload.models import (
+from caseload.importing.fields import RowChecker, not_after
+from caseload.importing.tabular import Table, read_table
+from caseload.programs import ensure_default_programs
+from caseload.settings import ProgramSettings, load_in
+from caseload.store.database import Database
+from caseload.store.models import (
     Client,
     ClientPlace,
     Enrollment,
     Program,
     UtilizationEvent,
 )
-from caseload.programs import ensure_default_programs
-from caseload.settings import ProgramSettings, load_in
-from caseload.tabular import Table, read_table
 
 __all__ = ["ImportReport", "RowWarning", "import_clients", "import_events"]
 

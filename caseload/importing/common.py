@@ -15,7 +15,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.enums import GeocodeQuality
 from caseload.errors import RowProblem
-from caseload.tabular import Table
+from caseload.importing.tabular import Table
 
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")

@@ -25,10 +25,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload import audit, settings
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.enums import HousingStatus, PlaceKind
 from caseload.errors import NotFoundError
-from caseload.models import (
+from caseload.priority.service import rank_caseload
+from caseload.settings import ProgramSettings
+from caseload.store.database import Database
+from caseload.store.models import (
     Client,
     ClientPlace,
     Crew,
@@ -38,8 +40,6 @@ from caseload.models import (
     Staff,
     Visit,
 )
-from caseload.priority_service import rank_caseload
-from caseload.settings import ProgramSettings
 from routing.geo import LatLon
 
 MAX_REASONS = 3
@@ -122,7 +122,7 @@ def navigation_url(template: str, where: LatLon) -> str:
 
 
 def _place_for(client: Client) -> ClientPlace | None:
-    """The place the planner routes to: primary first, then a home (as caseload.candidates)."""
+    """The place the planner routes to: primary first, then a home (as planning.candidates)."""
     places = [p for p in client.places if p.lat is not None and p.lon is not None]
     places.sort(key=lambda p: (not p.is_primary, p.kind != PlaceKind.HOME.value, p.id))
     return places[0] if places else None

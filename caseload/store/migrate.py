@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(files("caseload") / "migrations"))
+    config.set_main_option("script_location", str(files("caseload.store") / "migrations"))
     if engine is not None:
         config.attributes["engine"] = engine
     return config
@@ -33,7 +33,7 @@ def upgrade_to_head(engine: Engine) -> None:
     if current == head_revision():
         return
     if current is not None:
-        from caseload.database import backup_sqlite
+        from caseload.store.database import backup_sqlite
 
         backup_sqlite(engine, f"before-migration-from-{current}")
     command.upgrade(alembic_config(engine), "head")

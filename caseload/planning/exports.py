@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from caseload.sheets import CrewSheet, SheetStop
+from caseload.planning.sheets import CrewSheet, SheetStop
 
 CSV_COLUMNS = (
     "plan_date",

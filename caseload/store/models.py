@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from caseload.orm_types import AwareDateTime
+from caseload.store.orm_types import AwareDateTime
 
 
 class Base(DeclarativeBase):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from caseload.models import Base
+from caseload.store.models import Base
 
 config = context.config
 engine = config.attributes.get("engine")
 if not isinstance(engine, Engine):
-    raise RuntimeError("run migrations through caseload.migrate, which passes the engine")
+    raise RuntimeError("run migrations through caseload.store.migrate, which passes the engine")
 
 with engine.begin() as connection:
     context.configure(

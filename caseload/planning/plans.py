@@ -20,15 +20,15 @@ from sqlalchemy import func, select
 
 from caseload import audit, settings
 from caseload.actor import Actor
-from caseload.candidates import Candidate, day_candidates, preselect
-from caseload.crews import CrewInfo, crews_on_shift
-from caseload.database import Database
 from caseload.enums import Tier
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.models import Plan, PlanStop
-from caseload.problem_builder import BuiltProblem, PlanEdits, build_problem
+from caseload.planning.build import BuiltProblem, PlanEdits, build_problem
+from caseload.planning.candidates import Candidate, day_candidates, preselect
+from caseload.planning.crews import CrewInfo, crews_on_shift
+from caseload.planning.travel import travel_time_provider
 from caseload.settings import ProgramSettings
-from caseload.travel import travel_time_provider
+from caseload.store.database import Database
+from caseload.store.models import Plan, PlanStop
 from routing import vroom_json
 from routing.explain import NO_SKILL
 from routing.geo import LatLon

@@ -22,13 +22,15 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
-from caseload.database import Database
-from caseload.demo_clients import build_clients
-from caseload.demo_history import ClientRows
-from caseload.demo_roster import ROTA_DAYS, Roster, build_roster
+from caseload.demo.clients import build_clients
+from caseload.demo.history import ClientRows
+from caseload.demo.roster import ROTA_DAYS, Roster, build_roster
 from caseload.enums import EventKind, HousingStatus, ProgramCode, VisitStatus
 from caseload.errors import UserError
-from caseload.models import (
+from caseload.programs import ensure_default_programs
+from caseload.settings import ProgramSettings, load_in
+from caseload.store.database import Database
+from caseload.store.models import (
     Client,
     ClientPlace,
     Crew,
@@ -43,8 +45,6 @@ from caseload.models import (
     UtilizationEvent,
     Visit,
 )
-from caseload.programs import ensure_default_programs
-from caseload.settings import ProgramSettings, load_in
 
 ProgressCallback = Callable[[int, int, str], None]
 Row = dict[str, Any]

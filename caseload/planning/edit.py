@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from caseload.errors import UserError
-from caseload.plans import DayPlan, read_solution
-from caseload.problem_builder import PlanEdits
+from caseload.planning.build import PlanEdits
+from caseload.planning.plans import DayPlan, read_solution
 from routing.solution import (
     Route,
     ScheduleError,

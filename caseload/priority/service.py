@@ -18,11 +18,9 @@ from sqlalchemy.sql import func
 
 from caseload import settings
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.enums import EventKind, VisitStatus, VisitType
 from caseload.errors import NotFoundError
-from caseload.models import Client, Enrollment, Program, UtilizationEvent, Visit
-from caseload.priority import (
+from caseload.priority.engine import (
     AppointmentFacts,
     ClientFacts,
     ClientPriority,
@@ -30,8 +28,10 @@ from caseload.priority import (
     compute_priority,
     rank,
 )
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
+from caseload.store.models import Client, Enrollment, Program, UtilizationEvent, Visit
 
 # Above this many ids we load everything and filter in Python (bind-parameter limits).
 _MAX_IN_IDS = 500

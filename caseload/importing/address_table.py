@@ -15,10 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from caseload.actor import Actor
-from caseload.database import Database
 from caseload.errors import InputFileError, RowProblem
 from caseload.geocoding import normalise_address, normalise_street, normalise_zip
-from caseload.import_common import (
+from caseload.importing.common import (
     ImportCancelledError,
     ImportReport,
     Progress,
@@ -28,9 +27,10 @@ from caseload.import_common import (
     unknown_column_warnings,
     write_audit,
 )
-from caseload.import_fields import RowChecker
-from caseload.models import AddressPoint
-from caseload.tabular import read_table
+from caseload.importing.fields import RowChecker
+from caseload.importing.tabular import read_table
+from caseload.store.database import Database
+from caseload.store.models import AddressPoint
 
 ADDRESS_REQUIRED = ("address", "lat", "lon")
 ADDRESS_COLUMNS = ("address", "city", "state", "zip", "lat", "lon")

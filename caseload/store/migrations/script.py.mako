@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import caseload.orm_types
+import caseload.store.orm_types
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caseload.demo_roster import CrewSlot, Roster
+from caseload.demo.roster import CrewSlot, Roster
 from caseload.enums import EventKind, HousingStatus, ProgramCode, VisitStatus, VisitType
 from caseload.programs import DEFAULT_PROGRAMS
 

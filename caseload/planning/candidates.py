@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload import settings
 from caseload.actor import Actor
-from caseload.crews import CrewInfo
-from caseload.database import Database
 from caseload.enums import HousingStatus, PlaceKind, Skill, Tier, VisitStatus, VisitType
-from caseload.models import Client, Enrollment, Program, Staff, Visit
-from caseload.priority import ClientPriority
-from caseload.priority_service import rank_caseload
+from caseload.planning.crews import CrewInfo
+from caseload.priority.engine import ClientPriority
+from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
+from caseload.store.database import Database
+from caseload.store.models import Client, Enrollment, Program, Staff, Visit
 from routing.geo import LatLon
 
 # Which skill a visit of each type needs beyond a clinician (program-level skills also apply).

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caseload.demo_names import FIRST_NAMES, HISPANIC_FIRST_NAMES, LAST_NAMES, STATIONS, Station
+from caseload.demo.names import FIRST_NAMES, HISPANIC_FIRST_NAMES, LAST_NAMES, STATIONS, Station
 from caseload.enums import Skill, StaffRole
 
 Row = dict[str, Any]

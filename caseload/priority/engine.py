@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
-from caseload.priority_rules import PriorityRules
+from caseload.priority.rules import PriorityRules
 
 FLAGS = frozenset(
     {
@@ -78,7 +78,7 @@ class AppointmentFacts:
 
 @dataclass(frozen=True, slots=True)
 class ClientFacts:
-    """Everything the rules look at for one client (loaded by `caseload.priority_service`)."""
+    """Everything the rules look at for one client (loaded by `caseload.priority.service`)."""
 
     client_id: int
     external_id: str

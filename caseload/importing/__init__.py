@@ -1,0 +1,1 @@
+"""Importing tables (CSV/XLSX): one pipeline of read, validate, write in one transaction."""

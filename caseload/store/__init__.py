@@ -1,0 +1,1 @@
+"""Persistence: the database, its migrations and the ORM models (never leave caseload)."""
