@@ -14,9 +14,16 @@ from sqlalchemy.orm import Session
 
 from caseload.actor import local_actor
 from caseload.errors import InputFileError, RowProblem
-from caseload.importing.common import RowWarning, report_duplicates
+from caseload.importing.common import ImportReport, RowWarning, report_duplicates
 from caseload.importing.fields import RowChecker
-from caseload.importing.pipeline import ImportJob, ImportKind, Planned, Steps, run_import
+from caseload.importing.pipeline import (
+    ImportJob,
+    ImportKind,
+    Planned,
+    Progress,
+    Steps,
+    run_import,
+)
 from caseload.importing.tabular import Table
 from caseload.store.database import Database
 from caseload.store.models import AddressPoint, AuditEntry
@@ -82,6 +89,20 @@ def _file(tmp_path: Path, *rows: str, header: str = "address,lat") -> Path:
     return path
 
 
+def _run(
+    db: Database,
+    path: Path,
+    kind: ImportKind[_Point],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    return run_import(
+        db, local_actor(), path, kind, dry_run=dry_run, progress=progress, cancel=cancel
+    )
+
+
 def _stored(db: Database) -> tuple[int, int]:
     with db.session() as session:
         points = session.scalar(select(func.count()).select_from(AddressPoint)) or 0
@@ -95,9 +116,7 @@ def test_problems_of_rows_and_between_rows_are_listed_in_row_order_and_nothing_i
     calls: list[str] = []
     path = _file(tmp_path, "1 Oak St,35.9", ",35.9", "1 Oak St,35.9", "2 Elm St,north")
     with pytest.raises(InputFileError) as err:
-        run_import(
-            sqlite_db, local_actor(), path, _kind(calls), dry_run=False, progress=None, cancel=None
-        )
+        _run(sqlite_db, path, _kind(calls))
     # Row 4 repeats row 2 (found after every row was checked), yet it is listed before row 5.
     assert [(p.row, p.column) for p in err.value.problems] == [
         (3, "address"),
@@ -119,14 +138,11 @@ def test_a_good_file_is_planned_written_and_audited_with_progress(
         *(f"{n} Oak St,35.9,x" for n in range(1, 6)),
         header="address,lat,colour",
     )
-    report = run_import(
+    report = _run(
         sqlite_db,
-        local_actor(),
         path,
         _kind(calls),
-        dry_run=False,
         progress=lambda done, total, message: seen.append((done, total, message)),
-        cancel=None,
     )
     assert calls == ["check_file", "plan", "write"]
     assert seen == [
@@ -153,9 +169,7 @@ def test_a_good_file_is_planned_written_and_audited_with_progress(
 def test_a_dry_run_plans_but_never_writes(sqlite_db: Database, tmp_path: Path) -> None:
     calls: list[str] = []
     path = _file(tmp_path, "1 Oak St,35.9", "2 Oak St,35.8")
-    report = run_import(
-        sqlite_db, local_actor(), path, _kind(calls), dry_run=True, progress=None, cancel=None
-    )
+    report = _run(sqlite_db, path, _kind(calls), dry_run=True)
     assert calls == ["check_file", "plan"]
     assert (report.dry_run, report.created) == (True, 2)
     assert _stored(sqlite_db) == (0, 0)
@@ -166,15 +180,7 @@ def test_a_write_that_fails_midway_leaves_nothing_behind(
 ) -> None:
     path = _file(tmp_path, "1 Oak St,35.9", "2 Oak St,35.8", "3 Oak St,35.7")
     with pytest.raises(RuntimeError, match="disk full"):
-        run_import(
-            sqlite_db,
-            local_actor(),
-            path,
-            _kind([], fail_after=2),
-            dry_run=False,
-            progress=None,
-            cancel=None,
-        )
+        _run(sqlite_db, path, _kind([], fail_after=2))
     assert _stored(sqlite_db) == (0, 0)
 
 
@@ -184,12 +190,10 @@ def test_a_cancel_while_checking_returns_a_cancelled_report(
     calls: list[str] = []
     cancel = threading.Event()
     path = _file(tmp_path, *(f"{n} Oak St,35.9" for n in range(1, 6)))
-    report = run_import(
+    report = _run(
         sqlite_db,
-        local_actor(),
         path,
         _kind(calls),
-        dry_run=False,
         progress=lambda done, total, message: cancel.set(),
         cancel=cancel,
     )
