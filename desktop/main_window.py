@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        from caseload.importing.importer import import_clients
+        from caseload.importing.clients import import_clients
 
         ctx = self.context
         dialog = self._progress_dialog(f"Importing {path}…")

@@ -12,9 +12,9 @@ import random
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from caseload.demo import names
 from caseload.demo.history import CONDITIONS, PURPOSE, ClientRows, HistoryBuilder
 from caseload.demo.roster import Roster
+from caseload.demo.seeds import Site, demo_seeds
 from caseload.enums import GeocodeQuality, HousingStatus, ProgramCode, ReferralSource
 
 P = ProgramCode
@@ -89,11 +89,11 @@ class _Builder(HistoryBuilder):
         active: bool = True,
         recent_discharge: bool = False,
     ) -> None:
-        rng = self.rng
+        rng, seeds = self.rng, demo_seeds()
         spanish = rng.random() < 0.12
         hispanic_name = spanish or rng.random() < 0.05
-        first = rng.choice(names.HISPANIC_FIRST_NAMES if hispanic_name else names.FIRST_NAMES)
-        last = rng.choice(names.HISPANIC_LAST_NAMES if hispanic_name else names.LAST_NAMES)
+        first = rng.choice(seeds.hispanic_first_names if hispanic_name else seeds.first_names)
+        last = rng.choice(seeds.hispanic_last_names if hispanic_name else seeds.last_names)
         low, high = AGES[kind]
         born = self.today - timedelta(days=rng.randint(low * 365, high * 365 + 300))
         main = P.OVERDOSE_FOLLOWUP if kind.startswith("od_") else P(kind)
@@ -127,7 +127,7 @@ class _Builder(HistoryBuilder):
         )
         safety = ""
         if rng.random() < 0.12:
-            safety = rng.choice(names.SAFETY_NOTES).format(last=last)
+            safety = rng.choice(seeds.safety_notes).format(last=last)
         self.rows.clients.append(
             {
                 "external_id": f"DEMO-{c + 1:05d}",
@@ -197,9 +197,9 @@ class _Builder(HistoryBuilder):
         return self.rng.choices(self.clinicians, weights=self.weights)[0]
 
     def places(self, c: int, housing: HousingStatus) -> None:
-        rng, row = self.rng, self.rows.clients[c]
+        rng, row, seeds = self.rng, self.rows.clients[c], demo_seeds()
         if housing is HousingStatus.HOUSED:
-            hood = rng.choices(names.NEIGHBOURHOODS, [h.weight for h in names.NEIGHBOURHOODS])[0]
+            hood = rng.choices(seeds.neighbourhoods, [h.weight for h in seeds.neighbourhoods])[0]
             number = rng.randint(1, 30) * 100 + rng.randint(0, 45) * 2 + 1
             street = f"{number} {rng.choice(hood.streets)}"
             quality = rng.choices(
@@ -226,17 +226,17 @@ class _Builder(HistoryBuilder):
             )
             return
         if housing is HousingStatus.SHELTERED:
-            sites: list[names.Site] = [rng.choice(names.SHELTERS)]
+            sites: list[Site] = [rng.choice(seeds.shelters)]
             if rng.random() < 0.4:
-                sites.append(rng.choice(names.DAY_CENTRES))
+                sites.append(rng.choice(seeds.day_centres))
         else:
-            sites = [rng.choice(names.CAMPS)]
+            sites = [rng.choice(seeds.camps)]
             if rng.random() < 0.55:
-                sites.append(rng.choice(names.DAY_CENTRES + names.SHELTERS))
+                sites.append(rng.choice(seeds.day_centres + seeds.shelters))
         for n, site in enumerate(sites):
             camp = site.kind in ("camp", "other")
             lat, lon = self.scatter(site.lat, site.lon, 0.0008) if camp else (site.lat, site.lon)
-            detail = f", {rng.choice(names.CAMP_DETAILS)}" if site.kind == "camp" else ""
+            detail = f", {rng.choice(seeds.camp_details)}" if site.kind == "camp" else ""
             self.rows.places.append(
                 {
                     "_client": c,

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caseload.demo.names import FIRST_NAMES, HISPANIC_FIRST_NAMES, LAST_NAMES, STATIONS, Station
+from caseload.demo.seeds import Station, demo_seeds
 from caseload.enums import Skill, StaffRole
 
 Row = dict[str, Any]
@@ -77,29 +77,42 @@ _P, _N, _V, _W, _PS, _ES = (
     Skill.PEER_SUPPORT,
     Skill.SPANISH,
 )
-_S1, _S3, _S4, _S7 = STATIONS
-CORE_TEAM: tuple[Member, ...] = (
-    Member(
-        "Jordan Whitfield", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), _S1, 40.0, 2.4
-    ),
-    Member(
-        "Alicia Moreno",
-        StaffRole.COMMUNITY_PARAMEDIC,
-        (_P, _N, _V, _W, _ES),
-        ("en", "es"),
-        _S3,
-        40.0,
-        1.4,
-    ),
-    Member("Marcus Bell", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _W), ("en",), _S4, 36.0, 1.1),
-    Member(
-        "Tanya Okafor", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), _S7, 32.0, 0.9
-    ),
-    Member("Dwayne Pettiford", StaffRole.PEER_SUPPORT, (_PS, _N), ("en",), _S1, 40.0, 0.6),
-    Member("Luz Hernández", StaffRole.PEER_SUPPORT, (_PS, _N, _ES), ("en", "es"), _S3, 32.0, 0.5),
-)
-MANAGER = Member("Renee Carrington", StaffRole.PROGRAM_MANAGER, (), ("en",), _S1, 40.0, 0.0)
-SUPERVISOR = Member("Samuel Ortiz", StaffRole.SUPERVISOR, (_P,), ("en", "es"), _S1, 40.0, 0.0)
+
+
+def _fixed_team() -> tuple[tuple[Member, ...], Member, Member]:
+    """The named core team (clinicians), the program manager and the supervisor."""
+    s1, s3, s4, s7 = demo_seeds().stations
+    core = (
+        Member(
+            "Jordan Whitfield",
+            StaffRole.COMMUNITY_PARAMEDIC,
+            (_P, _N, _V, _W),
+            ("en",),
+            s1,
+            40.0,
+            2.4,
+        ),
+        Member(
+            "Alicia Moreno",
+            StaffRole.COMMUNITY_PARAMEDIC,
+            (_P, _N, _V, _W, _ES),
+            ("en", "es"),
+            s3,
+            40.0,
+            1.4,
+        ),
+        Member("Marcus Bell", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _W), ("en",), s4, 36.0, 1.1),
+        Member(
+            "Tanya Okafor", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), s7, 32.0, 0.9
+        ),
+        Member("Dwayne Pettiford", StaffRole.PEER_SUPPORT, (_PS, _N), ("en",), s1, 40.0, 0.6),
+        Member(
+            "Luz Hernández", StaffRole.PEER_SUPPORT, (_PS, _N, _ES), ("en", "es"), s3, 32.0, 0.5
+        ),
+    )
+    manager = Member("Renee Carrington", StaffRole.PROGRAM_MANAGER, (), ("en",), s1, 40.0, 0.0)
+    supervisor = Member("Samuel Ortiz", StaffRole.SUPERVISOR, (_P,), ("en", "es"), s1, 40.0, 0.0)
+    return core, manager, supervisor
 
 
 def clinician_count(clients: int) -> int:
@@ -107,16 +120,18 @@ def clinician_count(clients: int) -> int:
     return max(DEFAULT_CLINICIANS, math.ceil(clients / CLIENTS_PER_CLINICIAN_LARGE))
 
 
-def _extra_members(rng: random.Random, clinicians: int) -> list[Member]:
+def _extra_members(rng: random.Random, clinicians: int, fixed: tuple[Member, ...]) -> list[Member]:
+    seeds = demo_seeds()
+    stations = seeds.stations
     peers = max(2, clinicians // 3)
     paramedics = clinicians - peers
-    used = {m.name for m in (*CORE_TEAM, MANAGER, SUPERVISOR)}
+    used = {m.name for m in fixed}
     extra: list[Member] = []
 
     def fresh_name(spanish: bool) -> str:
         while True:
-            first = rng.choice(HISPANIC_FIRST_NAMES if spanish else FIRST_NAMES)
-            name = f"{first} {rng.choice(LAST_NAMES)}"
+            first = rng.choice(seeds.hispanic_first_names if spanish else seeds.first_names)
+            name = f"{first} {rng.choice(seeds.last_names)}"
             if name not in used:
                 used.add(name)
                 return name
@@ -130,7 +145,7 @@ def _extra_members(rng: random.Random, clinicians: int) -> list[Member]:
                 StaffRole.COMMUNITY_PARAMEDIC,
                 tuple(skills),
                 ("en", "es") if spanish else ("en",),
-                STATIONS[i % len(STATIONS)],
+                stations[i % len(stations)],
                 rng.choice((32.0, 36.0, 40.0)),
                 round(rng.uniform(0.6, 2.0), 2),
             )
@@ -143,7 +158,7 @@ def _extra_members(rng: random.Random, clinicians: int) -> list[Member]:
                 StaffRole.PEER_SUPPORT,
                 (_PS, _N) + ((_ES,) if spanish else ()),
                 ("en", "es") if spanish else ("en",),
-                STATIONS[i % len(STATIONS)],
+                stations[i % len(stations)],
                 rng.choice((32.0, 40.0)),
                 round(rng.uniform(0.3, 0.8), 2),
             )
@@ -155,7 +170,7 @@ def _extra_members(rng: random.Random, clinicians: int) -> list[Member]:
                 StaffRole.SUPERVISOR,
                 (_P,),
                 ("en",),
-                STATIONS[i % len(STATIONS)],
+                stations[i % len(stations)],
                 40.0,
                 0.0,
             )
@@ -176,7 +191,9 @@ def _days_off(position: int, weekly_hours: float) -> frozenset[int]:
 def build_roster(rng: random.Random, clients: int, today: date, zone: ZoneInfo) -> Roster:
     clinicians = clinician_count(clients)
     scaled = clinicians > DEFAULT_CLINICIANS
-    team = (*CORE_TEAM, *(_extra_members(rng, clinicians) if scaled else ()), MANAGER, SUPERVISOR)
+    core, manager, supervisor = _fixed_team()
+    extra = _extra_members(rng, clinicians, (*core, manager, supervisor)) if scaled else ()
+    team = (*core, *extra, manager, supervisor)
     staff_rows = [
         {
             "name": m.name,

@@ -1,23 +1,16 @@
-"""What the importers share: the report, warnings, cancel, audit, duplicate detection."""
+"""What the import kinds share besides the pipeline: the report, its warnings, repeated-row
+detection and batched look-ups."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
-
-from caseload import audit
-from caseload.actor import Actor
 from caseload.enums import GeocodeQuality
 from caseload.errors import RowProblem
-from caseload.importing.tabular import Table
 
-Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
 
 
@@ -92,45 +85,9 @@ def report_text(report: ImportReport, max_warnings: int = 25) -> str:
     return "\n".join(lines)
 
 
-class ImportCancelledError(Exception):
-    """Raised inside a unit of work to roll it back when the user cancels."""
-
-
-def noop_progress(done: int, total: int, message: str) -> None:
-    return None
-
-
-def checkpoint(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise ImportCancelledError
-
-
 def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def unknown_column_warnings(table: Table) -> tuple[RowWarning, ...]:
-    return tuple(
-        RowWarning(1, name, "column not used by this import; its values were ignored")
-        for name in table.unknown_columns
-    )
-
-
-def write_audit(session: Session, actor: Actor, action: str, path: str, counts: object) -> None:
-    name = Path(path).name
-    audit.record(
-        session,
-        actor,
-        action,
-        "import",
-        name,
-        json.dumps({"file": name, "counts": counts}, sort_keys=True),
-    )
-
-
-def cancelled_report(kind: str, table: Table, dry_run: bool) -> ImportReport:
-    return ImportReport(kind, table.path, len(table.rows), 0, dry_run, cancelled=True)
 
 
 def report_duplicates(

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from caseload.actor import local_actor
-from caseload.importing.address_table import import_address_table
-from caseload.importing.importer import ImportReport, import_clients, import_events
+from caseload.importing.addresses import import_address_table
+from caseload.importing.clients import import_clients
+from caseload.importing.common import ImportReport
+from caseload.importing.events import import_events
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 

@@ -24,8 +24,8 @@ from caseload.demo.create import (
     DemoCancelled,
     create_demo,
 )
-from caseload.demo.names import HISPANIC_FIRST_NAMES
 from caseload.demo.roster import ROTA_DAYS, build_roster
+from caseload.demo.seeds import demo_seeds
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Skill, StaffRole, Tier
 from caseload.errors import UserError
 from caseload.priority.service import rank_caseload
@@ -127,7 +127,7 @@ def test_demo_has_the_shape_the_issue_asks_for(db: Database) -> None:
         assert all(e.occurred_at < now for e in events[c.id])
     spanish = [c for c in active if c.language == "es"]
     assert spanish and any(c.needs_interpreter for c in spanish)
-    assert all(c.first_name in HISPANIC_FIRST_NAMES for c in spanish)
+    assert all(c.first_name in demo_seeds().hispanic_first_names for c in spanish)
     assert all(not c.active and c.discharged_on is not None for c in clients if not c.active)
     loads = Counter(c.assigned_clinician_id for c in active if c.assigned_clinician_id)
     medic_loads = [loads[i] for i, s in staff.items() if s.role == StaffRole.COMMUNITY_PARAMEDIC]

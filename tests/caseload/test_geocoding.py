@@ -28,7 +28,7 @@ from caseload.geocoding import (
     open_geocoder,
     save_cache,
 )
-from caseload.importing.address_table import import_address_table
+from caseload.importing.addresses import import_address_table
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import AddressPoint, GeocodeCacheEntry

@@ -1,88 +1,26 @@
-"""Client and event import: all rows or none, every bad row named, duplicates refused."""
+"""Client import: all rows or none, every bad row named, duplicates refused."""
 
 from __future__ import annotations
 
-import csv
 import itertools
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from caseload.actor import local_actor
 from caseload.errors import InputFileError
-from caseload.importing.address_table import import_address_table
-from caseload.importing.importer import import_clients, import_events
+from caseload.importing.addresses import import_address_table
+from caseload.importing.clients import import_clients
 from caseload.store.database import Database
-from caseload.store.models import (
-    AuditEntry,
-    Client,
-    ClientPlace,
-    Enrollment,
-    UtilizationEvent,
-)
+from caseload.store.models import AuditEntry, Client, ClientPlace
+from tests.caseload.import_data import counts, good, write_csv
 from tests.conftest import SHARED
-
-HEADER = [
-    "external_id",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "zip",
-    "lat",
-    "lon",
-    "housing_status",
-    "programs",
-    "language",
-    "safety_notes",
-]
-
-
-def good(ext: str, **changes: str) -> dict[str, str]:
-    row = {
-        "external_id": ext,
-        "first_name": "Ann",
-        "last_name": "Able",
-        "date_of_birth": "1950-02-03",
-        "phone": "919-555-0100",
-        "address": "",
-        "city": "Durham",
-        "state": "NC",
-        "zip": "27701",
-        "lat": "35.99",
-        "lon": "-78.90",
-        "housing_status": "housed",
-        "programs": "fall_prevention; high_utilizer",
-        "language": "es",
-        "safety_notes": "dog in yard",
-    }
-    row.update(changes)
-    return row
-
-
-def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def counts(db: Database) -> tuple[int, ...]:
-    with db.session() as session:
-        return tuple(
-            session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Client, Enrollment, ClientPlace, UtilizationEvent, AuditEntry)
-        )
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(db: Database, tmp_path: Path) -> None:
@@ -225,60 +163,6 @@ def test_cancel_writes_nothing_and_is_not_an_error(db: Database, tmp_path: Path)
     assert report.cancelled and report.created == 0
     assert seen and seen[0][1] == 150
     assert counts(db) == (0, 0, 0, 0, 0)
-
-
-# --- events ---------------------------------------------------------------------------------
-
-EVENT_HEADER = ["external_id", "kind", "occurred_at", "source", "notes"]
-
-
-def test_events_import_with_aliases_and_program_zone(db: Database, tmp_path: Path) -> None:
-    import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", [good("E1"), good("E2")]))
-    rows = [
-        {"external_id": "E1", "kind": "911", "occurred_at": "2024-05-01 14:30"},
-        {"external_id": "E1", "kind": "ED", "occurred_at": "2024-05-01T20:00:00Z"},
-        {"external_id": "E2", "kind": "od", "occurred_at": "2024-05-02T01:00:00-04:00"},
-        {"external_id": "E2", "kind": "Hospital Discharge", "occurred_at": "2024-05-03T09:00"},
-    ]
-    report = import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
-    assert report.created == 4
-    with db.session() as session:
-        stored = sorted(
-            session.execute(select(UtilizationEvent.kind, UtilizationEvent.occurred_at)).all(),
-            key=lambda kv: kv[1],
-        )
-    assert stored[0] == ("call_911", datetime(2024, 5, 1, 18, 30, tzinfo=UTC))  # EDT = UTC-4
-    assert [k for k, _ in stored] == ["call_911", "ed_visit", "overdose", "hospital_discharge"]
-    # Loading the same file again is refused row by row: the events are already there.
-    with pytest.raises(InputFileError) as err:
-        import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
-    assert [p.row for p in err.value.problems] == [2, 3, 4, 5]
-    assert "already has this kind of event" in str(err.value)
-
-
-def test_bad_events_are_all_reported(db: Database, tmp_path: Path) -> None:
-    import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", [good("E1")]))
-    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    rows = [
-        {"external_id": "E1", "kind": "fall", "occurred_at": "2024-05-01T10:00"},
-        {"external_id": "NOPE", "kind": "fall", "occurred_at": "2024-05-01T10:00"},
-        {"external_id": "E1", "kind": "sneeze", "occurred_at": "2024-05-01T10:00"},
-        {"external_id": "E1", "kind": "fall", "occurred_at": "2024-05-01"},
-        {"external_id": "E1", "kind": "fall", "occurred_at": future},
-        {"external_id": "E1", "kind": "FALL", "occurred_at": "2024-05-01T10:00:00"},
-    ]
-    before = counts(db)
-    with pytest.raises(InputFileError) as err:
-        import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
-    assert [(p.row, p.column) for p in err.value.problems] == [
-        (3, "external_id"),
-        (4, "kind"),
-        (5, "occurred_at"),
-        (6, "occurred_at"),
-        (7, "occurred_at"),
-    ]
-    assert "row 2 has the same one" in str(err.value)
-    assert counts(db) == before
 
 
 # --- all or nothing, for any mix of rows ------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Seed lists for the demo program (see README.md in this folder for where each comes from)."""
