@@ -11,7 +11,8 @@ from routing.geo import LatLon
 from routing.problem import MUST_PRIORITY, Break, Job, Problem, TimeWindow, Vehicle
 from routing.solution import Route, Solution, Step, Summary, Unassigned
 from routing.solve import ProgressInfo, solve
-from routing.validator import Violation, assert_valid, validate
+from routing.validator import assert_valid, validate
+from routing.violation import Violation
 
 __all__ = [
     "MUST_PRIORITY",
