@@ -1,6 +1,11 @@
 """Pure optimisation: problem/solution types, travel times, the OR-Tools model, an independent
 validator and the VROOM-format JSON. Imports nothing else of ours.
 
+By pipeline stage: `problem` (and `geo`, `matrix`, `osrm` for travel times) -> `solve`, which
+runs `explain.precheck`, the search (`model`, or `portfolio` in several processes; `search`
+holds the plain-value types both speak), `schedule`, `repair` and `explain` -> `solution`.
+`validator` checks a solution independently; `vroom_json` reads and writes the routing JSON.
+
 Importing `routing` does not import OR-Tools: the model module loads on the first `solve`.
 """
 

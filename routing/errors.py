@@ -37,10 +37,12 @@ class SearchProcessError(SolveError):
     """A search process failed with an exception routing does not raise on purpose (a bug).
 
     `worker` is the process number, `error_type` the exception's class name and `traceback`
-    the process's formatted traceback (for the log: it is not shown to users)."""
+    the process's formatted traceback. The traceback is also attached as a note, so a logged
+    traceback of this error shows where the process failed; the message stays short."""
 
     def __init__(self, worker: int, error_type: str, message: str, traceback: str) -> None:
         self.worker = worker
         self.error_type = error_type
         self.traceback = traceback
         super().__init__(f"search process {worker} failed: {error_type}: {message}")
+        self.add_note(f"In search process {worker}:\n{traceback.rstrip()}")

@@ -4,8 +4,8 @@
 returns plain Python values (job and break ids per vehicle id): OR-Tools indices never leave
 this module.
 
-Model, in OR-Tools terms: one node per job plus a start and an end node per vehicle (a vehicle
-without a start/end location gets a node with zero travel to and from everything). Time
+Model, in OR-Tools terms: one node per job plus one depot node per distinct start/end location,
+shared by the vehicles using it (no location: a node with zero travel to and from all). Time
 dimension: transit = service at the origin + travel; a job's cumul is its service start,
 restricted to the union of its windows; slack = waiting. Breaks are interval variables on the
 time dimension (`SetBreakIntervalsOfVehicle`) that may overlap travel and waiting but never a

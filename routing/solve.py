@@ -64,7 +64,8 @@ def solve(
     plan can differ when the machine is busier (the search gets further or not).
     `cpu_time_limit_s` additionally caps the CPU time of each search (benchmarks on a shared
     machine use it to give every instance the same compute).
-    Raises ProblemError when locked routes cannot be kept.
+    Raises ProblemError when locked routes cannot be kept. With `workers > 1`, an error in a
+    search process is raised here as its own type (see `routing.portfolio`).
     """
     if time_limit_s <= 0:
         raise ProblemError(f"time limit must be positive, got {time_limit_s}", where="solve")

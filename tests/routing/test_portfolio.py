@@ -74,6 +74,9 @@ def test_unexpected_exception_in_a_search_process_carries_its_traceback() -> Non
     assert "NO_SUCH_STRATEGY" in str(error)
     assert "Traceback (most recent call last)" in error.traceback
     assert "_parameters" in error.traceback
+    # A logged traceback shows the process's one (as a note); the message stays one line.
+    assert error.traceback.rstrip() in "\n".join(error.__notes__)
+    assert "\n" not in str(error)
 
 
 def test_problem_error_pickles_with_where() -> None:
