@@ -92,7 +92,12 @@ def test_missing_skill_is_named_and_no_crew_is_blamed() -> None:
         D,
     )
     u = _unassigned(problem)[1]
-    assert (u.code, u.vehicle_id, u.missing_skills, u.windows) == ("no_skill", None, {4}, ())
+    assert (u.code, u.vehicle_id, u.missing_skills, u.windows) == (
+        "no_skill",
+        None,
+        frozenset({4}),
+        (),
+    )
 
 
 def test_skills_spread_over_two_crews_are_all_missing() -> None:
@@ -106,7 +111,7 @@ def test_skills_spread_over_two_crews_are_all_missing() -> None:
         D,
     )
     u = _unassigned(problem)[1]
-    assert (u.code, u.vehicle_id, u.missing_skills) == ("no_skill", None, {1, 4})
+    assert (u.code, u.vehicle_id, u.missing_skills) == ("no_skill", None, frozenset({1, 4}))
 
 
 def test_pinned_crew_is_the_crew_the_reason_is_about() -> None:
@@ -116,7 +121,7 @@ def test_pinned_crew_is_the_crew_the_reason_is_about() -> None:
         D,
     )
     u = _unassigned(problem)[1]
-    assert (u.code, u.vehicle_id, u.missing_skills) == ("no_skill", 1, {4})
+    assert (u.code, u.vehicle_id, u.missing_skills) == ("no_skill", 1, frozenset({4}))
 
 
 def test_pinned_crew_too_small() -> None:
@@ -126,7 +131,7 @@ def test_pinned_crew_too_small() -> None:
         D,
     )
     u = _unassigned(problem)[1]
-    assert (u.code, u.vehicle_id, u.missing_skills, u.windows) == ("capacity", 2, set(), ())
+    assert (u.code, u.vehicle_id, u.missing_skills, u.windows) == ("capacity", 2, frozenset(), ())
 
 
 def test_windows_outside_the_shifts_are_reported() -> None:
@@ -140,7 +145,7 @@ def test_unreachable_window_is_reported() -> None:
     windows = (TimeWindow(7 * HOUR, 8 * HOUR + 2400),)
     problem = Problem((Job(1, 3, 600, windows),), (Vehicle(1, 0, 0, SHIFT),), D)
     u = _unassigned(problem)[1]
-    assert (u.code, u.windows, u.missing_skills) == ("unreachable", windows, set())
+    assert (u.code, u.windows, u.missing_skills) == ("unreachable", windows, frozenset())
 
 
 def test_a_visit_that_still_fits_names_the_crew_it_fits() -> None:
@@ -160,4 +165,9 @@ def test_outranked_blames_no_single_crew() -> None:
         Job(2, 2, 3000, (TimeWindow(9 * HOUR, 9 * HOUR + 600),), priority=20),
     )
     u = _unassigned(Problem(jobs, (Vehicle(1, 0, 0, SHIFT),), D))[2]
-    assert (u.code, u.vehicle_id, u.missing_skills, u.windows) == ("outranked", None, set(), ())
+    assert (u.code, u.vehicle_id, u.missing_skills, u.windows) == (
+        "outranked",
+        None,
+        frozenset(),
+        (),
+    )
