@@ -18,6 +18,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.store.database import Database
 from caseload.store.models import Setting
+from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_LEG_OVERHEAD_S, DEFAULT_SPEED_KMH
 
 
 class SettingsGroup(Protocol):
@@ -44,9 +45,9 @@ class ProgramSettings:
     tile_attribution: str = ""
     osrm_url: str = ""
     geocoder_url: str = ""
-    circuity: float = 1.3
-    speed_kmh: float = 35.0
-    leg_overhead_s: int = 120
+    circuity: float = DEFAULT_CIRCUITY
+    speed_kmh: float = DEFAULT_SPEED_KMH
+    leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     default_visit_minutes: int = 45
     plan_time_limit_s: float = 10.0
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 
 from routing.errors import ProblemError
 from routing.problem import MUST_PRIORITY, Job, Problem, Vehicle
-from routing.solution import Route, ScheduleError, Unassigned, schedule_with_breaks
+from routing.schedule import ScheduleError, schedule_with_breaks
+from routing.solution import Route, Unassigned
 
 NO_VEHICLE = "no_vehicle"
 NO_SKILL = "no_skill"

@@ -9,12 +9,9 @@ an average speed, plus a fixed per-leg overhead (parking, walking to the door). 
 with numpy over the whole matrix at once: 2,000 locations take a fraction of a second, where
 ``geopy.distance.geodesic`` pair by pair takes minutes.
 
-Distance: Andoyer-Lambert, i.e. the great-circle angle between the *reduced* latitudes with a
-first-order correction for the flattening of the ellipsoid. Against the exact WGS84 geodesic
-(Karney, as in ``geopy.distance.geodesic``) the error is ~1e-6 relative around one town (under
-10 cm at 40 km), below 1e-4 for any two points on Earth except nearly antipodal ones (up to
-0.2 %, where the formula degrades to the plain great circle). Plain haversine on a sphere is off
-by up to ~0.5 %. ``tests/routing/test_matrix.py`` checks these bounds.
+The distance is `routing.geo`'s (WGS84, Andoyer-Lambert; its accuracy is stated there).
+The offline defaults (circuity, speed, per-leg overhead) are defined here once, as the
+`DEFAULT_*` constants that `TravelTimeSettings` and every settings type elsewhere start from.
 """
 
 from __future__ import annotations
@@ -29,9 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from routing.errors import RoutingError
-from routing.geo import LatLon
+from routing.geo import GeodesicPoints, LatLon
 
 __all__ = [
+    "DEFAULT_CIRCUITY",
+    "DEFAULT_LEG_OVERHEAD_S",
+    "DEFAULT_SPEED_KMH",
     "GeodesicProvider",
     "ProgressCallback",
     "TravelTimeCancelled",
@@ -41,9 +41,12 @@ __all__ = [
     "distance_matrix_m",
 ]
 
-# WGS84
-_A_M = 6_378_137.0
-_F = 1.0 / 298.257223563
+DEFAULT_CIRCUITY = 1.3
+"""Road distance / straight-line distance (1.2-1.4 is typical for US towns)."""
+DEFAULT_SPEED_KMH = 35.0
+"""Average driving speed over the road distance, town and county roads mixed."""
+DEFAULT_LEG_OVERHEAD_S = 120
+"""Parking and walking to the door, added to every leg between two different stops."""
 
 # Rows computed per block: bounds temporary memory (a few MB per temporary) and gives the
 # cancel token and the progress callback a chance to act on very large matrices.
@@ -91,9 +94,9 @@ class TravelTimeSettings:
         walking to the door); not added on the diagonal.
     """
 
-    circuity: float = 1.3
-    speed_kmh: float = 35.0
-    leg_overhead_s: int = 120
+    circuity: float = DEFAULT_CIRCUITY
+    speed_kmh: float = DEFAULT_SPEED_KMH
+    leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.circuity) and self.circuity > 0):
@@ -120,84 +123,6 @@ def _check_cancel(cancel: threading.Event | None) -> None:
         raise TravelTimeCancelled("travel-time matrix cancelled")
 
 
-def _coordinates(locations: Sequence[LatLon]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    lat = np.fromiter((p.lat for p in locations), dtype=np.float64, count=len(locations))
-    lon = np.fromiter((p.lon for p in locations), dtype=np.float64, count=len(locations))
-    return np.radians(lat), np.radians(lon)
-
-
-@dataclass(frozen=True, slots=True)
-class _Trig:
-    """Per-point sines and cosines: reduced latitude b, half of b, half of longitude."""
-
-    sin_b: NDArray[np.float64]
-    cos_b: NDArray[np.float64]
-    sin_hb: NDArray[np.float64]
-    cos_hb: NDArray[np.float64]
-    sin_hl: NDArray[np.float64]
-    cos_hl: NDArray[np.float64]
-
-    @classmethod
-    def of(cls, locations: Sequence[LatLon]) -> _Trig:
-        lat, lon = _coordinates(locations)
-        beta = np.arctan((1.0 - _F) * np.tan(lat))
-        return cls(
-            sin_b=np.sin(beta),
-            cos_b=np.cos(beta),
-            sin_hb=np.sin(beta / 2),
-            cos_hb=np.cos(beta / 2),
-            sin_hl=np.sin(lon / 2),
-            cos_hl=np.cos(lon / 2),
-        )
-
-
-def _distance_rows_m(rows: slice, t: _Trig) -> NDArray[np.float64]:
-    """Andoyer-Lambert distances (metres) from the points in ``rows`` to all points.
-
-    Every per-pair quantity is built from per-point sines and cosines with products and sums
-    only (no per-pair trigonometry except one arcsin), each product formed in the same operand
-    order for (i, j) and (j, i) so that the matrix is exactly symmetric. Half-angle differences
-    are formed as sin(x/2 - y/2) = sin(x/2)cos(y/2) - cos(x/2)sin(y/2), which keeps full
-    relative precision for nearby points (the same point gives exactly 0)."""
-    # h = haversine of the central angle between the reduced latitudes b:
-    # sin^2(db/2) + cos b1 cos b2 sin^2(dl/2).
-    h = t.sin_hb * t.cos_hb[rows, None]
-    h -= t.cos_hb * t.sin_hb[rows, None]
-    h *= h
-    dl = t.sin_hl * t.cos_hl[rows, None]
-    dl -= t.cos_hl * t.sin_hl[rows, None]
-    dl *= dl
-    dl *= t.cos_b[rows, None] * t.cos_b
-    h += dl
-    del dl
-    np.clip(h, 0.0, 1.0, out=h)
-    sb = t.sin_b[rows, None]
-    sin_b = t.sin_b
-    sigma = np.arcsin(np.sqrt(h))
-    sigma *= 2.0
-    sin_sigma = np.sqrt(h * (1.0 - h))
-    sin_sigma *= 2.0
-    # sin^2 P cos^2 Q and cos^2 P sin^2 Q with P, Q the half-sum and half-difference of b1, b2.
-    s_sum = (sb + sin_b) * 0.5
-    s_sum *= s_sum
-    s_diff = (sin_b - sb) * 0.5
-    s_diff *= s_diff
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = (sigma - sin_sigma) * s_sum
-        x /= 1.0 - h
-        y = (sigma + sin_sigma) * s_diff
-        y /= h
-    # h == 0: the same point (y is 0/0, the limit is 0). h -> 1: (nearly) antipodal points,
-    # where Andoyer-Lambert breaks down (x -> a/0): use the uncorrected great circle there.
-    np.nan_to_num(y, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-    x[h > 1.0 - 1e-9] = 0.0
-    x += y
-    x *= -0.5 * _F
-    x += sigma
-    x *= _A_M
-    return x
-
-
 def _iter_distance_blocks(
     locations: Sequence[LatLon],
     progress: ProgressCallback | None,
@@ -207,11 +132,11 @@ def _iter_distance_blocks(
     out = np.zeros((n, n), dtype=np.float64)
     if n < 2:
         return out
-    trig = _Trig.of(locations)
+    points = GeodesicPoints.of(locations)
     for start in range(0, n, _BLOCK_ROWS):
         _check_cancel(cancel)
         stop = min(start + _BLOCK_ROWS, n)
-        out[start:stop] = _distance_rows_m(slice(start, stop), trig)
+        out[start:stop] = points.rows_m(slice(start, stop))
         if progress is not None:
             progress(stop, n, "travel times (straight-line estimate)")
     np.fill_diagonal(out, 0.0)
@@ -229,7 +154,10 @@ class GeodesicProvider:
     __slots__ = ("settings",)
 
     def __init__(
-        self, circuity: float = 1.3, speed_kmh: float = 35.0, leg_overhead_s: int = 120
+        self,
+        circuity: float = DEFAULT_CIRCUITY,
+        speed_kmh: float = DEFAULT_SPEED_KMH,
+        leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S,
     ) -> None:
         self.settings = TravelTimeSettings(
             circuity=circuity, speed_kmh=speed_kmh, leg_overhead_s=leg_overhead_s

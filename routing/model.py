@@ -4,8 +4,8 @@
 returns plain Python values (job and break ids per vehicle id): OR-Tools indices never leave
 this module.
 
-Model, in OR-Tools terms: one node per job plus a start and an end node per vehicle (a vehicle
-without a start/end location gets a node with zero travel to and from everything). Time
+Model, in OR-Tools terms: one node per job plus one depot node per distinct start/end location,
+shared by the vehicles using it (no location: a node with zero travel to and from all). Time
 dimension: transit = service at the origin + travel; a job's cumul is its service start,
 restricted to the union of its windows; slack = waiting. Breaks are interval variables on the
 time dimension (`SetBreakIntervalsOfVehicle`) that may overlap travel and waiting but never a
@@ -20,8 +20,6 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,75 +31,11 @@ from ortools.constraint_solver import (
 
 from routing.errors import ProblemError, SolveError
 from routing.problem import MUST_PRIORITY, Job, Problem
+from routing.search import CancelToken, Improvement, SearchResult, SearchStrategy
 
 _INT64_SAFE = 2**62
 MIN_COUNT_UNIT = 1
 """Lower bound on the drop penalty of a priority-0 job (tuning knob)."""
-
-
-class CancelToken(Protocol):
-    """A `threading.Event` or `multiprocessing.Event`: the search stops once it is set."""
-
-    def is_set(self) -> bool: ...
-
-
-@dataclass(frozen=True, slots=True)
-class SearchStrategy:
-    """OR-Tools search settings (enum member names as strings, so callers need no ortools)."""
-
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    gls_lambda: float = 0.1
-    disabled_operators: tuple[str, ...] = (
-        "use_lin_kernighan",
-        "use_global_cheapest_insertion_path_lns",
-        "use_local_cheapest_insertion_path_lns",
-        "use_relocate_path_global_cheapest_insertion_insert_unperformed",
-    )
-    enabled_operators: tuple[str, ...] = ()
-    insertion_sorting: tuple[str, ...] = ()
-    """For LOCAL_CHEAPEST_INSERTION: the order visits are inserted in (e.g. by penalty)."""
-
-
-PORTFOLIO: tuple[SearchStrategy, ...] = (
-    SearchStrategy(),
-    SearchStrategy(
-        first_solution="LOCAL_CHEAPEST_INSERTION", insertion_sorting=("PENALTY",), gls_lambda=0.05
-    ),
-    SearchStrategy(gls_lambda=0.05),
-    SearchStrategy(first_solution="SAVINGS", gls_lambda=0.05),
-)
-"""Strategies picked by seed (and by worker in parallel solves)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Improvement:
-    """A new best solution found during the search (passed to `on_improvement`)."""
-
-    elapsed_s: float
-    objective: int
-    served_jobs: int
-    served_priority: int
-    solutions: int
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    """What the search found, in ids. `routes[vehicle_id]` is the job ids in order;
-    `break_starts[vehicle_id][break_id]` the solver's break start (a hint for scheduling)."""
-
-    found: bool
-    routes: dict[int, tuple[int, ...]]
-    service_starts: dict[int, int]
-    break_starts: dict[int, dict[int, int]]
-    objective: int | None
-    optimal: bool
-    cancelled: bool
-    time_limit_reached: bool
-    elapsed_s: float
-    first_solution_s: float | None
-    solutions: int
-    cpu_s: float = 0.0
 
 
 def _horizon(problem: Problem, jobs: Sequence[Job]) -> int:
@@ -409,8 +343,8 @@ def run_search(
     routing.AddAtSolutionCallback(at_solution)
     if cancel is not None and cancel.is_set():
         cancelled.set()
-        return SearchResult(
-            False, {}, {}, {}, None, False, True, False, time.monotonic() - t0, None, 0, 0.0
+        return SearchResult.no_plan(
+            cancelled=True, time_limit_reached=False, elapsed_s=time.monotonic() - t0, solutions=0
         )
     params = _parameters(strategy or SearchStrategy(), time_limit_s, solution_limit)
     assignment = routing.SolveWithParameters(params)
@@ -424,19 +358,12 @@ def run_search(
     )
     cpu_s = time.thread_time() - cpu0
     if assignment is None:
-        return SearchResult(
-            False,
-            {},
-            {},
-            {},
-            None,
-            False,
-            was_cancelled,
-            time_limit_reached,
-            elapsed,
-            None,
-            state.count,
-            cpu_s,
+        return SearchResult.no_plan(
+            cancelled=was_cancelled,
+            time_limit_reached=time_limit_reached,
+            elapsed_s=elapsed,
+            solutions=state.count,
+            cpu_s=cpu_s,
         )
     routes: dict[int, tuple[int, ...]] = {}
     service_starts: dict[int, int] = {}

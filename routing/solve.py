@@ -1,34 +1,30 @@
-"""`solve(problem, ...)`: pre-check, search, schedule, explain.
+"""`solve(problem, ...)`: the pipeline, stage by stage.
+
+1. `routing.explain.precheck` sets aside the visits no crew could ever serve;
+2. the search (`routing.model`, in this process; or `routing.portfolio`, one process per
+   strategy with `workers > 1`: the app keeps `workers=1`, the machines have two cores);
+3. `routing.schedule` times the routes the search returned;
+4. `routing.repair` plans dropped visits the search missed;
+5. `routing.explain.explain_dropped` says why the rest are not served.
 
 The OR-Tools model is imported lazily (in `routing.model`), so importing `routing` stays cheap.
-With `workers > 1` the search runs in that many processes with different strategies and the
-best plan wins (the app keeps `workers=1` by default: the machines have two cores).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from routing.errors import ProblemError, SolveError
-from routing.explain import eligible_vehicles, explain_dropped, precheck
-from routing.problem import Job, Problem, Vehicle
-from routing.solution import (
-    Route,
-    ScheduleError,
-    Solution,
-    schedule_route,
-    schedule_with_breaks,
-    summarize,
-)
-
-if TYPE_CHECKING:
-    from routing.model import CancelToken, Improvement, SearchResult, SearchStrategy
+from routing.explain import explain_dropped, precheck
+from routing.portfolio import run_parallel, strategies
+from routing.problem import Problem
+from routing.repair import repair
+from routing.schedule import ScheduleError, schedule_with_breaks
+from routing.search import Improvement, SearchStrategy
+from routing.solution import Route, Solution, summarize
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +39,6 @@ class ProgressInfo:
     unassigned_jobs: int
     solutions: int
     worker: int = 0
-
-
-def _strategies(seed: int, workers: int) -> list[SearchStrategy]:
-    from routing.model import PORTFOLIO
-
-    return [PORTFOLIO[(seed + k) % len(PORTFOLIO)] for k in range(workers)]
 
 
 def solve(
@@ -74,7 +64,8 @@ def solve(
     plan can differ when the machine is busier (the search gets further or not).
     `cpu_time_limit_s` additionally caps the CPU time of each search (benchmarks on a shared
     machine use it to give every instance the same compute).
-    Raises ProblemError when locked routes cannot be kept.
+    Raises ProblemError when locked routes cannot be kept. With `workers > 1`, an error in a
+    search process is raised here as its own type (see `routing.portfolio`).
     """
     if time_limit_s <= 0:
         raise ProblemError(f"time limit must be positive, got {time_limit_s}", where="solve")
@@ -104,21 +95,21 @@ def solve(
             problem,
             modelled,
             time_limit_s=remaining,
-            strategy=strategy or _strategies(seed, 1)[0],
+            strategy=strategy or strategies(seed, 1)[0],
             on_improvement=lambda info: forward(info, 0),
             cancel=cancel,
             solution_limit=solution_limit,
             cpu_time_limit_s=cpu_time_limit_s,
         )
     else:
-        strategies = _strategies(seed, workers)
+        chosen = strategies(seed, workers)
         if strategy is not None:
-            strategies[0] = strategy
-        result = _run_parallel(
+            chosen[0] = strategy
+        result = run_parallel(
             problem,
             modelled,
             remaining,
-            strategies,
+            chosen,
             forward,
             cancel,
             solution_limit,
@@ -150,7 +141,7 @@ def solve(
     served = {jid for r in routes for jid in r.job_ids}
     dropped = [j for j in modelled if j.id not in served]
     if dropped and result.found and not result.cancelled:
-        routes = _repair(
+        routes = repair(
             problem,
             routes,
             dropped,
@@ -190,257 +181,3 @@ def _raise_for_locks(problem: Problem) -> None:
             ) from exc
     if any(v.locked_jobs for v in problem.vehicles):
         raise ProblemError("the locked routes cannot all be kept together", where="vehicles")
-
-
-def _worker(
-    problem: Problem,
-    jobs: Sequence[Job],
-    time_limit_s: float,
-    strategy: SearchStrategy,
-    solution_limit: int | None,
-    cpu_time_limit_s: float | None,
-    out: mp.Queue[tuple[int, str, object]],
-    cancel: CancelToken,
-    worker: int,
-) -> None:
-    from routing.model import run_search
-
-    try:
-        result = run_search(
-            problem,
-            jobs,
-            time_limit_s=time_limit_s,
-            strategy=strategy,
-            on_improvement=lambda info: out.put((worker, "progress", info)),
-            cancel=cancel,
-            solution_limit=solution_limit,
-            cpu_time_limit_s=cpu_time_limit_s,
-        )
-        out.put((worker, "result", result))
-    except Exception as exc:  # reported to the parent, which re-raises it
-        out.put((worker, "error", repr(exc)))
-
-
-def _run_parallel(
-    problem: Problem,
-    jobs: Sequence[Job],
-    time_limit_s: float,
-    strategies: Sequence[SearchStrategy],
-    forward: Callable[[Improvement, int], None],
-    cancel: threading.Event | None,
-    solution_limit: int | None,
-    cpu_time_limit_s: float | None,
-) -> SearchResult:
-    ctx = mp.get_context("spawn")
-    out: mp.Queue[tuple[int, str, object]] = ctx.Queue()
-    stop = ctx.Event()
-    procs = [
-        ctx.Process(
-            target=_worker,
-            args=(problem, jobs, time_limit_s, s, solution_limit, cpu_time_limit_s, out, stop, k),
-            daemon=True,
-        )
-        for k, s in enumerate(strategies)
-    ]
-    for p in procs:
-        p.start()
-    results: dict[int, SearchResult] = {}
-    best: int | None = None
-    deadline = time.monotonic() + time_limit_s + 30.0
-    try:
-        while len(results) < len(procs):
-            if cancel is not None and cancel.is_set():
-                stop.set()
-            try:
-                worker, kind, payload = out.get(timeout=0.05)
-            except queue.Empty:
-                if time.monotonic() > deadline or not any(p.is_alive() for p in procs):
-                    if not out.empty():
-                        continue
-                    raise SolveError("a search process died without a result") from None
-                continue
-            if kind == "progress":
-                info: Improvement = payload  # type: ignore[assignment]
-                if best is None or info.objective < best:
-                    best = info.objective
-                    forward(info, worker)
-            elif kind == "result":
-                results[worker] = payload  # type: ignore[assignment]
-            else:
-                raise SolveError(f"search process {worker} failed: {payload}")
-    finally:
-        stop.set()
-        for p in procs:
-            p.join(timeout=5)
-            if p.is_alive():
-                p.terminate()
-    # Lowest objective wins; ties go to the lower worker number (deterministic).
-    found = [
-        (r.objective, k, r)
-        for k, r in sorted(results.items())
-        if r.found and r.objective is not None
-    ]
-    if not found:
-        return results[0]
-    return min(found, key=lambda t: (t[0], t[1]))[2]
-
-
-def _tier(job: Job) -> tuple[int, int]:
-    return (1 if job.is_must else 0, job.priority)
-
-
-Seq = list[tuple[str, int]]
-
-
-class _Repairer:
-    """Greedy post-search repair of a plan (see `_repair`)."""
-
-    def __init__(self, problem: Problem, routes: Sequence[Route], deadline: float) -> None:
-        self.problem = problem
-        self.deadline = deadline
-        self.routes = {r.vehicle_id: r for r in routes}
-
-    def seq(self, vehicle: Vehicle) -> Seq:
-        route = self.routes.get(vehicle.id)
-        if route is None:
-            return [("break", b.id) for b in vehicle.breaks]
-        return [(s.type, s.id) for s in route.steps[1:-1] if s.id is not None]
-
-    def travel(self, vehicle: Vehicle) -> int:
-        route = self.routes.get(vehicle.id)
-        return route.travel_s if route else 0
-
-    def extra(self, job: Job, vehicle: Vehicle) -> int:
-        pref = job.preferred_vehicle
-        return self.problem.continuity_penalty_s if pref not in (None, vehicle.id) else 0
-
-    def first_free(self, vehicle: Vehicle, seq: Seq) -> int:
-        """Index in `seq` after the locked prefix."""
-        locked, k = len(vehicle.locked_jobs), 0
-        while locked and k < len(seq):
-            if seq[k][0] == "job":
-                locked -= 1
-            k += 1
-        return k
-
-    def room(self, vehicle: Vehicle, seq: Seq, job: Job) -> bool:
-        jobs = [self.problem.job(i) for k, i in seq if k == "job"]
-        if vehicle.max_tasks is not None and len(jobs) >= vehicle.max_tasks:
-            return False
-        load = sum(j.delivery for j in jobs) + job.delivery
-        return vehicle.capacity is None or load <= vehicle.capacity
-
-    def insert(self, vehicle: Vehicle, seq: Seq, job: Job) -> tuple[int, Route] | None:
-        """Cheapest feasible insertion of `job` into `seq`: (added cost, route)."""
-        if not self.room(vehicle, seq, job):
-            return None
-        base = self.travel(vehicle)
-        best: tuple[int, Route] | None = None
-        for pos in range(self.first_free(vehicle, seq), len(seq) + 1):
-            cand = [*seq[:pos], ("job", job.id), *seq[pos:]]
-            try:
-                route = schedule_route(self.problem, vehicle, cand)  # type: ignore[arg-type]
-            except ScheduleError:
-                continue
-            delta = route.travel_s - base + self.extra(job, vehicle)
-            if best is None or delta < best[0]:
-                best = (delta, route)
-        return best
-
-    def place(self, job: Job) -> list[Job]:
-        """Try to plan `job`; returns the visits it displaced (to retry), or [job] if none."""
-        problem = self.problem
-        best: tuple[tuple[int, int, int, int], dict[int, Route], Job | None] | None = None
-
-        def offer(
-            gain: tuple[int, int, int, int], change: dict[int, Route], out: Job | None
-        ) -> None:
-            nonlocal best
-            if best is None or gain > best[0]:
-                best = (gain, change, out)
-
-        able = eligible_vehicles(problem, job)
-        for vehicle in able:  # 1. plain insertion
-            found = self.insert(vehicle, self.seq(vehicle), job)
-            if found is not None:
-                offer((*_tier(job), 1, -found[0]), {vehicle.id: found[1]}, None)
-        if best is not None:
-            self._apply(best[1])
-            return []
-        for vehicle in able:  # 2. move one visit elsewhere to make room, or 3. replace it
-            seq = self.seq(vehicle)
-            for k in range(self.first_free(vehicle, seq), len(seq)):
-                if time.monotonic() >= self.deadline:
-                    break
-                kind, other_id = seq[k]
-                if kind != "job":
-                    continue
-                other = problem.job(other_id)
-                rest = [*seq[:k], *seq[k + 1 :]]
-                try:
-                    shorter = schedule_route(problem, vehicle, rest)  # type: ignore[arg-type]
-                except ScheduleError:
-                    continue
-                saved = self.travel(vehicle) - shorter.travel_s + self.extra(other, vehicle)
-                self.routes[vehicle.id], previous = shorter, self.routes.get(vehicle.id)
-                try:
-                    found = self.insert(vehicle, rest, job)
-                finally:
-                    if previous is None:
-                        del self.routes[vehicle.id]
-                    else:
-                        self.routes[vehicle.id] = previous
-                if found is None:
-                    continue
-                delta = found[0] - saved
-                change = {vehicle.id: found[1]}
-                moved = False
-                for target in eligible_vehicles(problem, other):
-                    if target.id == vehicle.id:
-                        continue
-                    there = self.insert(target, self.seq(target), other)
-                    if there is not None:
-                        offer(
-                            (*_tier(job), 1, -(delta + there[0])),
-                            {**change, target.id: there[1]},
-                            None,
-                        )
-                        moved = True
-                if not moved and _tier(other) < _tier(job):
-                    gain = (
-                        _tier(job)[0] - _tier(other)[0],
-                        _tier(job)[1] - _tier(other)[1],
-                        0,
-                        -delta,
-                    )
-                    offer(gain, change, other)
-        if best is None:
-            return [job]
-        self._apply(best[1])
-        return [] if best[2] is None else [best[2]]
-
-    def _apply(self, change: dict[int, Route]) -> None:
-        self.routes.update(change)
-
-
-def _repair(
-    problem: Problem, routes: list[Route], dropped: Sequence[Job], *, deadline: float
-) -> list[Route]:
-    """Greedy post-search repair, highest priority first: insert a dropped visit where it fits;
-    else move one planned visit to another crew to make room; else let it replace a
-    lower-priority visit. Every change strictly improves the objective's tiers (MUST,
-    priority, visits), so it never undoes what the search achieved; it catches the moves local
-    search misses within its time limit (an insertion that needs an ejection first)."""
-    repairer = _Repairer(problem, routes, deadline)
-    pool = sorted(dropped, key=lambda j: (-j.is_must, -j.priority, j.id))
-    tried: set[int] = set()
-    while pool and time.monotonic() < deadline:
-        job = pool.pop(0)
-        tried.add(job.id)
-        for back in repairer.place(job):
-            if back.id != job.id and back.id not in tried:
-                pool.append(back)
-        pool.sort(key=lambda j: (-j.is_must, -j.priority, j.id))
-    order = {v.id: k for k, v in enumerate(problem.vehicles)}
-    kept = [r for r in repairer.routes.values() if r.job_ids]
-    return sorted(kept, key=lambda r: order[r.vehicle_id])

@@ -1,57 +1,23 @@
 """An independent check of a solution against its problem.
 
-It trusts nothing the solver says: it re-derives every schedule from the order of the steps
-alone (earliest start, waiting allowed, breaks anywhere between two visits, during travel or
-waiting) and checks every constraint; then it checks that the times the solution reports are
-physically possible and keep every window. It shares no scheduling code with the solver.
+It trusts nothing the solver says. Here: the structure (every job planned or unassigned once,
+known ids, skills, pins, capacity, max tasks, locks, breaks taken once each) and the summary;
+`routing.validator_timing`: every schedule re-derived from the order of the steps alone, and
+the reported times. It shares no scheduling code with the solver.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from routing.errors import RoutingError
-from routing.problem import Problem, TimeWindow, Vehicle
-from routing.solution import Route, Solution, Step
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    code: str
-    message: str
-    vehicle_id: int | None = None
-    job_id: int | None = None
-
-    def __str__(self) -> str:
-        return f"[{self.code}] {self.message}"
-
-
-class InvalidSolutionError(RoutingError, AssertionError):
-    """Raised by `assert_valid`; `violations` lists what is wrong."""
-
-    def __init__(self, violations: Sequence[Violation]) -> None:
-        self.violations = list(violations)
-        super().__init__("invalid solution:\n" + "\n".join(f"  {v}" for v in self.violations))
+from routing.problem import Problem, Vehicle
+from routing.solution import Route, Solution
+from routing.validator_timing import check_order_feasible, check_reported_times
+from routing.violation import InvalidSolutionError, Violation
 
 
 def assert_valid(problem: Problem, solution: Solution) -> None:
     violations = validate(problem, solution)
     if violations:
         raise InvalidSolutionError(violations)
-
-
-def _in_windows(t: int, windows: Sequence[TimeWindow]) -> bool:
-    return not windows or any(w.start_s <= t <= w.end_s for w in windows)
-
-
-def _first_start(t: int, windows: Sequence[TimeWindow]) -> int | None:
-    best: int | None = None
-    for w in windows:
-        if w.end_s >= t:
-            candidate = max(t, w.start_s)
-            best = candidate if best is None else min(best, candidate)
-    return t if not windows else best
 
 
 def validate(problem: Problem, solution: Solution) -> list[Violation]:
@@ -199,215 +165,8 @@ def _check_route(
         )
     if out:
         return out
-    out += _check_order_feasible(problem, vehicle, steps)
-    out += _check_reported_times(problem, vehicle, route)
-    return out
-
-
-def _loc(problem: Problem, vehicle: Vehicle, step: Step) -> int | None:
-    if step.type == "job":
-        assert step.id is not None
-        return problem.job(step.id).location_index
-    if step.type == "start":
-        return vehicle.start_index
-    return vehicle.end_index
-
-
-def _travel(problem: Problem, a: int | None, b: int | None) -> int:
-    return 0 if a is None or b is None else int(problem.durations[a][b])
-
-
-def _check_order_feasible(
-    problem: Problem, vehicle: Vehicle, steps: Sequence[Step]
-) -> list[Violation]:
-    """Earliest schedule for this order; the first constraint it cannot keep."""
-    vid = vehicle.id
-    shift = vehicle.time_window
-    now = shift.start_s if shift is not None else 0
-    here = vehicle.start_index
-    breaks = {b.id: b for b in vehicle.breaks}
-    on_the_way: list[int] = []
-    for step in steps[1:]:
-        if step.type == "break":
-            assert step.id is not None
-            on_the_way.append(step.id)
-            continue
-        there = _loc(problem, vehicle, step)
-        drive = _travel(problem, here, there)
-        for bid in on_the_way:
-            brk = breaks[bid]
-            begin = _first_start(now, brk.time_windows)
-            if begin is None:
-                return [
-                    Violation(
-                        "break",
-                        f"vehicle {vid} cannot start break {bid} in its window (ready at {now})",
-                        vid,
-                    )
-                ]
-            driven = min(drive, begin - now)
-            drive -= driven
-            now = begin + brk.service_s
-        on_the_way = []
-        now += drive
-        if step.type == "job":
-            assert step.id is not None
-            job = problem.job(step.id)
-            begin = _first_start(now, job.time_windows)
-            if begin is None:
-                return [
-                    Violation(
-                        "time_window",
-                        f"job {job.id} cannot be reached before its "
-                        f"last window closes (earliest {now})",
-                        vid,
-                        job.id,
-                    )
-                ]
-            now = begin + job.service_s
-        elif shift is not None and now > shift.end_s:
-            return [
-                Violation(
-                    "shift",
-                    f"vehicle {vid} cannot be back before its shift ends ({now} > {shift.end_s})",
-                    vid,
-                )
-            ]
-        here = there
-    return []
-
-
-def _check_reported_times(problem: Problem, vehicle: Vehicle, route: Route) -> list[Violation]:
-    """The reported times: physically possible, inside every window, totals right."""
-    vid = vehicle.id
-    out: list[Violation] = []
-    steps = route.steps
-    shift = vehicle.time_window
-    breaks = {b.id: b for b in vehicle.breaks}
-    for s in steps:
-        if s.waiting_s < 0 or s.arrival_s + s.waiting_s + s.service_s != s.departure_s:
-            out.append(
-                Violation(
-                    "schedule",
-                    f"vehicle {vid}: step {s.type} {s.id} times do not "
-                    "add up (arrival + waiting + service = departure)",
-                    vid,
-                    s.id if s.type == "job" else None,
-                )
-            )
-    if shift is not None and steps[0].departure_s < shift.start_s:
-        out.append(
-            Violation(
-                "shift",
-                f"vehicle {vid} leaves at {steps[0].departure_s}, "
-                f"before its shift ({shift.start_s})",
-                vid,
-            )
-        )
-    if shift is not None and steps[-1].arrival_s > shift.end_s:
-        out.append(
-            Violation(
-                "shift",
-                f"vehicle {vid} ends at {steps[-1].arrival_s}, after its shift ({shift.end_s})",
-                vid,
-            )
-        )
-    travel_total = 0
-    prev = steps[0]
-    here = vehicle.start_index
-    between: list[Step] = []
-    for s in steps[1:]:
-        if s.type == "break":
-            assert s.id is not None
-            brk = breaks[s.id]
-            if s.service_s != brk.service_s:
-                out.append(
-                    Violation(
-                        "break",
-                        f"vehicle {vid}: break {s.id} lasts {s.service_s}"
-                        f", must last {brk.service_s}",
-                        vid,
-                    )
-                )
-            if not _in_windows(s.service_start_s, brk.time_windows):
-                out.append(
-                    Violation(
-                        "break",
-                        f"vehicle {vid}: break {s.id} starts at "
-                        f"{s.service_start_s}, outside its windows",
-                        vid,
-                    )
-                )
-            between.append(s)
-            continue
-        there = _loc(problem, vehicle, s)
-        drive = _travel(problem, here, there)
-        travel_total += drive
-        # Breaks in order, after the previous departure; the drive fits in the gaps.
-        t = prev.departure_s
-        for b in between:
-            if b.service_start_s < t:
-                out.append(
-                    Violation(
-                        "schedule",
-                        f"vehicle {vid}: break {b.id} starts before the previous step ends",
-                        vid,
-                    )
-                )
-            t = b.departure_s
-        pause = sum(b.service_s for b in between)
-        if s.arrival_s < prev.departure_s + drive + pause or s.arrival_s < t:
-            out.append(
-                Violation(
-                    "schedule",
-                    f"vehicle {vid}: arrives at {s.type} {s.id} at "
-                    f"{s.arrival_s}, too early to have driven there",
-                    vid,
-                    s.id if s.type == "job" else None,
-                )
-            )
-        if s.type == "job":
-            assert s.id is not None
-            job = problem.job(s.id)
-            if s.service_s != job.service_s:
-                out.append(
-                    Violation(
-                        "schedule",
-                        f"job {job.id} service {s.service_s} s, must be {job.service_s} s",
-                        vid,
-                        job.id,
-                    )
-                )
-            if not _in_windows(s.service_start_s, job.time_windows):
-                out.append(
-                    Violation(
-                        "time_window",
-                        f"job {job.id} starts at {s.service_start_s}, outside its windows",
-                        vid,
-                        job.id,
-                    )
-                )
-            if s.location_index != job.location_index:
-                out.append(
-                    Violation(
-                        "schedule",
-                        f"job {job.id} reported at location {s.location_index}",
-                        vid,
-                        job.id,
-                    )
-                )
-        between = []
-        prev = s
-        here = there
-    if route.travel_s != travel_total:
-        out.append(
-            Violation(
-                "travel",
-                f"vehicle {vid} reports {route.travel_s} s of travel, "
-                f"the matrix says {travel_total} s",
-                vid,
-            )
-        )
+    out += check_order_feasible(problem, vehicle, steps)
+    out += check_reported_times(problem, vehicle, route)
     return out
 
 

@@ -14,14 +14,8 @@ from dataclasses import dataclass, replace
 from caseload.errors import UserError
 from caseload.planning.build import PlanEdits
 from caseload.planning.plans import DayPlan, read_solution
-from routing.solution import (
-    Route,
-    ScheduleError,
-    Solution,
-    Unassigned,
-    schedule_with_breaks,
-    summarize,
-)
+from routing.schedule import ScheduleError, schedule_with_breaks
+from routing.solution import Route, Solution, Unassigned, summarize
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from routing.geo import LatLon
-
-EARTH_RADIUS_KM = 6371.0088
+from routing.geo import GeodesicPoints, LatLon, distance_m, distances_from_m
+from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_LEG_OVERHEAD_S, DEFAULT_SPEED_KMH
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +73,9 @@ class RebalanceSettings:
 class TravelKnobs:
     """Straight-line travel estimate: km x circuity / speed, plus a fixed overhead per leg."""
 
-    circuity: float = 1.3
-    speed_kmh: float = 35.0
-    leg_overhead_s: int = 120
+    circuity: float = DEFAULT_CIRCUITY
+    speed_kmh: float = DEFAULT_SPEED_KMH
+    leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     stops_per_trip: float = 5.0
 
 
@@ -225,39 +224,23 @@ def _percent(value: float) -> str:
     return "no capacity" if math.isinf(value) else f"{value:.0%}"
 
 
-def haversine_km(a: LatLon, b: LatLon) -> float:
-    """Great-circle distance in km."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
 def nearby_km(locations: Sequence[LatLon | None], k: int) -> list[float | None]:
     """For each location, the mean distance (km) to its k nearest other locations.
 
-    Distances on a local flat projection (equirectangular around the mean latitude): within a
-    county they differ from great-circle distances by well under 1%. None where the location
-    is unknown, or where there is no other known location.
+    None where the location is unknown, or where there is no other known location.
     """
     known = [loc for loc in locations if loc is not None]
     result: list[float | None] = [None] * len(locations)
     if len(known) < 2 or k < 1:
         return result
-    lat = np.radians(np.array([p.lat for p in known]))
-    lon = np.radians(np.array([p.lon for p in known]))
-    scale = math.cos(float(lat.mean()))
-    x = lon * scale * EARTH_RADIUS_KM
-    y = lat * EARTH_RADIUS_KM
+    points = GeodesicPoints.of(known)
     take = min(k, len(known) - 1)
     means: list[float] = []
     chunk = 512
     for start in range(0, len(known), chunk):
         stop = min(start + chunk, len(known))
         rows = np.arange(stop - start)
-        dist = np.hypot(x[None, :] - x[start:stop, None], y[None, :] - y[start:stop, None])
+        dist = points.rows_m(slice(start, stop)) / 1000.0
         dist[rows, rows + start] = np.inf
         nearest = np.partition(dist, take - 1, axis=1)[:, :take]
         means.extend(nearest.mean(axis=1).tolist())
@@ -275,7 +258,7 @@ def client_hours(
     base_km: float | None = None
     travel = 0.0
     if facts.location is not None and clinician.base is not None:
-        base_km = haversine_km(facts.location, clinician.base)
+        base_km = distance_m(facts.location, clinician.base) / 1000.0
         per_visit_km = 2.0 * base_km / max(knobs.stops_per_trip, 1.0) + (facts.nearby_km or 0.0)
         per_visit_h = per_visit_km * knobs.circuity / knobs.speed_kmh + knobs.leg_overhead_s / 3600
         travel = facts.visits_per_week * per_visit_h
@@ -301,8 +284,7 @@ def pair_hours(
     (numpy): the same formula, fast enough for thousands of clients."""
     n = len(clients)
     known = np.array([c.location is not None for c in clients], dtype=bool)
-    lat = np.radians(np.array([c.location.lat if c.location else 0.0 for c in clients]))
-    lon = np.radians(np.array([c.location.lon if c.location else 0.0 for c in clients]))
+    located = [c.location for c in clients if c.location is not None]
     visits = np.array([c.visits_per_week for c in clients])
     visit_h = np.array([c.visit_hours_per_week for c in clients])
     near = np.array([c.nearby_km or 0.0 for c in clients])
@@ -312,15 +294,9 @@ def pair_hours(
     km_out: dict[tuple[int, int], float | None] = {}
     ids = [c.client_id for c in clients]
     for k in clinicians:
-        if k.base is None or n == 0:
-            dist = np.full(n, np.nan)
-        else:
-            blat, blon = math.radians(k.base.lat), math.radians(k.base.lon)
-            h = np.sin((lat - blat) / 2) ** 2 + np.cos(lat) * math.cos(blat) * (
-                np.sin((lon - blon) / 2) ** 2
-            )
-            dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-            dist = np.where(known, dist, np.nan)
+        dist = np.full(n, np.nan)
+        if k.base is not None and located:
+            dist[known] = distances_from_m(k.base, located) / 1000.0
         per_visit = (2.0 * dist / stops + near) * knobs.circuity / knobs.speed_kmh + (
             knobs.leg_overhead_s / 3600
         )

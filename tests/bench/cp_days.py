@@ -43,7 +43,8 @@ from routing import (
     assert_valid,
     solve,
 )
-from routing.solution import ScheduleError, Unassigned, schedule_with_breaks, summarize
+from routing.schedule import ScheduleError, schedule_with_breaks
+from routing.solution import Unassigned, summarize
 from routing.vroom_json import problem_to_vroom, solution_from_vroom
 
 H = 3600

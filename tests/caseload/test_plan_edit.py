@@ -38,7 +38,7 @@ def _check_feasible(plan: DayPlan) -> None:
     """Independent check: rebuild a routing Solution from the plan's routes and validate it."""
     assert plan.built is not None
     problem = plan.built.problem
-    from routing.solution import schedule_with_breaks
+    from routing.schedule import schedule_with_breaks
 
     crew_ids = {c.name: i for i, c in enumerate(plan.built.crews, start=1)}
     routes = [

@@ -12,6 +12,12 @@ from routing.problem import Break, Job, Problem, TimeWindow, Vehicle
 HOUR = 3600
 
 
+def line(n: int, step: int = 100) -> np.ndarray:
+    """Locations on a line, `step` seconds apart."""
+    x = np.arange(n) * step
+    return np.abs(x[:, None] - x[None, :])
+
+
 def grid_durations(points: Sequence[tuple[float, float]], speed: float = 1.0) -> np.ndarray:
     """Euclidean travel seconds between points (rounded), as an int matrix."""
     xy = np.asarray(points, dtype=float)

@@ -20,17 +20,11 @@ from routing import (
     assert_valid,
     solve,
 )
-from routing.model import SearchStrategy
+from routing.search import SearchStrategy
 from routing.solve import ProgressInfo
-from tests.routing.factories import HOUR, brute_force, random_problem
+from tests.routing.factories import HOUR, brute_force, line, random_problem
 
 FAST = {"time_limit_s": 2.0, "solution_limit": 300}
-
-
-def line(n: int, step: int = 100) -> np.ndarray:
-    """Locations on a line, `step` seconds apart."""
-    x = np.arange(n) * step
-    return np.abs(x[:, None] - x[None, :])
 
 
 def test_single_vehicle_line_is_optimal() -> None:
@@ -279,13 +273,6 @@ def test_first_plan_of_a_60_visit_day_is_reported() -> None:
     assert seen and seen[0].served_jobs > 0
 
 
-def test_two_workers() -> None:
-    problem = random_problem(1, 25, 3)
-    solution = solve(problem, time_limit_s=1.5, workers=2)
-    assert_valid(problem, solution)
-    assert solution.summary.served_jobs > 0
-
-
 def test_time_limit_must_be_positive() -> None:
     with pytest.raises(ProblemError):
         solve(random_problem(1, 2, 1), time_limit_s=0)
@@ -314,30 +301,3 @@ def test_open_routes_and_two_breaks() -> None:
     if route is not None:
         assert route.steps[0].location_index is None
         assert [s.id for s in route.steps if s.type == "break"] == [1, 2]
-
-
-def test_repair_inserts_and_makes_room() -> None:
-    """The post-search repair plans a dropped visit where it fits, or moves a visit to another
-    crew to make room for it (here: only crew 1 has skill 5)."""
-    import sys
-
-    from routing.solution import schedule_with_breaks
-
-    repair = sys.modules["routing.solve"]._repair
-    d = line(4, 600)
-    jobs = (
-        Job(1, 1, 1800, skills=frozenset({5})),
-        Job(2, 2, 1800),
-        Job(3, 3, 1800, priority=50),
-    )
-    vehicles = (
-        Vehicle(1, 0, 0, TimeWindow(0, 5999), skills=frozenset({5})),
-        Vehicle(2, 0, 0, TimeWindow(0, 10_000)),
-    )
-    problem = Problem(jobs, vehicles, d)
-    # Crew 1 does job 2, so the skilled job 1 does not fit; job 3 is simply left out.
-    start = [schedule_with_breaks(problem, vehicles[0], [2])]
-    repaired = repair(problem, start, [jobs[0], jobs[2]], deadline=time.monotonic() + 5)
-    plan = {r.vehicle_id: r.job_ids for r in repaired}
-    assert plan[1] == (1,)
-    assert sorted(plan[2]) == [2, 3]

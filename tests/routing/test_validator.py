@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from routing import Job, Problem, Solution, TimeWindow, Vehicle, solve, validate
-from routing.model import SearchStrategy
+from routing.search import SearchStrategy
 from routing.solution import Route, Step, Unassigned, summarize
 from tests.routing.factories import random_problem
 

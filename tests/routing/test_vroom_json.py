@@ -8,7 +8,19 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from routing import LatLon, ProblemError, assert_valid, solve
+from routing import (
+    Job,
+    LatLon,
+    Problem,
+    ProblemError,
+    Solution,
+    TimeWindow,
+    Unassigned,
+    Vehicle,
+    assert_valid,
+    solve,
+)
+from routing.solution import summarize
 from routing.vroom_json import (
     problem_from_vroom,
     problem_to_vroom,
@@ -128,3 +140,66 @@ def test_errors_say_where(patch: dict[str, object], where: str) -> None:
 def test_no_matrix_and_no_provider() -> None:
     with pytest.raises(ProblemError, match="provider"):
         problem_from_vroom(DOC)
+
+
+def _unassigned_problem() -> Problem:
+    windows = (TimeWindow(9 * 3600, 10 * 3600), TimeWindow(14 * 3600, 15 * 3600))
+    jobs = (
+        Job(1, 1, 600, windows, skills=frozenset({2, 5})),
+        Job(2, 1, 600),
+        Job(3, 1, 600, windows),
+    )
+    vehicles = (Vehicle(-4, 0, 0, None), Vehicle(7, 0, 0, None))
+    return Problem(jobs, vehicles, np.array([[0, 60], [60, 0]]))
+
+
+def _solution_of(problem: Problem, unassigned: tuple[Unassigned, ...]) -> Solution:
+    return Solution((), unassigned, summarize(problem, [], unassigned))
+
+
+def test_unassigned_facts_are_written_as_routing_json() -> None:
+    problem = _unassigned_problem()
+    late = problem.job(3).time_windows[1:]
+    unassigned = (
+        Unassigned(1, "pinned crew lacks skills", "no_skill", -4, frozenset({5, 2})),
+        Unassigned(2, "outranked", "outranked"),
+        Unassigned(3, "cannot be reached", "unreachable", windows=late),
+    )
+    out = solution_to_vroom(problem, _solution_of(problem, unassigned))["unassigned"]
+    assert out[0]["reason_vehicle"] == -4 and out[0]["missing_skills"] == [2, 5]
+    assert "time_windows" not in out[0]
+    assert not {"reason_vehicle", "missing_skills", "time_windows"} & set(out[1])
+    assert out[2]["time_windows"] == [[14 * 3600, 15 * 3600]]
+    assert (out[2]["reason"], out[2]["reason_code"]) == ("cannot be reached", "unreachable")
+
+
+def test_unassigned_facts_round_trip() -> None:
+    """Written and read back, every structured field is the same (also a vehicle id below
+    zero and windows that are only some of the job's)."""
+    problem = _unassigned_problem()
+    unassigned = (
+        Unassigned(1, "pinned crew lacks skills", "no_skill", -4, frozenset({2, 5})),
+        Unassigned(2, "fits crew 7", "not_scheduled", vehicle_id=7),
+        Unassigned(3, "cannot be reached", "unreachable", windows=problem.job(3).time_windows[:1]),
+    )
+    solution = _solution_of(problem, unassigned)
+    doc = json.loads(json.dumps(solution_to_vroom(problem, solution)))
+    back = solution_from_vroom(problem, doc)
+    assert back.unassigned == unassigned
+    assert_valid(problem, back)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("missing_skills", ["x"], "unassigned[0].missing_skills[0]"),
+        ("time_windows", [[10, 5]], "unassigned[0].time_windows[0]"),
+        ("reason_vehicle", "crew", "unassigned[0].reason_vehicle"),
+    ],
+)
+def test_bad_unassigned_facts_say_where(field: str, value: object, where: str) -> None:
+    problem = _unassigned_problem()
+    doc = {"unassigned": [{"id": 2, "reason": "r", "reason_code": "outranked", field: value}]}
+    with pytest.raises(ProblemError) as info:
+        solution_from_vroom(problem, doc)
+    assert where in str(info.value)

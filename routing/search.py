@@ -1,0 +1,101 @@
+"""What a search takes and returns, as plain values: the strategy, each improvement and the
+result, in job and vehicle ids. `routing.model` runs the search (the one module that imports
+OR-Tools); these types let the rest of routing, and the search processes of
+`routing.portfolio`, talk about it without loading OR-Tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class CancelToken(Protocol):
+    """A `threading.Event` or `multiprocessing.Event`: the search stops once it is set."""
+
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SearchStrategy:
+    """OR-Tools search settings (enum member names as strings, so callers need no ortools)."""
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    gls_lambda: float = 0.1
+    disabled_operators: tuple[str, ...] = (
+        "use_lin_kernighan",
+        "use_global_cheapest_insertion_path_lns",
+        "use_local_cheapest_insertion_path_lns",
+        "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+    )
+    enabled_operators: tuple[str, ...] = ()
+    insertion_sorting: tuple[str, ...] = ()
+    """For LOCAL_CHEAPEST_INSERTION: the order visits are inserted in (e.g. by penalty)."""
+
+
+PORTFOLIO: tuple[SearchStrategy, ...] = (
+    SearchStrategy(),
+    SearchStrategy(
+        first_solution="LOCAL_CHEAPEST_INSERTION", insertion_sorting=("PENALTY",), gls_lambda=0.05
+    ),
+    SearchStrategy(gls_lambda=0.05),
+    SearchStrategy(first_solution="SAVINGS", gls_lambda=0.05),
+)
+"""Strategies picked by seed (and by worker in parallel solves)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Improvement:
+    """A new best solution found during the search (passed to `on_improvement`)."""
+
+    elapsed_s: float
+    objective: int
+    served_jobs: int
+    served_priority: int
+    solutions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What the search found, in ids. `routes[vehicle_id]` is the job ids in order;
+    `break_starts[vehicle_id][break_id]` the solver's break start (a hint for scheduling)."""
+
+    found: bool
+    routes: dict[int, tuple[int, ...]]
+    service_starts: dict[int, int]
+    break_starts: dict[int, dict[int, int]]
+    objective: int | None
+    optimal: bool
+    cancelled: bool
+    time_limit_reached: bool
+    elapsed_s: float
+    first_solution_s: float | None
+    solutions: int
+    cpu_s: float = 0.0
+
+    @classmethod
+    def no_plan(
+        cls,
+        *,
+        cancelled: bool,
+        time_limit_reached: bool,
+        elapsed_s: float,
+        solutions: int,
+        cpu_s: float = 0.0,
+    ) -> SearchResult:
+        """A search that ended without any plan."""
+        return cls(
+            False,
+            {},
+            {},
+            {},
+            None,
+            False,
+            cancelled,
+            time_limit_reached,
+            elapsed_s,
+            None,
+            solutions,
+            cpu_s,
+        )
