@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from caseload.planning.candidates import Candidate
-from caseload.planning.plans import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
+from caseload.planning.model import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
 from desktop.caseload_model import TIER_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex

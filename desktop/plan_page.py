@@ -31,14 +31,9 @@ from caseload.planning.edit import (
     retime,
     set_pin,
 )
-from caseload.planning.plans import (
-    DayPlan,
-    PlanVersionInfo,
-    list_versions,
-    load_plan,
-    plan_day,
-    save_plan,
-)
+from caseload.planning.model import DayPlan, PlanVersionInfo
+from caseload.planning.service import plan_day
+from caseload.planning.versions import list_versions, load_plan, save_plan
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.plan_map_data import crew_colors, plan_map_data

@@ -100,8 +100,6 @@ def header_html(sheet: CrewSheet) -> str:
 
 def totals_text(sheet: CrewSheet) -> str:
     driving = duration_text(sheet.driving_s)
-    if sheet.driving_estimated:
-        driving += " (estimated)"
     finish = hhmm(sheet.finish_at)
     return (
         f"<b>{sheet.total_stops}</b> stop{'s' if sheet.total_stops != 1 else ''} · "
