@@ -43,10 +43,6 @@ def window_text(
     return f"{hhmm(window[0], zone)}–{hhmm(window[1], zone)}"
 
 
-def _late(stop: PlannedStop) -> bool:
-    return stop.window is not None and stop.start > stop.window[1]
-
-
 class ReadModelTable(QAbstractTableModel):
     """A flat table over a list of read models: subclasses give HEADERS and `data`."""
 
@@ -261,7 +257,7 @@ class RouteTreeModel(QAbstractItemModel):
             return "\n".join([stop.location_text, *stop.reasons])
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             return QBrush(TIER_COLOURS[stop.tier])
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and _late(stop):
+        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and stop.late:
             return QBrush(QColor("#c62828"))  # an overdue first contact: arrives after "by"
         return None
 
