@@ -112,7 +112,9 @@ def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _ClientDetails:
+class ClientDetails:
+    """What a sheet reads from the client's record as it is now (not saved with the plan)."""
+
     first_name: str
     last_name: str
     date_of_birth: date
@@ -120,10 +122,10 @@ class _ClientDetails:
     safety_notes: str
 
 
-def _client_details(db: Database, client_ids: set[int]) -> dict[int, _ClientDetails]:
+def _client_details(db: Database, client_ids: set[int]) -> dict[int, ClientDetails]:
     with db.session() as session:
         return {
-            c.id: _ClientDetails(
+            c.id: ClientDetails(
                 c.first_name, c.last_name, c.date_of_birth, c.phone.strip(), c.safety_notes.strip()
             )
             for c in session.scalars(select(Client).where(Client.id.in_(client_ids)))
@@ -150,11 +152,12 @@ def build_crew_sheets(
 
 def crew_sheets(
     plan: DayPlan,
-    clients: dict[int, _ClientDetails],
+    clients: dict[int, ClientDetails],
     program: ProgramSettings,
     actor: Actor,
     phi_minimised: bool | None,
 ) -> list[CrewSheet]:
+    """The sheets of a saved `plan` (pure): one per crew with stops, by shift start then name."""
     minimised = program.phi_minimised_sheets if phi_minimised is None else phi_minimised
     zone = program.zone
     printed_at = datetime.now(zone)
@@ -171,7 +174,7 @@ def crew_sheets(
 def _sheet(
     plan: DayPlan,
     route: CrewRoute,
-    clients: dict[int, _ClientDetails],
+    clients: dict[int, ClientDetails],
     program: ProgramSettings,
     actor: Actor,
     minimised: bool,
@@ -211,7 +214,7 @@ def _sheet(
 
 def _sheet_stop(
     stop: PlannedStop,
-    client: _ClientDetails | None,
+    client: ClientDetails | None,
     program: ProgramSettings,
     on: date,
     minimised: bool,

@@ -140,6 +140,8 @@ def _time_cell(stop: SheetStop) -> str:
             f'<span class="small"><b>Window<br><span class="nowrap">{hhmm(stop.window_start)}–'
             f"{hhmm(stop.window_end)}</span></b></span>"
         )
+    elif stop.window_end is not None:  # a first-contact deadline
+        parts.append(f'<span class="small"><b>Due by {hhmm(stop.window_end)}</b></span>')
     return "<br>".join(parts)
 
 

@@ -15,11 +15,18 @@ from caseload import settings
 from caseload.actor import Actor, Role
 from caseload.enums import EventKind
 from caseload.errors import NotFoundError
-from caseload.planning.sheets import age_on, build_crew_sheets, initials, navigation_url
+from caseload.planning.sheets import (
+    age_on,
+    build_crew_sheets,
+    crew_sheets,
+    initials,
+    navigation_url,
+)
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Crew, Plan, Shift, UtilizationEvent
 from routing.geo import LatLon
+from tests.caseload import plan_data
 from tests.caseload.sheets_data import BASE, DAY, LEG_S, REASONS, ZONE, make_plan_day
 
 ACTOR = Actor(user_id="pm.jones", role=Role.PROGRAM_MANAGER)
@@ -202,3 +209,23 @@ def test_sheet_reads_the_saved_crew_after_the_crews_change(db: Database) -> None
     assert sheet.crew_name == "Medic 1"
     assert sheet.members == tuple(day.members["Medic 1"])
     assert sheet.base == LatLon(*BASE)
+
+
+def test_sheets_from_a_plan_on_a_dst_day_keep_its_clock_times() -> None:
+    """Pure: the sheet copies the plan's aware times (no clock arithmetic of its own), and a
+    first-contact deadline prints as "due by" its end."""
+    deadline = plan_data.spread(2, windows=((plan_data.at(0), plan_data.at(12)),), deadline=True)
+    plan = plan_data.timed_plan(
+        [plan_data.crew("Medic 1", 7, 15)], {"Medic 1": [plan_data.spread(1), deadline]}
+    )
+    plan = dataclasses.replace(plan, plan_id=5, version_no=2)
+    (sheet,) = crew_sheets(plan, {}, ProgramSettings(), ACTOR, phi_minimised=True)
+    route = plan.routes[0]
+    assert sheet.finish_at == route.returns == plan_data.at(9)  # 07:00 + 3 drives + 2 visits
+    assert [s.eta for s in sheet.stops] == [s.start for s in route.stops]
+    assert sheet.stops[1].window_start is None
+    assert sheet.stops[1].window_end == plan_data.at(12)
+    assert sheet.stops[0].window_end is None
+    # No client record to read: the plan's own name, as initials on a minimised sheet.
+    assert sheet.stops[0].client_name == "C. 1."
+    assert sheet.driving_s == 3 * plan_data.LEG_S
