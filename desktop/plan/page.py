@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -197,7 +196,10 @@ class PlanPage(QWidget):
 
     def replan(self) -> None:
         """Re-plan keeping pins and locks, preferring every stop's current crew."""
-        self._solve(replan=self.state.plan is not None, text="Re-plan")
+        if self.state.plan is None:
+            self.plan()
+        else:
+            self._solve(replan=True, text="Re-plan")
 
     def _solve(self, *, replan: bool, text: str) -> None:
         if self.solving:
@@ -390,7 +392,7 @@ class PlanPage(QWidget):
         except UserError as exc:
             show_error(self, exc)
             return
-        crews: list[Any] = [r.crew.name for r in self.ui.routes.routes() if r.stops]
+        crews = [r.crew.name for r in self.ui.routes.routes() if r.stops]
         if preview:
             print_plan(self, self.context, plan_id, crews)
         else:
