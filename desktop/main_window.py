@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         """Build the Plan (1) or Caseload balance (2) page the first time it is needed."""
         assert self.context is not None
         if index == 1 and self.plan_page is None:
-            from desktop.plan_page import PlanPage
+            from desktop.plan.page import PlanPage
 
             self.plan_page = PlanPage(self.context)
             self._replace_tab(1, self.plan_page, "&Plan the day")
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.context = self.context
         if self.plan_page is not None:
-            self.plan_page.map_view.set_tile_source(
+            self.plan_page.ui.map_view.set_tile_source(
                 program.tile_url or None, program.tile_attribution
             )
 

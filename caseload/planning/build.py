@@ -2,7 +2,8 @@
 
 The clock is seconds since local midnight of the day, counted in absolute time (via UTC),
 so a daylight-saving day stays correct. Job ids are client ids (one visit per client per day),
-vehicle ids are 1-based positions in the crew list. Skills become small integers.
+vehicle ids are 1-based positions in the crew list: `IdMap`, built here once and carried with
+the problem, is the only place that knows either. Skills become small integers.
 """
 
 from __future__ import annotations
@@ -39,6 +40,27 @@ class PlanEdits:
 
 
 @dataclass(frozen=True, slots=True)
+class IdMap:
+    """Crew name <-> routing vehicle id and candidate key <-> routing job id."""
+
+    vehicle_ids: Mapping[str, int]
+    job_ids: Mapping[str, int]
+    crew_names: Mapping[int, str] = field(init=False)
+    keys: Mapping[int, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "crew_names", {v: k for k, v in self.vehicle_ids.items()})
+        object.__setattr__(self, "keys", {v: k for k, v in self.job_ids.items()})
+
+    @classmethod
+    def of(cls, crews: Sequence[CrewInfo], candidates: Sequence[Candidate]) -> IdMap:
+        return cls(
+            vehicle_ids={crew.name: i for i, crew in enumerate(crews, start=1)},
+            job_ids={c.key: c.client_id for c in candidates},
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class BuiltProblem:
     problem: Problem
     origin: datetime  # local midnight of the day, aware
@@ -46,17 +68,31 @@ class BuiltProblem:
     candidates: tuple[Candidate, ...]  # the routable ones, in job order
     unroutable: tuple[tuple[Candidate, str], ...]  # left out before solving, with the reason
     skill_ids: Mapping[str, int]
+    ids: IdMap
+    _by_job: Mapping[int, Candidate] = field(init=False, repr=False)
+    _by_vehicle: Mapping[int, CrewInfo] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_job = {self.ids.job_ids[c.key]: c for c in self.candidates}
+        by_vehicle = {self.ids.vehicle_ids[c.name]: c for c in self.crews}
+        object.__setattr__(self, "_by_job", by_job)
+        object.__setattr__(self, "_by_vehicle", by_vehicle)
 
     def at(self, seconds: int) -> datetime:
-        # Absolute arithmetic in UTC: same-zone aware arithmetic in Python is wall-clock time.
-        moment = self.origin.astimezone(UTC) + timedelta(seconds=int(seconds))
-        return moment.astimezone(self.origin.tzinfo)
+        return clock_time(self.origin, seconds)
 
     def crew_for_vehicle(self, vehicle_id: int) -> CrewInfo:
-        return self.crews[vehicle_id - 1]
+        return self._by_vehicle[vehicle_id]
 
     def candidate_for_job(self, job_id: int) -> Candidate:
-        return next(c for c in self.candidates if c.client_id == job_id)
+        return self._by_job[job_id]
+
+
+def clock_time(origin: datetime, seconds: int) -> datetime:
+    """The aware moment `seconds` after `origin` (local midnight). Absolute arithmetic in UTC:
+    same-zone aware arithmetic in Python is wall-clock time, wrong on a daylight-saving day."""
+    moment = origin.astimezone(UTC) + timedelta(seconds=int(seconds))
+    return moment.astimezone(origin.tzinfo)
 
 
 def day_origin(on: date, zone: ZoneInfo) -> datetime:
@@ -94,7 +130,8 @@ def build_problem(
         | {s for cand in candidates for s in cand.required_skills}
     )
     skill_ids = {name: i for i, name in enumerate(skill_names)}
-    crew_ids = {crew.name: i + 1 for i, crew in enumerate(crews)}
+    ids = IdMap.of(crews, candidates)
+    crew_ids = ids.vehicle_ids
     clinician_crew = {
         member.staff_id: crew_ids[crew.name] for crew in crews for member in crew.members
     }
@@ -122,9 +159,7 @@ def build_problem(
             )
             if window is not None:
                 breaks = (Break(1, (window,), crew.break_minutes * 60, "Break"),)
-        locked = tuple(
-            by_key[key].client_id for key in edits.locked.get(crew.name, ()) if key in by_key
-        )
+        locked = tuple(ids.job_ids[key] for key in edits.locked.get(crew.name, ()) if key in by_key)
         vehicles.append(
             Vehicle(
                 id=vid,
@@ -172,7 +207,7 @@ def build_problem(
             preferred = None
         jobs.append(
             Job(
-                id=cand.client_id,
+                id=ids.job_ids[cand.key],
                 location_index=index(cand.location),
                 service_s=cand.service_min * 60,
                 time_windows=tuple(windows),
@@ -202,4 +237,5 @@ def build_problem(
         candidates=tuple(routable),
         unroutable=tuple(unroutable),
         skill_ids=skill_ids,
+        ids=ids,
     )

@@ -21,7 +21,7 @@ from caseload.priority.engine import ClientPriority
 from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import Client, Enrollment, Program, Staff, Visit
+from caseload.store.models import Client, ClientPlace, Enrollment, Program, Staff, Visit
 from routing.geo import LatLon
 
 # Which skill a visit of each type needs beyond a clinician (program-level skills also apply).
@@ -70,22 +70,34 @@ def routing_priority(tier: Tier, score: float, top_score: float) -> int:
     return 5 + round(45 * share)
 
 
-def _location(client: Client) -> tuple[LatLon | None, str]:
+def _place_for(client: Client) -> ClientPlace | None:
+    """The place the planner routes to: the primary one, then a home, then the oldest."""
     places = [p for p in client.places if p.lat is not None and p.lon is not None]
-    ordered = sorted(places, key=lambda p: (not p.is_primary, p.kind != PlaceKind.HOME.value, p.id))
-    if client.housing_status == HousingStatus.HOUSED.value or not ordered:
-        text = ", ".join(x for x in (client.address, client.city) if x)
-    else:
-        text = ""
-    if not ordered:
-        return None, text or "no location on file"
-    place = ordered[0]
-    assert place.lat is not None and place.lon is not None
-    if not text:
-        text = place.label or place.kind.replace("_", " ")
+    places.sort(key=lambda p: (not p.is_primary, p.kind != PlaceKind.HOME.value, p.id))
+    return places[0] if places else None
+
+
+def location_of(client: Client) -> tuple[LatLon | None, str]:
+    """Where to find the client and how to describe it: the street address for housed clients,
+    the usual place with its description otherwise. The one choice every reader shows."""
+    place = _place_for(client)
+    where = (
+        LatLon(place.lat, place.lon)
+        if place is not None and place.lat is not None and place.lon is not None
+        else None
+    )
+    address = ", ".join(
+        x for x in (client.address, client.city, f"{client.state} {client.zip}".strip()) if x
+    )
+    if client.housing_status == HousingStatus.HOUSED.value and address:
+        return where, address
+    if place is not None:
+        label = place.label or place.kind.replace("_", " ")
+        text = f"Usual place: {label}"
         if place.description:
-            text += f" ({place.description})"
-    return LatLon(place.lat, place.lon), text
+            text += f" — {place.description}"
+        return where, text
+    return where, address or "No location on file"
 
 
 def _required_skills(client: Client, visit_type: str, programs: list[Program]) -> frozenset[str]:
@@ -133,7 +145,7 @@ def _candidates_in(
         client = clients.get(prio.client_id)
         if client is None:
             continue
-        location, location_text = _location(client)
+        location, location_text = location_of(client)
         programs = [e.program for e in client.enrollments if e.ended_on is None or e.ended_on >= on]
         visit = visits.get(client.id)
         visit_type = prio.visit_type.value if visit is None else visit.visit_type

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from caseload.errors import UserError
 from caseload.planning.build import PlanEdits
-from caseload.planning.plans import DayPlan, read_solution
+from caseload.planning.model import DayPlan
+from caseload.planning.translate import to_day_plan
 from routing.schedule import ScheduleError, schedule_with_breaks
 from routing.solution import Route, Solution, Unassigned, summarize
 
@@ -85,21 +86,21 @@ def keep_current(draft: Draft) -> PlanEdits:
 
 
 def retime(plan: DayPlan, draft: Draft) -> tuple[DayPlan, list[str]]:
-    """Re-time `draft`'s routes on `plan`'s problem without solving. Returns the new plan and
-    a list of problems (e.g. "Medic 1 reaches Ana L. after her window closes"): a stop whose
-    order cannot be kept is left unassigned with that reason, never silently moved."""
-    built = plan.built
-    if built is None:
+    """Re-time `draft`'s routes on `plan`'s routing problem without solving (through routing's
+    scheduler; nothing is serialised). Returns the new plan and a list of problems (e.g. "Medic
+    1 cannot fit Ana L. in this order"): a stop whose order cannot be kept is left unassigned
+    with that reason, never silently moved."""
+    if plan.basis is None:
         raise UserError("This plan version was not computed in this session; re-plan it first.")
-    problem = built.problem
-    crew_ids = {crew.name: i for i, crew in enumerate(built.crews, start=1)}
-    job_of = {c.key: c.client_id for c in built.candidates}
+    built = plan.basis.built
+    problem, ids = built.problem, built.ids
     routes: list[Route] = []
     unassigned: list[Unassigned] = []
+    worded: dict[int, str] = {}
     problems: list[str] = []
     for crew_name, keys in draft.orders.items():
-        vehicle = problem.vehicle(crew_ids[crew_name])
-        jobs = [job_of[k] for k in keys if k in job_of]
+        vehicle = problem.vehicle(ids.vehicle_ids[crew_name])
+        jobs = [ids.job_ids[k] for k in keys if k in ids.job_ids]
         while True:
             try:
                 route = schedule_with_breaks(problem, vehicle, jobs)
@@ -111,21 +112,20 @@ def retime(plan: DayPlan, draft: Draft) -> tuple[DayPlan, list[str]]:
                 message = f"{crew_name} cannot fit {cand.name} in this order ({exc})."
                 problems.append(message)
                 unassigned.append(Unassigned(dropped, message, "manual_order"))
+                worded[dropped] = message
         if jobs:
             routes.append(route)
     served = {j for r in routes for j in r.job_ids}
+    previous = {u.candidate.key: u.reason for u in plan.unassigned}
     for job in problem.jobs:
-        if job.id not in served and all(u.job_id != job.id for u in unassigned):
-            previous = next(
-                (u.reason for u in plan.unassigned if u.candidate.client_id == job.id),
-                "Removed by hand.",
-            )
-            unassigned.append(Unassigned(job.id, previous, "manual"))
+        if job.id not in served and job.id not in worded:
+            reason = previous.get(ids.keys[job.id], "Removed by hand.")
+            unassigned.append(Unassigned(job.id, reason, "manual"))
+            worded[job.id] = reason
     solution = Solution(
         routes=tuple(routes),
         unassigned=tuple(unassigned),
         summary=summarize(problem, routes, unassigned),
         feasible=True,
     )
-    retimed = read_solution(built, solution, draft.edits, status="edited")
-    return replace(retimed, edits=draft.edits), problems
+    return to_day_plan(built, solution, draft.edits, status="edited", worded=worded), problems

@@ -166,6 +166,8 @@ def _description(sheet: CrewSheet, stop: SheetStop) -> str:
     lines = [f"Stop {stop.seq} of {sheet.total_stops} — {sheet.crew_name}"]
     if stop.window_start is not None and stop.window_end is not None:
         lines.append(f"Window: {stop.window_start:%H:%M}–{stop.window_end:%H:%M}")
+    elif stop.window_end is not None:
+        lines.append(f"Due by {stop.window_end:%H:%M}")
     if stop.reasons:
         lines.append("Why today: " + "; ".join(stop.reasons))
     if stop.safety_notes:

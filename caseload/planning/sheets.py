@@ -1,8 +1,10 @@
 """Crew route sheets as read models: everything a printed sheet, a CSV or a calendar needs.
 
-`build_crew_sheets(db, plan_id, actor)` reads a stored plan and returns one `CrewSheet` per crew
-with stops, in route order, each with where to find the client, why they are visited today,
-safety notes and a navigation link. Times are in the program's zone.
+`build_crew_sheets(db, plan_id, actor)` reads a stored plan (the plan read model as saved: crews,
+stops, clock times, windows, purposes and reasons) and returns one `CrewSheet` per crew with
+stops, in route order, each with where to find the client, why they are visited today, safety
+notes and a navigation link. Only what identifies and protects the client (name, age, phone,
+safety notes) is read from the client's record as it is now. Times are in the program's zone.
 
 PHI-minimised sheets (for paper that leaves the building) carry initials instead of names and
 no phone, date of birth or age; the location stays (the crew must find the client) and safety
@@ -11,35 +13,20 @@ notes stay (the crew must be safe).
 
 from __future__ import annotations
 
-import itertools
-import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
 from caseload import audit, settings
 from caseload.actor import Actor
-from caseload.enums import HousingStatus, PlaceKind
-from caseload.errors import NotFoundError
-from caseload.priority.service import rank_caseload
+from caseload.planning.model import CrewRoute, DayPlan, PlannedStop
+from caseload.planning.versions import load_plan
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import (
-    Client,
-    ClientPlace,
-    Crew,
-    Plan,
-    PlanStop,
-    Shift,
-    Staff,
-    Visit,
-)
+from caseload.store.models import Client
 from routing.geo import LatLon
 
 MAX_REASONS = 3
@@ -53,7 +40,7 @@ class SheetStop:
     client_id: int
     eta: datetime | None  # arrival, program zone
     departure: datetime | None
-    window_start: datetime | None  # None: any time in the shift
+    window_start: datetime | None  # None: any time in the shift, or "by" `window_end`
     window_end: datetime | None
     client_name: str  # full name, or initials ("A. L.") when PHI-minimised
     age: int | None  # None when PHI-minimised or unknown
@@ -90,7 +77,6 @@ class CrewSheet:
     total_stops: int
     driving_s: int
     finish_at: datetime | None  # back at base (or last departure when there is no base)
-    driving_estimated: bool  # True: recomputed from straight-line distance, not the solver's
 
     @property
     def zone(self) -> ZoneInfo:
@@ -121,155 +107,29 @@ def navigation_url(template: str, where: LatLon) -> str:
     return template.replace("{lat}", f"{where.lat:.6f}").replace("{lon}", f"{where.lon:.6f}")
 
 
-def _place_for(client: Client) -> ClientPlace | None:
-    """The place the planner routes to: primary first, then a home (as planning.candidates)."""
-    places = [p for p in client.places if p.lat is not None and p.lon is not None]
-    places.sort(key=lambda p: (not p.is_primary, p.kind != PlaceKind.HOME.value, p.id))
-    return places[0] if places else None
-
-
-def location_of(client: Client) -> tuple[LatLon | None, str]:
-    """Where to find the client and how to describe it: the street address for housed clients,
-    the usual place with its description otherwise."""
-    place = _place_for(client)
-    where = (
-        LatLon(place.lat, place.lon)
-        if place is not None and place.lat is not None and place.lon is not None
-        else None
-    )
-    address = ", ".join(
-        x for x in (client.address, client.city, f"{client.state} {client.zip}".strip()) if x
-    )
-    if client.housing_status == HousingStatus.HOUSED.value and address:
-        return where, address
-    if place is not None:
-        label = place.label or place.kind.replace("_", " ")
-        text = f"Usual place: {label}"
-        if place.description:
-            text += f" — {place.description}"
-        return where, text
-    return where, address or "No location on file"
-
-
 def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return None if moment is None else moment.astimezone(zone)
 
 
 @dataclass(frozen=True, slots=True)
-class _CrewHeader:
-    members: tuple[str, ...]
-    shift_start: datetime | None
-    shift_end: datetime | None
-    base_name: str
-    base: LatLon | None
+class ClientDetails:
+    """What a sheet reads from the client's record as it is now (not saved with the plan)."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    phone: str
+    safety_notes: str
 
 
-def _crew_headers(session: Session, on: date, names: set[str]) -> dict[str, _CrewHeader]:
-    """Members, shift and base per crew name: the day's Crew rows, else a crew of one named
-    after its member (the planner names a lone staff member's crew after them)."""
-    shifts = {s.staff_id: s for s in session.scalars(select(Shift).where(Shift.shift_date == on))}
-    crews = list(
-        session.scalars(
-            select(Crew).where(Crew.crew_date == on).options(selectinload(Crew.members))
-        )
-    )
-    member_ids = {m.staff_id for c in crews for m in c.members}
-    staff = {
-        s.id: s
-        for s in session.scalars(select(Staff).where(Staff.id.in_(set(shifts) | member_ids)))
-    }
-    by_crew = {c.name: [m.staff_id for m in c.members] for c in crews}
-    by_name = {s.name: s.id for s in staff.values() if s.id in shifts}
-    out: dict[str, _CrewHeader] = {}
-    for name in names:
-        ids = by_crew.get(name)
-        if ids is None:
-            lone = by_name.get(name.rstrip("'"))
-            ids = [lone] if lone is not None else []
-        member_shifts = [shifts[i] for i in ids if i in shifts]
-        lead = member_shifts[0] if member_shifts else None
-        base = None
-        if lead is not None and lead.base_lat is not None and lead.base_lon is not None:
-            base = LatLon(lead.base_lat, lead.base_lon)
-        out[name] = _CrewHeader(
-            members=tuple(staff[i].name for i in ids if i in staff),
-            shift_start=max((s.starts_at for s in member_shifts), default=None),
-            shift_end=min((s.ends_at for s in member_shifts), default=None),
-            base_name=lead.base_name if lead is not None else "",
-            base=base,
-        )
-    return out
-
-
-# --- the solver's route: driving time and return to base -------------------------------------
-
-
-def _load_json(raw: str) -> dict[str, Any]:
-    try:
-        value = json.loads(raw) if raw else {}
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _solver_route(
-    problem: dict[str, Any], solution: dict[str, Any], crew_name: str, job_ids: list[int]
-) -> dict[str, Any] | None:
-    """The solution's route for this crew: the one serving exactly these jobs in this order,
-    else the one whose vehicle is described by the crew's name."""
-    routes = [r for r in solution.get("routes") or [] if isinstance(r, dict)]
-    for route in routes:
-        steps = route.get("steps") or []
-        if [s.get("id") for s in steps if s.get("type") == "job"] == job_ids:
-            return route
-    named = {
-        v.get("id")
-        for v in problem.get("vehicles") or []
-        if isinstance(v, dict) and v.get("description") == crew_name
-    }
-    return next((r for r in routes if r.get("vehicle") in named), None)
-
-
-def _haversine_m(a: LatLon, b: LatLon) -> float:
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    dlat, dlon = lat2 - lat1, math.radians(b.lon - a.lon)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(min(1.0, h)))
-
-
-def estimate_leg_s(a: LatLon, b: LatLon, program: ProgramSettings) -> int:
-    """Straight-line distance x circuity at the configured speed, plus the per-leg overhead."""
-    if a == b:
-        return 0
-    metres = _haversine_m(a, b) * program.circuity
-    return round(metres / (program.speed_kmh / 3.6)) + program.leg_overhead_s
-
-
-# --- the sheets -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Why:
-    purpose: str
-    reasons: tuple[str, ...]
-    tier: str
-
-
-def _priority_reasons(
-    db: Database, on: date, actor: Actor, client_ids: list[int]
-) -> dict[int, _Why]:
-    """Tier, suggested purpose and the top reasons (most points first) per client, from the
-    priority rules as they stand on the day."""
-    if not client_ids:
-        return {}
-    return {
-        p.client_id: _Why(
-            purpose=p.purpose,
-            reasons=tuple(r.label for r in p.reasons[:MAX_REASONS]),
-            tier=p.tier.value,
-        )
-        for p in rank_caseload(db, on, actor, client_ids=client_ids)
-    }
+def _client_details(db: Database, client_ids: set[int]) -> dict[int, ClientDetails]:
+    with db.session() as session:
+        return {
+            c.id: ClientDetails(
+                c.first_name, c.last_name, c.date_of_birth, c.phone.strip(), c.safety_notes.strip()
+            )
+            for c in session.scalars(select(Client).where(Client.id.in_(client_ids)))
+        }
 
 
 def build_crew_sheets(
@@ -277,160 +137,125 @@ def build_crew_sheets(
 ) -> list[CrewSheet]:
     """One sheet per crew with stops in the stored plan `plan_id`, ordered by shift start then
     crew name. `phi_minimised` None: the program's default (ProgramSettings)."""
+    program = settings.load(db, ProgramSettings)
+    plan = load_plan(db, plan_id, actor)
+    clients = _client_details(db, {s.client_id for r in plan.routes for s in r.stops})
+    sheets = crew_sheets(plan, clients, program, actor, phi_minimised)
     with db.session() as session:
-        program = settings.load_in(session, ProgramSettings)
-        plan = session.get(Plan, plan_id)
-        if plan is None:
-            raise NotFoundError(f"Plan {plan_id} does not exist (it may have been deleted).")
-        plan_date = plan.plan_date
-        stops = list(
-            session.scalars(
-                select(PlanStop)
-                .where(PlanStop.plan_id == plan_id, PlanStop.crew_name.is_not(None))
-                .order_by(PlanStop.crew_name, PlanStop.seq)
-            )
-        )
-        client_ids = sorted({s.client_id for s in stops})
-    why = _priority_reasons(db, plan_date, actor, client_ids)
-    with db.session() as session:
-        sheets = _build(session, plan, stops, program, why, actor, phi_minimised)
         # Printing client details is a disclosure worth recording: who, which plan, which kind.
         kind = "phi-minimised" if any(s.phi_minimised for s in sheets) else "full"
         audit.record(
             session, actor, "plan.sheets", "plan", plan_id, f"{len(sheets)} crew sheet(s), {kind}"
         )
-        return sheets
+    return sheets
 
 
-def _build(
-    session: Session,
-    plan: Plan,
-    stops: list[PlanStop],
+def crew_sheets(
+    plan: DayPlan,
+    clients: dict[int, ClientDetails],
     program: ProgramSettings,
-    why: dict[int, _Why],
     actor: Actor,
     phi_minimised: bool | None,
 ) -> list[CrewSheet]:
+    """The sheets of a saved `plan` (pure): one per crew with stops, by shift start then name."""
     minimised = program.phi_minimised_sheets if phi_minimised is None else phi_minimised
     zone = program.zone
-    on = plan.plan_date
-    clients = {
-        c.id: c
-        for c in session.scalars(
-            select(Client)
-            .where(Client.id.in_({s.client_id for s in stops}))
-            .options(selectinload(Client.places))
-        )
-    }
-    visits = _visits(session, on, stops)
-    by_crew: dict[str, list[PlanStop]] = {}
-    for stop in stops:
-        assert stop.crew_name is not None
-        by_crew.setdefault(stop.crew_name, []).append(stop)
-    headers = _crew_headers(session, on, set(by_crew))
-    problem, solution = _load_json(plan.problem_json), _load_json(plan.solution_json)
     printed_at = datetime.now(zone)
-    origin = datetime.combine(on, time(0), tzinfo=zone)
-    sheets: list[CrewSheet] = []
-    for crew_name, crew_stops in by_crew.items():
-        crew_stops.sort(key=lambda s: s.seq)
-        rows = tuple(
-            _sheet_stop(
-                s,
-                clients[s.client_id],
-                visits.get(s.client_id),
-                why.get(s.client_id),
-                program,
-                zone,
-                on,
-                minimised,
-            )
-            for s in crew_stops
-        )
-        header = headers[crew_name]
-        route = _route_points(header.base, rows)
-        solver = _solver_route(problem, solution, crew_name, [s.client_id for s in crew_stops])
-        driving_s, finish_at, estimated = _totals(solver, origin, header.base, rows, program)
-        sheets.append(
-            CrewSheet(
-                plan_id=plan.id,
-                program_name=program.program_name,
-                plan_date=on,
-                timezone=program.timezone,
-                crew_name=crew_name,
-                members=header.members,
-                shift_start=_aware(header.shift_start, zone),
-                shift_end=_aware(header.shift_end, zone),
-                base_name=header.base_name,
-                base=header.base,
-                plan_version=plan.version_no,
-                printed_by=actor.user_id,
-                printed_at=printed_at,
-                phi_minimised=minimised,
-                stops=rows,
-                route=route,
-                total_stops=len(rows),
-                driving_s=driving_s,
-                finish_at=finish_at,
-                driving_estimated=estimated,
-            )
-        )
+    sheets = [
+        _sheet(plan, route, clients, program, actor, minimised, printed_at)
+        for route in plan.routes
+        if route.stops
+    ]
     far_future = datetime.max.replace(tzinfo=zone)
     sheets.sort(key=lambda s: (s.shift_start or far_future, s.crew_name))
     return sheets
 
 
-def _visits(session: Session, on: date, stops: list[PlanStop]) -> dict[int, Visit]:
-    """The visit behind each stop by client: the stop's own, else the client's visit that day."""
-    ids = {s.visit_id for s in stops if s.visit_id is not None}
-    found = {v.id: v for v in session.scalars(select(Visit).where(Visit.id.in_(ids)))}
-    out = {s.client_id: found[s.visit_id] for s in stops if s.visit_id in found}
-    missing = {s.client_id for s in stops} - set(out)
-    if missing:
-        for visit in session.scalars(
-            select(Visit)
-            .where(Visit.client_id.in_(missing), Visit.visit_date == on)
-            .order_by(Visit.id)
-        ):
-            out.setdefault(visit.client_id, visit)
-    return out
+def _sheet(
+    plan: DayPlan,
+    route: CrewRoute,
+    clients: dict[int, ClientDetails],
+    program: ProgramSettings,
+    actor: Actor,
+    minimised: bool,
+    printed_at: datetime,
+) -> CrewSheet:
+    zone = program.zone
+    crew = route.crew
+    rows = tuple(
+        _sheet_stop(stop, clients.get(stop.client_id), program, plan.plan_date, minimised)
+        for stop in route.stops
+    )
+    assert plan.plan_id is not None and plan.version_no is not None
+    return CrewSheet(
+        plan_id=plan.plan_id,
+        program_name=program.program_name,
+        plan_date=plan.plan_date,
+        timezone=program.timezone,
+        crew_name=crew.name,
+        members=tuple(m.name for m in crew.members),
+        shift_start=_aware(crew.starts_at, zone),
+        shift_end=_aware(crew.ends_at, zone),
+        base_name=crew.base_name,
+        base=crew.base,
+        plan_version=plan.version_no,
+        printed_by=actor.user_id,
+        printed_at=printed_at,
+        phi_minimised=minimised,
+        stops=rows,
+        route=_route_points(crew.base, rows),
+        total_stops=len(rows),
+        driving_s=route.travel_s,
+        # Back at base as planned; with no base the day ends at the last departure.
+        finish_at=_aware(route.returns if crew.base is not None else None, zone)
+        or next((s.departure for s in reversed(rows) if s.departure), None),
+    )
 
 
 def _sheet_stop(
-    stop: PlanStop,
-    client: Client,
-    visit: Visit | None,
-    why: _Why | None,
+    stop: PlannedStop,
+    client: ClientDetails | None,
     program: ProgramSettings,
-    zone: ZoneInfo,
     on: date,
     minimised: bool,
 ) -> SheetStop:
-    where, where_text = location_of(client)
-    purpose = (visit.purpose if visit is not None else "") or (why.purpose if why else "")
-    if not purpose and visit is not None:
-        purpose = visit.visit_type.replace("_", " ").capitalize()
-    return SheetStop(
-        seq=stop.seq,
-        client_id=client.id,
-        eta=_aware(stop.arrival, zone),
-        departure=_aware(stop.departure, zone),
-        window_start=_aware(visit.window_start, zone) if visit is not None else None,
-        window_end=_aware(visit.window_end, zone) if visit is not None else None,
-        client_name=(
+    zone = program.zone
+    window_start = window_end = None
+    if stop.window is not None:
+        window_start = None if stop.window_is_deadline else _aware(stop.window[0], zone)
+        window_end = _aware(stop.window[1], zone)
+    if client is None:  # deleted since the plan was saved: the plan's own words only
+        first, _, last = stop.name.partition(" ")
+        name = initials(first, last) if minimised else stop.name
+        age, phone, safety = None, "", ""
+    else:
+        name = (
             initials(client.first_name, client.last_name)
             if minimised
             else f"{client.first_name} {client.last_name}".strip()
+        )
+        age = None if minimised else age_on(client.date_of_birth, on)
+        phone = "" if minimised else client.phone
+        safety = client.safety_notes
+    return SheetStop(
+        seq=stop.seq,
+        client_id=stop.client_id,
+        eta=_aware(stop.start, zone),
+        departure=_aware(stop.departure, zone),
+        window_start=window_start,
+        window_end=window_end,
+        client_name=name,
+        age=age,
+        location_text=stop.location_text,
+        location=stop.location,
+        visit_purpose=stop.purpose,
+        reasons=stop.reasons[:MAX_REASONS],
+        tier=stop.tier.value,
+        safety_notes=safety,
+        phone=phone,
+        navigation_url=(
+            navigation_url(program.navigation_url, stop.location) if stop.location else ""
         ),
-        age=None if minimised else age_on(client.date_of_birth, on),
-        location_text=where_text,
-        location=where,
-        visit_purpose=purpose,
-        reasons=why.reasons[:MAX_REASONS] if why is not None else (),
-        tier=why.tier if why is not None else "",
-        safety_notes=client.safety_notes.strip(),
-        phone="" if minimised else client.phone.strip(),
-        navigation_url=navigation_url(program.navigation_url, where) if where else "",
     )
 
 
@@ -439,28 +264,3 @@ def _route_points(base: LatLon | None, stops: Sequence[SheetStop]) -> tuple[LatL
     if base is not None:
         points = [base, *points, base]
     return tuple(points)
-
-
-def _totals(
-    solver: dict[str, Any] | None,
-    origin: datetime,
-    base: LatLon | None,
-    stops: Sequence[SheetStop],
-    program: ProgramSettings,
-) -> tuple[int, datetime | None, bool]:
-    """(driving seconds, back-at-base time, estimated?) from the solver's route when it is
-    stored, else estimated from straight-line distances."""
-    last_departure = next((s.departure for s in reversed(stops) if s.departure), None)
-    if solver is not None and isinstance(solver.get("duration"), int | float):
-        end = next((s for s in solver.get("steps") or [] if s.get("type") == "end"), None)
-        finish = last_departure
-        if end is not None and isinstance(end.get("arrival"), int | float):
-            finish = (origin + timedelta(seconds=int(end["arrival"]))).astimezone(origin.tzinfo)
-        return int(solver["duration"]), finish, False
-    points = _route_points(base, stops)
-    driving = sum(estimate_leg_s(a, b, program) for a, b in itertools.pairwise(points))
-    finish = last_departure
-    last = next((s.location for s in reversed(stops) if s.location is not None), None)
-    if finish is not None and base is not None and last is not None:
-        finish = finish + timedelta(seconds=estimate_leg_s(last, base, program))
-    return driving, finish, True

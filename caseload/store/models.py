@@ -241,9 +241,11 @@ class Plan(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     created_by: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
-    # The routing problem and solution as routing JSON, so a version can be reopened exactly.
+    # The routing problem and solution as routing JSON, and the plan as saved (crews, stops,
+    # clock times, reasons: caseload.planning.snapshot), so a version reopens exactly.
     problem_json: Mapped[str] = mapped_column(Text)
     solution_json: Mapped[str] = mapped_column(Text)
+    snapshot_json: Mapped[str] = mapped_column(Text, default="{}")
     stops: Mapped[list[PlanStop]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanStop.id"
     )

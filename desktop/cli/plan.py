@@ -63,16 +63,16 @@ def run(args: argparse.Namespace) -> int:
     from caseload import settings
     from caseload.actor import local_actor
     from caseload.errors import UserError
-    from caseload.planning.candidates import day_candidates, preselect
-    from caseload.planning.crews import crews_on_shift
     from caseload.planning.exports import (
         crew_file_stems,
         write_crew_ics,
         write_plan_json,
         write_stops_csv,
     )
-    from caseload.planning.plans import list_versions, plan_day, save_plan
+    from caseload.planning.service import load_day, plan_day
     from caseload.planning.sheets import build_crew_sheets
+    from caseload.planning.snapshot import routing_documents
+    from caseload.planning.versions import save_plan
     from caseload.settings import ProgramSettings
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
@@ -90,12 +90,10 @@ def run(args: argparse.Namespace) -> int:
         on = datetime.now(program.zone).date()
     else:
         on = parse_date(args.date)
-    crews = crews_on_shift(db, on, actor)
-    if not crews:
+    day = load_day(db, on, actor)
+    if not day.crews:
         raise UserError(f"No crews are on shift on {on:%a %d %b %Y}: nothing to plan.")
-    candidates = day_candidates(db, on, actor)
-    selected = preselect(candidates, crews)
-    if not selected:
+    if not day.suggested:
         raise UserError(f"No MUST or HIGH visits are due on {on:%a %d %b %Y}: nothing to plan.")
     out = args.out if args.out is not None else Path(f"rounds-{on.isoformat()}")
     ensure_gui_application()  # the PDF writer needs one, created on the main thread
@@ -110,21 +108,16 @@ def run(args: argparse.Namespace) -> int:
         db,
         on,
         actor,
-        selected=sorted(selected),
+        selected=sorted(day.suggested),
         time_limit_s=args.time_limit,
-        crews=crews,
-        candidates=candidates,
+        crews=day.crews,
+        candidates=day.candidates,
         progress=progress,
     )
     if interactive:
         print(file=sys.stderr)
-    versions = list_versions(db, on, actor)
     saved = save_plan(
-        db,
-        actor,
-        plan,
-        note="rounds plan (command line)",
-        based_on_version=versions[0].version_no if versions else None,
+        db, actor, plan, note="rounds plan (command line)", based_on_version=day.latest_version
     )
     assert saved.plan_id is not None
     sheets = build_crew_sheets(db, saved.plan_id, actor, phi_minimised=args.phi)
@@ -141,12 +134,10 @@ def run(args: argparse.Namespace) -> int:
         for sheet, stem in zip(calendar_sheets, crew_file_stems(calendar_sheets), strict=True)
     ]
     csv_path = write_stops_csv(sheets, out / f"{on.isoformat()}-stops.csv")
-    json_path = write_plan_json(
-        saved.problem_json, saved.solution_json, out / f"{on.isoformat()}-plan.json"
-    )
+    json_path = write_plan_json(*routing_documents(saved), out / f"{on.isoformat()}-plan.json")
     print(
         f"Planned {on:%a %d %b %Y} (version {saved.version_no}): {plan.served_count} visits "
-        f"for {len(crews)} crews, {len(plan.unassigned)} not planned, driving "
+        f"for {len(day.crews)} crews, {len(plan.unassigned)} not planned, driving "
         f"{plan.travel_s // 60} min in total."
     )
     for route in plan.routes:

@@ -100,8 +100,6 @@ def header_html(sheet: CrewSheet) -> str:
 
 def totals_text(sheet: CrewSheet) -> str:
     driving = duration_text(sheet.driving_s)
-    if sheet.driving_estimated:
-        driving += " (estimated)"
     finish = hhmm(sheet.finish_at)
     return (
         f"<b>{sheet.total_stops}</b> stop{'s' if sheet.total_stops != 1 else ''} · "
@@ -142,6 +140,8 @@ def _time_cell(stop: SheetStop) -> str:
             f'<span class="small"><b>Window<br><span class="nowrap">{hhmm(stop.window_start)}–'
             f"{hhmm(stop.window_end)}</span></b></span>"
         )
+    elif stop.window_end is not None:  # a first-contact deadline
+        parts.append(f'<span class="small"><b>Due by {hhmm(stop.window_end)}</b></span>')
     return "<br>".join(parts)
 
 

@@ -4,7 +4,7 @@
     pytest -m bench -s tests/bench/sheets_bench.py
 
 The day is stored in a fresh SQLite file (staff, shifts, crews, clients, visits, a plan). Timed:
-building the read models from the database (`build_crew_sheets`, priority reasons included),
+building the read models from the stored plan (`build_crew_sheets`),
 one PDF per crew (`write_crew_pdfs`: layout, route maps, QR codes), the stops CSV and one ICS
 per crew. The target is the whole day's sheets in under 3 s.
 """

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
-from caseload.planning import plans
+from caseload.planning import service
 from caseload.planning.candidates import day_candidates
 from caseload.planning.crews import crews_on_shift
-from caseload.planning.plans import plan_day
+from caseload.planning.service import plan_day
 from caseload.store.database import open_database
 
 DAY = date(2026, 3, 10)
@@ -47,7 +47,7 @@ def main() -> None:
     chosen = [c.key for c in candidates if c.location is not None][:250]
     print(f"{len(chosen)} visits, {len(crews)} crews, 8 s search")
     for workers in (1, 2):
-        plans.SEARCH_PROCESSES = workers
+        service.SEARCH_PROCESSES = workers
         thread = threading.Thread(
             target=plan_day,
             args=(db, DAY, actor),

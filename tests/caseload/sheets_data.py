@@ -1,36 +1,52 @@
-"""A stored plan built directly from ORM rows, for route-sheet tests and the benchmark.
+"""A stored plan for route-sheet tests and the benchmark, saved through the real save path.
 
-`make_plan_day` writes staff, shifts, crews, clients (housed and unsheltered), visits, a Plan
-with a VROOM-format solution, and its PlanStops, and returns what the tests need to check
-against: the plan id and, per crew, the stops in route order.
+`make_plan_day` writes staff, shifts, crews, clients (housed and unsheltered) and visits, builds
+the day's routing problem with a uniform 10-minute drive between places, times each crew's route
+in a fixed order through routing's scheduler, and saves it as a version. It returns what the
+tests check against: the plan id and, per crew, the stops in route order.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from caseload.enums import HousingStatus, PlaceKind, StaffRole, VisitType
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from caseload.actor import Actor, Role
+from caseload.enums import HousingStatus, PlaceKind, StaffRole, Tier, VisitType
+from caseload.planning.build import PlanEdits, build_problem
+from caseload.planning.candidates import Candidate, location_of
+from caseload.planning.crews import crews_on_shift
+from caseload.planning.model import PlannedStop
 from caseload.planning.sheets import CrewSheet, SheetStop
+from caseload.planning.translate import to_day_plan
+from caseload.planning.versions import save_plan
 from caseload.store.database import Database
 from caseload.store.models import (
     Client,
     ClientPlace,
     Crew,
     CrewMember,
-    Plan,
-    PlanStop,
     Shift,
     Staff,
     Visit,
 )
 from routing.geo import LatLon
+from routing.schedule import schedule_with_breaks
+from routing.solution import Solution, Unassigned, summarize
 
 ZONE = ZoneInfo("America/New_York")
 DAY = date(2026, 11, 20)
 BASE = (35.9940, -78.8986)  # a station in Durham, NC
+LEG_S = 600  # every drive between two different places
+REASONS = ("Follow-up due", "Unsheltered", "2 ED visits in 90 days", "Lives alone")
+SCHEDULER = Actor(user_id="scheduler", role=Role.PROGRAM_MANAGER)
 
 FIRST = ["Marisol", "Desmond", "Ingrid", "Tobias", "Yolanda", "Percival", "Zainab", "Evander"]
 LAST = ["Quintero", "Okafor", "Haverford", "Lindqvist", "Abernathy", "Castellanos", "Fairbanks",
@@ -65,28 +81,50 @@ def _name(i: int) -> tuple[str, str]:
     return first, f"{last}{'' if i < 64 else i}"
 
 
-def make_plan_day(
-    db: Database, *, crews: int = 2, stops_per_crew: int = 4, with_solution: bool = True
-) -> PlanDay:
+def uniform_durations(locations: Sequence[LatLon]) -> NDArray[np.int64]:
+    n = len(locations)
+    return np.full((n, n), LEG_S, dtype=np.int64) - LEG_S * np.eye(n, dtype=np.int64)
+
+
+def _candidate(client: Client, visit: Visit) -> Candidate:
+    where, where_text = location_of(client)
+    windows: tuple[tuple[datetime, datetime], ...] = ()
+    if visit.window_start is not None and visit.window_end is not None:
+        windows = ((visit.window_start, visit.window_end),)
+    return Candidate(
+        key=f"c{client.id}",
+        client_id=client.id,
+        visit_id=visit.id,
+        name=f"{client.first_name} {client.last_name}",
+        tier=Tier.HIGH,
+        score=50.0,
+        priority=80,
+        purpose=visit.purpose,
+        visit_type=visit.visit_type,
+        reasons=REASONS,
+        location=where,
+        location_text=where_text,
+        service_min=visit.duration_min,
+        windows=windows,
+        window_is_deadline=False,
+        required_skills=frozenset(),
+        assigned_clinician_id=None,
+        assigned_clinician="",
+        due_by=None,
+        selected=True,
+    )
+
+
+def make_plan_day(db: Database, *, crews: int = 2, stops_per_crew: int = 4) -> PlanDay:
     """A plan for DAY with `crews` crews of two and `stops_per_crew` stops each. Every third
     client is unsheltered (found at a usual place); every client has a phone and a DOB; the
-    second stop of each crew has a fixed appointment window and safety notes."""
-    expected: dict[str, list[ExpectedStop]] = {}
+    second stop of each crew has a fixed appointment window and safety notes. One more client
+    is selected but left unplanned."""
     members: dict[str, list[str]] = {}
+    orders: dict[str, list[Candidate]] = {}
     with db.session() as s:
         starts = datetime.combine(DAY, time(8, 0), tzinfo=ZONE)
         ends = datetime.combine(DAY, time(16, 30), tzinfo=ZONE)
-        vehicles, routes, jobs = [], [], []
-        plan = Plan(
-            plan_date=DAY,
-            version_no=3,
-            created_at=datetime(2026, 11, 19, 22, 0, tzinfo=UTC),
-            created_by="scheduler",
-            problem_json="{}",
-            solution_json="{}",
-        )
-        s.add(plan)
-        s.flush()
         client_no = 0
         for k in range(crews):
             crew_name = f"Medic {k + 1}"
@@ -112,8 +150,7 @@ def make_plan_day(
             crew.members = [CrewMember(staff_id=st.id, position=i) for i, st in enumerate(pair)]
             s.add(crew)
             members[crew_name] = [st.name for st in pair]
-            steps: list[dict[str, object]] = [{"type": "start", "arrival": 8 * 3600}]
-            rows: list[ExpectedStop] = []
+            orders[crew_name] = []
             for j in range(stops_per_crew):
                 first, last = _name(client_no)
                 unsheltered = client_no % 3 == 2
@@ -151,59 +188,22 @@ def make_plan_day(
                 ]
                 s.add(client)
                 s.flush()
-                arrival = starts + timedelta(minutes=20 + 40 * j)
-                departure = arrival + timedelta(minutes=30)
                 fixed = j == 1
                 visit = Visit(
                     client_id=client.id,
                     visit_date=DAY,
                     visit_type=VisitType.FOLLOW_UP.value,
                     purpose=f"Follow-up visit {client_no}",
-                    window_start=arrival - timedelta(minutes=15) if fixed else None,
-                    window_end=arrival + timedelta(minutes=45) if fixed else None,
+                    window_start=starts if fixed else None,
+                    window_end=starts + timedelta(hours=4) if fixed else None,
                     is_fixed_appointment=fixed,
                     duration_min=30,
                 )
                 s.add(visit)
                 s.flush()
-                s.add(
-                    PlanStop(
-                        plan_id=plan.id,
-                        crew_name=crew_name,
-                        seq=j + 1,
-                        client_id=client.id,
-                        visit_id=visit.id,
-                        arrival=arrival,
-                        departure=departure,
-                    )
-                )
-                secs = int((arrival - datetime.combine(DAY, time(0), tzinfo=ZONE)).total_seconds())
-                steps.append({"type": "job", "id": client.id, "arrival": secs, "service": 1800,
-                              "waiting_time": 0})  # fmt: skip
-                jobs.append({"id": client.id, "location": [lon, lat], "service": 1800})
-                rows.append(
-                    ExpectedStop(
-                        seq=j + 1,
-                        client_id=client.id,
-                        full_name=f"{first} {last}",
-                        initials=f"{first[0]}. {last[0]}.",
-                        phone=client.phone,
-                        date_of_birth=dob,
-                        arrival=arrival,
-                        departure=departure,
-                        unsheltered=unsheltered,
-                        place_label=label,
-                        address=client.address,
-                    )
-                )
+                orders[crew_name].append(_candidate(client, visit))
                 client_no += 1
-            last_secs = int(steps[-1]["arrival"]) + 1800  # type: ignore[call-overload]
-            steps.append({"type": "end", "arrival": last_secs + 900})
-            vehicles.append({"id": k + 1, "description": crew_name})
-            routes.append({"vehicle": k + 1, "duration": 600 * (stops_per_crew + 1),
-                           "steps": steps})  # fmt: skip
-            expected[crew_name] = rows
-        # An unassigned client: never on any sheet.
+        # A selected client left unplanned: never on any sheet.
         stray = Client(
             external_id="UNASSIGNED",
             first_name="Reginald",
@@ -211,16 +211,74 @@ def make_plan_day(
             date_of_birth=date(1970, 1, 1),
             created_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
+        stray.places = [ClientPlace(kind=PlaceKind.HOME.value, lat=36.05, lon=-78.95)]
         s.add(stray)
         s.flush()
-        problem = {"vehicles": vehicles, "jobs": jobs}
-        solution = {"code": 0, "routes": routes} if with_solution else {}
-        plan.problem_json = json.dumps(problem)
-        plan.solution_json = json.dumps(solution)
-        s.add(PlanStop(plan_id=plan.id, crew_name=None, seq=0, client_id=stray.id,
-                       unassigned_reason="no crew with the skill"))  # fmt: skip
-        plan_id = plan.id
+        stray_visit = Visit(
+            client_id=stray.id,
+            visit_date=DAY,
+            visit_type=VisitType.FOLLOW_UP.value,
+            purpose="Check-in",
+            duration_min=30,
+        )
+        s.add(stray_visit)
+        s.flush()
+        left_out = _candidate(stray, stray_visit)
+    plan_id, expected = _save(db, orders, left_out)
     return PlanDay(plan_id=plan_id, crews=expected, members=members)
+
+
+def _save(
+    db: Database, orders: dict[str, list[Candidate]], left_out: Candidate
+) -> tuple[int, dict[str, list[ExpectedStop]]]:
+    day_crews = crews_on_shift(db, DAY, SCHEDULER)
+    chosen = [c for cands in orders.values() for c in cands] + [left_out]
+    built = build_problem(DAY, ZONE, day_crews, chosen, uniform_durations)
+    problem, ids = built.problem, built.ids
+    routes = [
+        schedule_with_breaks(
+            problem, problem.vehicle(ids.vehicle_ids[name]), [ids.job_ids[c.key] for c in cands]
+        )
+        for name, cands in orders.items()
+        if cands
+    ]
+    unassigned = [Unassigned(ids.job_ids[left_out.key], "left out for the test", "manual")]
+    solution = Solution(tuple(routes), tuple(unassigned), summarize(problem, routes, unassigned))
+    plan = to_day_plan(built, solution, PlanEdits(), status="feasible")
+    saved = save_plan(db, SCHEDULER, plan, based_on_version=None)
+    for based_on in (1, 2):  # the sheets print the third version of the day
+        saved = save_plan(db, SCHEDULER, plan, based_on_version=based_on)
+    assert saved.plan_id is not None
+    with db.session() as s:
+        query = (
+            select(Client)
+            .where(Client.id.in_({c.client_id for c in chosen}))
+            .options(selectinload(Client.places))
+        )
+        names = {c.id: c for c in s.scalars(query)}
+        expected = {
+            route.crew.name: [_expected(stop, names[stop.client_id]) for stop in route.stops]
+            for route in saved.routes
+            if route.stops
+        }
+    return saved.plan_id, expected
+
+
+def _expected(stop: PlannedStop, client: Client) -> ExpectedStop:
+    unsheltered = client.housing_status == HousingStatus.UNSHELTERED.value
+    return ExpectedStop(
+        seq=stop.seq,
+        client_id=client.id,
+        full_name=f"{client.first_name} {client.last_name}",
+        initials=f"{client.first_name[0]}. {client.last_name[0]}.",
+        phone=client.phone,
+        date_of_birth=client.date_of_birth,
+        arrival=stop.start,
+        departure=stop.departure,
+        unsheltered=unsheltered,
+        place_label=client.places[0].label,
+        address=client.address,
+    )
 
 
 def sample_sheet(
@@ -284,5 +342,4 @@ def sample_sheet(
         total_stops=len(stops),
         driving_s=60 * (7 * n_stops + 5),
         finish_at=last_dep + timedelta(minutes=14),
-        driving_estimated=False,
     )

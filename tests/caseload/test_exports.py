@@ -183,3 +183,14 @@ def test_outputs_are_written_in_place_of_older_files(tmp_path: Path) -> None:
     target.write_text("old", encoding="utf-8")
     write_stops_csv([sample_sheet(1)], target)
     assert "old" not in target.read_text(encoding="utf-8-sig")
+
+
+def test_a_first_contact_deadline_is_due_by_its_end() -> None:
+    sheet = sample_sheet(2)
+    first, second = sheet.stops
+    assert second.window_start is not None and second.window_end is not None
+    due = dataclasses.replace(second, window_start=None)
+    (_, event) = events(crew_ics(dataclasses.replace(sheet, stops=(first, due))).encode())
+    description = unescape(event["DESCRIPTION"])
+    assert f"Due by {second.window_end:%H:%M}" in description
+    assert "Window:" not in description

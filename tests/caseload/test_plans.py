@@ -3,7 +3,6 @@ store versions, reopen them, conflicts between two planners."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 import pytest
@@ -14,12 +13,14 @@ from caseload.demo.create import create_demo
 from caseload.enums import Tier
 from caseload.errors import ConflictError, UserError
 from caseload.planning.candidates import day_candidates, preselect
-from caseload.planning.crews import crews_on_shift
-from caseload.planning.plans import DayPlan, list_versions, load_plan, plan_day, save_plan
+from caseload.planning.crews import crews_on_shift, set_out_sick, unpair_staff
+from caseload.planning.edit import Draft, remove_stop, retime
+from caseload.planning.model import DayPlan
+from caseload.planning.service import plan_day
+from caseload.planning.versions import list_versions, load_plan, save_plan
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from routing import validate
-from routing.vroom_json import solution_from_vroom
 
 TODAY = date(2026, 3, 10)  # a Tuesday; the demo is dated relative to it
 
@@ -35,9 +36,8 @@ def _plan(db: Database, **kwargs: object) -> DayPlan:
 
 
 def _assert_valid(plan: DayPlan) -> None:
-    assert plan.built is not None
-    solution = solution_from_vroom(plan.built.problem, json.loads(plan.solution_json))
-    assert validate(plan.built.problem, solution) == []
+    assert plan.basis is not None
+    assert validate(plan.basis.built.problem, plan.basis.solution) == []
 
 
 def test_planned_day_is_feasible_and_explains_every_unplanned_visit(demo_db: Database) -> None:
@@ -93,6 +93,26 @@ def test_saved_version_reopens_identically(demo_db: Database) -> None:
         u.candidate.key for u in plan.unassigned
     }
     _assert_valid(reopened)
+
+
+def test_saved_version_reopens_identically_after_the_crews_change(demo_db: Database) -> None:
+    """A version is self-contained: crews re-paired, someone out sick, shifts moved - the saved
+    plan reopens exactly as it was saved, and it can still be edited."""
+    actor = local_actor()
+    saved = save_plan(demo_db, actor, _plan(demo_db), based_on_version=None)
+    busy = next(r for r in saved.routes if r.stops)
+    for member in busy.crew.members:
+        set_out_sick(demo_db, actor, member.shift_id, member.shift_version, True)
+    other = next(r.crew for r in saved.routes if r.crew.name != busy.crew.name)
+    unpair_staff(demo_db, actor, TODAY, [m.staff_id for m in other.members])
+    assert busy.crew.name not in {c.name for c in crews_on_shift(demo_db, TODAY, actor)}
+
+    reopened = load_plan(demo_db, saved.plan_id or 0, actor)
+    assert reopened == saved
+    assert reopened.route_for(busy.crew.name).crew == busy.crew
+    _assert_valid(reopened)
+    edited, _ = retime(reopened, remove_stop(Draft.of(reopened), busy.stops[0].key))
+    assert busy.stops[0].key in {u.candidate.key for u in edited.unassigned}
 
 
 def test_second_planner_gets_a_conflict_not_an_overwrite(demo_db: Database) -> None:

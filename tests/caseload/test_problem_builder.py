@@ -2,80 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import numpy as np
-from numpy.typing import NDArray
+from hypothesis import given
+from hypothesis import strategies as st
 
 from caseload.enums import Tier
-from caseload.planning.build import PlanEdits, build_problem
-from caseload.planning.candidates import Candidate
-from caseload.planning.crews import CrewInfo, CrewMemberInfo
-from routing.geo import LatLon
-
-ZONE = ZoneInfo("America/New_York")
-DAY = date(2026, 3, 8)  # the day US clocks spring forward: 23 hours long
-BASE = LatLon(35.9968, -78.8980)
-HOME = LatLon(36.0, -78.9)
+from caseload.planning.build import IdMap, PlanEdits, build_problem
+from caseload.planning.candidates import routing_priority
+from caseload.planning.crews import CrewInfo
+from routing.model import drop_penalties
+from tests.caseload.plan_data import DAY, ZONE, at, cand, crew, durations, spread
 
 
 def _at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
+    return at(hour, minute, day)
 
 
 def _crew(name: str, start: int, end: int, skills: frozenset[str] = frozenset()) -> CrewInfo:
-    return CrewInfo(
-        name=name,
-        crew_id=None,
-        members=(CrewMemberInfo(1, name, "community_paramedic", 1, 1),),
-        skills=skills | {"paramedic"},
-        languages=frozenset({"en"}),
-        starts_at=_at(start),
-        ends_at=_at(end),
-        base_name="Station 1",
-        base=BASE,
-        break_earliest=_at(11),
-        break_latest=_at(14),
-        break_minutes=30,
-    )
+    return crew(name, start, end, skills, break_minutes=30)
 
 
-def _cand(
-    client_id: int,
-    *,
-    windows: tuple[tuple[datetime, datetime], ...] = (),
-    deadline: bool = False,
-    location: LatLon | None = HOME,
-    skills: frozenset[str] = frozenset(),
-) -> Candidate:
-    return Candidate(
-        key=f"c{client_id}",
-        client_id=client_id,
-        visit_id=None,
-        name=f"Client {client_id}",
-        tier=Tier.MUST,
-        score=100.0,
-        priority=100,
-        purpose="Follow-up",
-        visit_type="follow_up",
-        reasons=("test",),
-        location=location,
-        location_text="somewhere",
-        service_min=45,
-        windows=windows,
-        window_is_deadline=deadline,
-        required_skills=skills,
-        assigned_clinician_id=1,
-        assigned_clinician="A",
-        due_by=None,
-        selected=True,
-    )
-
-
-def _durations(locations: object) -> NDArray[np.int64]:
-    n = len(locations)  # type: ignore[arg-type]
-    return np.full((n, n), 600, dtype=np.int64) - 600 * np.eye(n, dtype=np.int64)
+_cand = cand
+_durations = durations
 
 
 def test_times_are_seconds_since_local_midnight_even_on_a_dst_day() -> None:
@@ -123,3 +73,71 @@ def test_no_location_is_unroutable_and_pins_map_to_vehicles() -> None:
     assert spanish in job.skills
     assert spanish in built.problem.vehicles[1].skills
     assert spanish not in built.problem.vehicles[0].skills
+
+
+def test_id_map_is_built_once_and_names_every_vehicle_and_job() -> None:
+    crews = [_crew("Medic 1", 7, 15), _crew("Medic 2", 7, 15)]
+    built = build_problem(DAY, ZONE, crews, [spread(5), spread(9)], _durations)
+    ids = built.ids
+    assert ids == IdMap(vehicle_ids={"Medic 1": 1, "Medic 2": 2}, job_ids={"c5": 5, "c9": 9})
+    assert [v.id for v in built.problem.vehicles] == [ids.vehicle_ids[c.name] for c in crews]
+    assert [j.id for j in built.problem.jobs] == [5, 9]
+    assert ids.crew_names[2] == "Medic 2" and ids.keys[9] == "c9"
+    assert built.crew_for_vehicle(2).name == "Medic 2"
+    assert built.candidate_for_job(9).key == "c9"
+
+
+def test_locked_visits_become_the_vehicle_prefix_and_never_drop() -> None:
+    routine = [spread(i, tier=Tier.ROUTINE) for i in (1, 2, 3)]
+    edits = PlanEdits(locked={"Medic 1": ("c2", "c1")})
+    built = build_problem(DAY, ZONE, [_crew("Medic 1", 7, 15)], routine, _durations, edits=edits)
+    assert built.problem.vehicles[0].locked_jobs == (2, 1)
+    assert [j.priority for j in built.problem.jobs] == [100, 100, 60]
+
+
+# --- priorities: candidates -> routing -> the solver's drop penalties -------------------------
+
+
+def test_routing_priority_examples() -> None:
+    assert routing_priority(Tier.MUST, 0.0, 10.0) == 100
+    assert routing_priority(Tier.HIGH, 10.0, 10.0) == 95
+    assert routing_priority(Tier.HIGH, 0.0, 10.0) == 55
+    assert routing_priority(Tier.ROUTINE, 10.0, 10.0) == 50
+    assert routing_priority(Tier.ROUTINE, 0.0, 10.0) == 5
+    assert routing_priority(Tier.HIGH, 5.0, 0.0) == 55  # no positive score to compare with
+
+
+scores = st.floats(min_value=-10, max_value=500, allow_nan=False)
+
+
+@given(scores, scores, scores)
+def test_routing_priority_orders_tiers_then_scores(a: float, b: float, top: float) -> None:
+    for tier in (Tier.HIGH, Tier.ROUTINE):
+        pa, pb = routing_priority(tier, a, top), routing_priority(tier, b, top)
+        assert 0 < pa < 100
+        if a <= b:
+            assert pa <= pb
+    assert routing_priority(Tier.ROUTINE, a, top) < routing_priority(Tier.HIGH, b, top) < 100
+
+
+def test_drop_penalties_keep_the_tiers_lexicographic() -> None:
+    """Built jobs carry the routing priority; dropping one MUST costs more than dropping every
+    other visit, and one priority point more than any number of visits or any travel."""
+    tiers = [Tier.MUST, Tier.HIGH, Tier.HIGH, Tier.ROUTINE, Tier.ROUTINE]
+    cands = [
+        dataclasses.replace(spread(i, tier=t), priority=p)
+        for i, (t, p) in enumerate(zip(tiers, (100, 95, 60, 50, 5), strict=True), start=1)
+    ]
+    built = build_problem(DAY, ZONE, [_crew("Medic 1", 7, 15)], cands, _durations)
+    jobs = built.problem.jobs
+    travel_bound = 10_000
+    must, high, high_low, routine, routine_low = drop_penalties(built.problem, jobs, travel_bound)
+    assert must > high + high_low + routine + routine_low
+    assert high > high_low > routine > routine_low > travel_bound
+    # One priority point outweighs serving every visit more and all travel; one visit more
+    # outweighs all travel.
+    point, rest = divmod(high - high_low, 95 - 60)
+    visit = high - 95 * point
+    assert rest == 0 and routine_low == 5 * point + visit
+    assert point > len(jobs) * visit + travel_bound
+    assert visit > travel_bound

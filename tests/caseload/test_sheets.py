@@ -15,12 +15,19 @@ from caseload import settings
 from caseload.actor import Actor, Role
 from caseload.enums import EventKind
 from caseload.errors import NotFoundError
-from caseload.planning.sheets import age_on, build_crew_sheets, initials, navigation_url
+from caseload.planning.sheets import (
+    age_on,
+    build_crew_sheets,
+    crew_sheets,
+    initials,
+    navigation_url,
+)
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import AuditEntry, Plan, UtilizationEvent
+from caseload.store.models import AuditEntry, Crew, Plan, Shift, UtilizationEvent
 from routing.geo import LatLon
-from tests.caseload.sheets_data import BASE, DAY, ZONE, make_plan_day
+from tests.caseload import plan_data
+from tests.caseload.sheets_data import BASE, DAY, LEG_S, REASONS, ZONE, make_plan_day
 
 ACTOR = Actor(user_id="pm.jones", role=Role.PROGRAM_MANAGER)
 
@@ -47,10 +54,11 @@ def test_sheets_follow_the_plan_order_with_etas_in_the_program_zone(db: Database
         # base -> 4 stops -> base
         assert len(sheet.route) == 6 and sheet.route[0] == sheet.route[-1] == LatLon(*BASE)
         # From the stored solution: route duration and the end step's arrival.
-        assert sheet.driving_s == 600 * 5 and not sheet.driving_estimated
+        # From the saved plan: the route's driving time and its return to base.
+        assert sheet.driving_s == LEG_S * 5
         last = want[-1]
         assert sheet.finish_at is not None
-        assert (sheet.finish_at - last.departure).total_seconds() == 900
+        assert (sheet.finish_at - last.departure).total_seconds() == LEG_S
 
 
 def test_unassigned_clients_are_on_no_sheet(db: Database) -> None:
@@ -122,15 +130,6 @@ def test_navigation_template_is_configurable(db: Database) -> None:
     assert sheet.stops[0].navigation_url.startswith("https://maps.example.org/?q=35.")
 
 
-def test_without_a_stored_solution_driving_time_is_estimated(db: Database) -> None:
-    day = make_plan_day(db, crews=1, stops_per_crew=3, with_solution=False)
-    (sheet,) = build_crew_sheets(db, day.plan_id, ACTOR)
-    assert sheet.driving_estimated
-    assert sheet.driving_s > 4 * ProgramSettings().leg_overhead_s
-    last = day.crews["Medic 1"][-1].departure
-    assert sheet.finish_at is not None and sheet.finish_at > last
-
-
 def test_building_sheets_is_audited(db: Database) -> None:
     day = make_plan_day(db, crews=1, stops_per_crew=1)
     build_crew_sheets(db, day.plan_id, ACTOR, phi_minimised=True)
@@ -177,7 +176,9 @@ def test_navigation_url_leaves_other_braces_alone() -> None:
     assert navigation_url("x{lat}/{lon}{zoom}", LatLon(1.5, -2.25)) == "x1.500000/-2.250000{zoom}"
 
 
-def test_top_reasons_come_from_the_priority_rules(db: Database) -> None:
+def test_reasons_and_tier_are_as_saved_with_the_plan(db: Database) -> None:
+    """The sheet shows why the visit was planned when it was planned: events recorded since
+    do not rewrite a saved version."""
     day = make_plan_day(db, crews=1, stops_per_crew=2)
     first = day.crews["Medic 1"][0]
     with db.session() as s:
@@ -190,7 +191,41 @@ def test_top_reasons_come_from_the_priority_rules(db: Database) -> None:
         )
     (sheet,) = build_crew_sheets(db, day.plan_id, ACTOR, phi_minimised=False)
     stop = sheet.stops[0]
-    assert 1 <= len(stop.reasons) <= 3
-    assert any("overdose" in r.lower() for r in stop.reasons)
-    assert stop.tier in {"MUST", "HIGH"}
-    assert sheet.stops[1].visit_purpose == "Follow-up visit 1"  # the visit's own purpose wins
+    assert stop.reasons == REASONS[:3]
+    assert not any("overdose" in r.lower() for r in stop.reasons)
+    assert stop.tier == "HIGH"
+    assert sheet.stops[1].visit_purpose == "Follow-up visit 1"  # the visit's own purpose
+
+
+def test_sheet_reads_the_saved_crew_after_the_crews_change(db: Database) -> None:
+    """Members, shift and base come from the saved plan, not from today's crew rows."""
+    day = make_plan_day(db, crews=1, stops_per_crew=2)
+    with db.session() as s:
+        for shift in s.scalars(select(Shift)):
+            shift.out_sick = True
+        for crew in s.scalars(select(Crew)):
+            s.delete(crew)
+    (sheet,) = build_crew_sheets(db, day.plan_id, ACTOR, phi_minimised=False)
+    assert sheet.crew_name == "Medic 1"
+    assert sheet.members == tuple(day.members["Medic 1"])
+    assert sheet.base == LatLon(*BASE)
+
+
+def test_sheets_from_a_plan_on_a_dst_day_keep_its_clock_times() -> None:
+    """Pure: the sheet copies the plan's aware times (no clock arithmetic of its own), and a
+    first-contact deadline prints as "due by" its end."""
+    deadline = plan_data.spread(2, windows=((plan_data.at(0), plan_data.at(12)),), deadline=True)
+    plan = plan_data.timed_plan(
+        [plan_data.crew("Medic 1", 7, 15)], {"Medic 1": [plan_data.spread(1), deadline]}
+    )
+    plan = dataclasses.replace(plan, plan_id=5, version_no=2)
+    (sheet,) = crew_sheets(plan, {}, ProgramSettings(), ACTOR, phi_minimised=True)
+    route = plan.routes[0]
+    assert sheet.finish_at == route.returns == plan_data.at(9)  # 07:00 + 3 drives + 2 visits
+    assert [s.eta for s in sheet.stops] == [s.start for s in route.stops]
+    assert sheet.stops[1].window_start is None
+    assert sheet.stops[1].window_end == plan_data.at(12)
+    assert sheet.stops[0].window_end is None
+    # No client record to read: the plan's own name, as initials on a minimised sheet.
+    assert sheet.stops[0].client_name == "C. 1."
+    assert sheet.driving_s == 3 * plan_data.LEG_S

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 
 from desktop.main_window import MainWindow
-from desktop.plan_page import PlanPage
+from desktop.plan.page import PlanPage
 from desktop.rebalance_view import RebalanceView
 
 
@@ -34,7 +34,7 @@ def test_demo_start_creates_the_program_and_opens_the_caseload(qtbot: Any, tmp_p
     assert isinstance(window.plan_page, PlanPage)
     assert window.tabs.currentWidget() is window.plan_page
     plan_page = window.plan_page
-    qtbot.waitUntil(lambda: plan_page.candidates.rowCount() > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: plan_page.ui.candidates.rowCount() > 0, timeout=30_000)
     window.tabs.setCurrentIndex(2)
     assert isinstance(window.rebalance_page, RebalanceView)
     assert [window.tabs.tabText(i) for i in range(3)] == [

@@ -14,7 +14,7 @@ import pytest
 
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
-from caseload.planning.plans import list_versions
+from caseload.planning.versions import list_versions
 from caseload.store.database import open_database
 from desktop.cli import main
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 00:53:12.024259
+Create Date: 2026-12-02 08:09:43.025714
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('problem_json', sa.Text(), nullable=False),
     sa.Column('solution_json', sa.Text(), nullable=False),
+    sa.Column('snapshot_json', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('plan_date', 'version_no')
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from caseload.planning.plans import DayPlan
+from caseload.planning.model import DayPlan
 from maps.model import UNASSIGNED_COLOR, MapData, MapMarker, MapPolyline, group_colors, popup_html
 from maps.outline import durham_outline
 from routing.geo import LatLon

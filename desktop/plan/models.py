@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from caseload.planning.candidates import Candidate
-from caseload.planning.plans import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
+from caseload.planning.model import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
 from desktop.caseload_model import TIER_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -41,10 +41,6 @@ def window_text(
     if deadline:
         return f"by {hhmm(window[1], zone)}"
     return f"{hhmm(window[0], zone)}–{hhmm(window[1], zone)}"
-
-
-def _late(stop: PlannedStop) -> bool:
-    return stop.window is not None and stop.start > stop.window[1]
 
 
 class ReadModelTable(QAbstractTableModel):
@@ -261,7 +257,7 @@ class RouteTreeModel(QAbstractItemModel):
             return "\n".join([stop.location_text, *stop.reasons])
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             return QBrush(TIER_COLOURS[stop.tier])
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and _late(stop):
+        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and stop.late:
             return QBrush(QColor("#c62828"))  # an overdue first contact: arrives after "by"
         return None
 

@@ -1,6 +1,9 @@
-"""The widgets and layout of the Plan the day page (behaviour lives in `desktop.plan_page`)."""
+"""The widgets and layout of the Plan the day page (behaviour lives in `desktop.plan.page`)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
@@ -21,17 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseload.planning.crews import CrewInfo
+from caseload.planning.model import PlanVersionInfo
 from desktop.context import AppContext
 from desktop.map_view import PlanMapView
-from desktop.plan_models import CandidateTableModel, RouteTreeModel, UnassignedTableModel
+from desktop.plan.models import CandidateTableModel, RouteTreeModel, UnassignedTableModel
 
 
-class PlanPageLayout(QWidget):
-    """Top bar (day, crews, plan, re-plan, cancel, limit, versions, save), progress line,
-    then three panes: crews and visits to plan | routes and unplanned visits | the map."""
+class PlanPageLayout:
+    """The page's widgets, laid out on `page`: top bar (day, crews, plan, re-plan, cancel,
+    limit, versions, save), progress line, then three panes: crews and visits to plan |
+    routes and unplanned visits | the map. Item models are parented to `page`."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, page: QWidget, context: AppContext) -> None:
         zone = context.program.zone
         day = context.today()
         # --- top bar -------------------------------------------------------------------------
@@ -84,8 +89,8 @@ class PlanPageLayout(QWidget):
         self.status.setWordWrap(True)
 
         # --- candidates ------------------------------------------------------------------------
-        self.candidates = CandidateTableModel(zone, self)
-        self.candidate_proxy = QSortFilterProxyModel(self)
+        self.candidates = CandidateTableModel(zone, page)
+        self.candidate_proxy = QSortFilterProxyModel(page)
         self.candidate_proxy.setSourceModel(self.candidates)
         self.candidate_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.candidate_proxy.setFilterKeyColumn(-1)
@@ -121,7 +126,7 @@ class PlanPageLayout(QWidget):
         left_layout.addWidget(self.candidate_count)
 
         # --- results -----------------------------------------------------------------------------
-        self.routes = RouteTreeModel(zone, self)
+        self.routes = RouteTreeModel(zone, page)
         self.route_view = QTreeView()
         self.route_view.setModel(self.routes)
         self.route_view.setDragEnabled(True)
@@ -135,7 +140,7 @@ class PlanPageLayout(QWidget):
         self.route_view.setUniformRowHeights(True)
         for col, width in enumerate((110, 50, 90, 55, 150, 150, 200, 40)):
             self.route_view.header().resizeSection(col, width)
-        self.unassigned = UnassignedTableModel(self)
+        self.unassigned = UnassignedTableModel(page)
         self.unassigned_view = QTableView()
         self.unassigned_view.setModel(self.unassigned)
         self.unassigned_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -177,9 +182,51 @@ class PlanPageLayout(QWidget):
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.map_view)
         self.splitter.setSizes([380, 560, 420])
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.splitter, 1)
+
+    # --- what the page shows --------------------------------------------------------------------
+    def show_crews(self, crews: Sequence[CrewInfo], zone: tzinfo) -> None:
+        if not crews:
+            self.crew_summary.setText("<i>Nobody is on shift: use Crews… to add people.</i>")
+            return
+        self.crew_summary.setText(
+            "<br>".join(
+                f"<b>{c.name}</b>: {c.member_names} · {c.starts_at.astimezone(zone):%H:%M}–"
+                f"{c.ends_at.astimezone(zone):%H:%M} · {c.base_name}"
+                for c in crews
+            )
+        )
+
+    def show_versions(self, versions: Sequence[PlanVersionInfo], zone: tzinfo) -> None:
+        combo = self.versions_combo
+        combo.clear()
+        combo.addItem("Unsaved plan" if versions else "No saved versions", None)
+        for v in versions:
+            combo.addItem(
+                f"v{v.version_no} · {v.created_by} · {v.created_at.astimezone(zone):%d %b %H:%M}"
+                f" · {v.served} stops",
+                v.plan_id,
+            )
+
+    def enable(self, *, solving: bool, has_plan: bool, dirty: bool) -> None:
+        """While solving only Cancel works; Re-plan needs a plan, Save an unsaved one."""
+        for widget in (
+            self.plan_button,
+            self.date_edit,
+            self.crews_button,
+            self.time_limit,
+            self.candidate_view,
+            self.select_urgent,
+            self.select_none,
+            self.versions_combo,
+        ):
+            widget.setEnabled(not solving)
+        self.replan_button.setEnabled(not solving and has_plan)
+        self.save_button.setEnabled(not solving and has_plan and dirty)
+        self.cancel_button.setEnabled(solving)
+        self.route_view.setEnabled(not solving)

@@ -1,0 +1,117 @@
+"""The plan read model: a planned day as the planner, the route sheets and the exports see it.
+
+A `DayPlan` is self-contained: crews as they were planned, stops with aware clock times,
+windows and reasons, unplanned visits with their worded reasons. A plan computed or reopened in
+this session also carries its `PlanBasis` (the routing problem, solution and id map) so manual
+edits can re-time it without touching the database or the routing JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from caseload.enums import Tier
+from caseload.planning.build import BuiltProblem, PlanEdits
+from caseload.planning.candidates import Candidate
+from caseload.planning.crews import CrewInfo
+from routing.geo import LatLon
+from routing.solution import Solution
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStop:
+    key: str
+    client_id: int
+    visit_id: int | None
+    seq: int
+    name: str
+    tier: Tier
+    purpose: str
+    reasons: tuple[str, ...]
+    location: LatLon | None
+    location_text: str
+    arrival: datetime
+    start: datetime  # arrival + waiting
+    departure: datetime
+    waiting_s: int
+    service_s: int
+    window: tuple[datetime, datetime] | None
+    window_is_deadline: bool  # the window is "by <end>" (first contact due), not a slot
+    pinned: bool
+    locked: bool
+
+    @property
+    def late(self) -> bool:
+        """Service starts after the window closes (an overdue first contact)."""
+        return self.window is not None and self.start > self.window[1]
+
+
+@dataclass(frozen=True, slots=True)
+class CrewRoute:
+    crew: CrewInfo
+    stops: tuple[PlannedStop, ...]
+    travel_s: int
+    leaves_base: datetime | None
+    returns: datetime | None
+    break_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnassignedVisit:
+    candidate: Candidate
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanBasis:
+    """What a plan was read from: the built routing problem (with its id map) and the routing
+    solution. Edits re-time against it; saving serialises it once."""
+
+    built: BuiltProblem
+    solution: Solution
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """A planned day as the planner and the route sheets see it."""
+
+    plan_date: date
+    routes: tuple[CrewRoute, ...]
+    unassigned: tuple[UnassignedVisit, ...]
+    travel_s: int
+    served_priority: int
+    status: str  # "optimal", "feasible", "cancelled", "time limit", "no solution", ...
+    computing_time_s: float
+    edits: PlanEdits = field(default_factory=PlanEdits)
+    plan_id: int | None = None
+    version_no: int | None = None
+    created_by: str = ""
+    created_at: datetime | None = None
+    basis: PlanBasis | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def served_count(self) -> int:
+        return sum(len(r.stops) for r in self.routes)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every visit in the plan, planned or not."""
+        return frozenset(s.key for r in self.routes for s in r.stops) | frozenset(
+            u.candidate.key for u in self.unassigned
+        )
+
+    def route_for(self, crew_name: str) -> CrewRoute:
+        return next(r for r in self.routes if r.crew.name == crew_name)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVersionInfo:
+    plan_id: int
+    plan_date: date
+    version_no: int
+    created_at: datetime
+    created_by: str
+    note: str
+    served: int
+    unassigned: int

@@ -1,0 +1,103 @@
+"""The Plan page's right-click menus (pin, lock, move, remove, add) and the link between the
+lists and the map (selecting a stop highlights its marker; clicking a marker selects its row)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPoint
+from PySide6.QtWidgets import QMenu
+
+from caseload.planning.edit import lock_through, set_pin
+from caseload.planning.edit import move_stop as move_in_draft
+from desktop.plan.models import KEY_ROLE
+
+if TYPE_CHECKING:
+    from desktop.plan.page import PlanPage
+
+END = 10**6  # "at the end of the route" for move_stop
+
+
+def connect(page: PlanPage) -> None:
+    ui = page.ui
+    ui.route_view.customContextMenuRequested.connect(partial(_route_menu, page))
+    ui.unassigned_view.customContextMenuRequested.connect(partial(_unassigned_menu, page))
+    ui.route_view.selectionModel().currentChanged.connect(partial(_highlight, page))
+    ui.unassigned_view.selectionModel().currentChanged.connect(partial(_highlight, page))
+    ui.map_view.marker_clicked.connect(partial(_select_key, page))
+
+
+def move_stop(page: PlanPage, key: str, crew: str, position: int) -> None:
+    page.edit(lambda d: move_in_draft(d, key, crew, position), f"Move stop to {crew}")
+
+
+def pin(page: PlanPage, key: str, crew: str | None) -> None:
+    page.edit(lambda d: set_pin(d, key, crew), "Pin stop" if crew else "Unpin stop")
+
+
+def lock(page: PlanPage, crew: str, key: str | None) -> None:
+    page.edit(lambda d: lock_through(d, crew, key), "Lock route" if key else "Unlock route")
+
+
+def _route_menu(page: PlanPage, pos: QPoint) -> None:
+    view = page.ui.route_view
+    found = page.ui.routes.stop_at(view.indexAt(pos))
+    if found is None:
+        return
+    route, stop = found
+    crew = route.crew.name
+    menu = QMenu(page)
+    if stop.pinned:
+        menu.addAction("Unpin", partial(pin, page, stop.key, None))
+    else:
+        menu.addAction(f"Pin to {crew}", partial(pin, page, stop.key, crew))
+    if stop.locked:
+        menu.addAction("Unlock this route", partial(lock, page, crew, None))
+    else:
+        menu.addAction(
+            "Lock the route up to here (done / fixed)", partial(lock, page, crew, stop.key)
+        )
+    move_menu = menu.addMenu("Move to")
+    for other in page.ui.routes.routes():
+        if other.crew.name != crew:
+            move_menu.addAction(
+                other.crew.name, partial(move_stop, page, stop.key, other.crew.name, END)
+            )
+    menu.addSeparator()
+    menu.addAction("Remove from today's plan", partial(page.remove, stop.key))
+    menu.exec(view.viewport().mapToGlobal(pos))
+
+
+def _unassigned_menu(page: PlanPage, pos: QPoint) -> None:
+    view = page.ui.unassigned_view
+    index = view.indexAt(pos)
+    if not index.isValid():
+        return
+    item = page.ui.unassigned.item(index.row())
+    menu = QMenu(page)
+    for route in page.ui.routes.routes():
+        menu.addAction(
+            f"Add to {route.crew.name}'s route",
+            partial(move_stop, page, item.candidate.key, route.crew.name, END),
+        )
+    menu.exec(view.viewport().mapToGlobal(pos))
+
+
+def _highlight(page: PlanPage, current: QModelIndex, _previous: QModelIndex) -> None:
+    key = current.data(KEY_ROLE)
+    if isinstance(key, str):
+        page.ui.map_view.highlight(key)
+
+
+def _select_key(page: PlanPage, key: str) -> None:
+    ui = page.ui
+    index = ui.routes.index_of_key(key)
+    if index.isValid():
+        ui.route_view.setCurrentIndex(index)
+        ui.route_view.scrollTo(index)
+        return
+    for row in range(ui.unassigned.rowCount()):
+        if ui.unassigned.item(row).candidate.key == key:
+            ui.unassigned_view.selectRow(row)
+            return
