@@ -31,9 +31,6 @@ def pytest_configure() -> None:
     import PySide6.QtWebEngineWidgets  # noqa: F401
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
 # --- Randomised tests are reproducible: a submission never fails by chance -------------------
 # Hypothesis draws the same examples on every run (derandomize) and keeps no example database
 # between runs; a failure found while exploring is kept as an explicit @example instead.

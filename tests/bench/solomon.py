@@ -6,7 +6,8 @@
 DIMACS convention (../shared/benchmarks/README.md): distance = Euclidean truncated to one
 decimal, travel time = distance; we scale by 10 to integers (tenths). Every solution is checked
 by routing.validate before its gap is counted. Figures, not assertions; wall times depend on
-the machine's load.
+the machine's load. The instances come from ../shared/benchmarks (not part of a clone); the
+default test run reads only C101, from tests/data/solomon.
 """
 
 from __future__ import annotations
@@ -62,16 +63,22 @@ def read_solomon(path: Path) -> Problem:
     return Problem(jobs, vehicles, durations)
 
 
-def load(only: list[str] | None = None) -> list[Instance]:
+def load(
+    only: list[str] | None = None,
+    *,
+    instances: Path = SHARED / "solomon",
+    bks_csv: Path = SHARED / "bks.csv",
+) -> list[Instance]:
+    """The instances in `instances` (all 56 in ../shared by default) with their DIMACS BKS."""
     bks: dict[str, float] = {}
-    with (SHARED / "bks.csv").open() as f:
+    with bks_csv.open() as f:
         for row in csv.DictReader(f):
             if row["objective_kind"] == "distance_only_dimacs":
                 name = row["instance"]
                 value = float(row["distance"])
                 bks[name] = min(bks.get(name, math.inf), value)
     out = []
-    for path in sorted((SHARED / "solomon").glob("*.txt")):
+    for path in sorted(instances.glob("*.txt")):
         name = path.stem.upper()
         if only and not any(name.startswith(o.upper()) for o in only):
             continue

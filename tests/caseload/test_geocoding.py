@@ -33,9 +33,7 @@ from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import AddressPoint, GeocodeCacheEntry
 from routing.geo import LatLon
-from tests.conftest import SHARED
-
-DURHAM_POINTS = SHARED / "data" / "durham" / "address-points.csv"
+from tests.data import DURHAM_ADDRESS_POINTS as DURHAM_POINTS
 
 
 def test_normalise_address_applies_standard_abbreviations() -> None:
