@@ -8,6 +8,7 @@ collecting tests/desktop, before pytest-qt's `qapp` fixture creates the applicat
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -32,6 +33,18 @@ def pytest_configure() -> None:
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    # pytest-qt closes a test's widgets with deleteLater(): Qt would delete them inside the next
+    # test's first event loop, while that test's background tasks run. Delete them now instead.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return result
 
 
 @pytest.fixture
