@@ -55,9 +55,12 @@ def running_server() -> Iterator[str]:
     port = _free_port()
     if os.geteuid() == 0:
         shutil.chown(workdir, user="postgres", group="postgres")
-    run = lambda cmd: subprocess.run(  # noqa: E731
-        _as_server_user(cmd), check=True, capture_output=True, text=True, cwd=workdir
-    )
+
+    def run(cmd: list[str]) -> None:
+        subprocess.run(
+            _as_server_user(cmd), check=True, capture_output=True, text=True, cwd=workdir
+        )
+
     try:
         run(
             [

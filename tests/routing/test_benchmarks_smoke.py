@@ -19,7 +19,7 @@ def test_solomon_reader_and_gap() -> None:
     """C101 under the DIMACS convention: 100 jobs, 25 vehicles, a plan within 10% of the BKS."""
     (inst,) = solomon.load(["C101"], instances=SOLOMON, bks_csv=SOLOMON / "bks.csv")
     assert len(inst.problem.jobs) == 100 and len(inst.problem.vehicles) == 25
-    assert inst.bks == pytest.approx(827.3)
+    assert inst.bks is not None and inst.bks == pytest.approx(827.3)
     solution = solve(inst.problem, time_limit_s=60.0, solution_limit=100)
     assert_valid(inst.problem, solution)
     assert solution.summary.served_jobs == 100
