@@ -40,10 +40,11 @@ import pytest  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from caseload.store.database import Database, open_database  # noqa: E402
+from tests.pg_server import BackgroundServer, PostgresUnavailableError  # noqa: E402
 
 # Migrating a new database costs far more than copying or emptying a migrated one (SQLite: about
-# 40 ms against 5; PostgreSQL: CREATE DATABASE from a template about 250 ms against 50 to empty
-# it), and a few hundred tests each want a fresh one.
+# 40 ms against 5; PostgreSQL: about 250 ms for CREATE DATABASE from a template against a few ms
+# to empty one), and a few hundred tests each want a fresh one.
 
 
 @pytest.fixture(scope="session")
@@ -60,18 +61,34 @@ def _fresh_sqlite_url(template: Path, folder: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """URL of the session's PostgreSQL server (maintenance db). Fails in CI if unavailable."""
-    from tests.pg_server import PostgresUnavailableError, running_server
+_POSTGRES = pytest.StashKey[BackgroundServer]()
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The whole suite always has PostgreSQL tests: start the server while pytest collects.
+    if config.args_source is pytest.Config.ArgsSource.TESTPATHS and not os.environ.get(
+        "ROUNDS_TEST_PG_URL"
+    ):
+        config.stash[_POSTGRES] = BackgroundServer()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(_POSTGRES, None)
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(pytestconfig: pytest.Config) -> str:
+    """URL of the session's PostgreSQL server (maintenance db). Fails in CI if unavailable."""
     existing = os.environ.get("ROUNDS_TEST_PG_URL")
     if existing:
-        yield existing
-        return
+        return existing
+    server = pytestconfig.stash.get(_POSTGRES, None)
+    if server is None:  # stopped by pytest_unconfigure, like one started there
+        server = pytestconfig.stash[_POSTGRES] = BackgroundServer()
     try:
-        with running_server() as url:
-            yield url
+        return server.url()
     except PostgresUnavailableError as exc:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
