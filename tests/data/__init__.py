@@ -7,4 +7,4 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent
 DURHAM_ADDRESS_POINTS = DATA / "durham" / "address-points.csv"
 DURHAM_COUNTY_BOUNDARY = DATA / "durham" / "county-boundary.geojson"
-SOLOMON = DATA / "solomon"  # C101.txt and its rows of bks.csv
+BENCHMARKS = DATA / "benchmarks"  # solomon/C101.txt and its rows of bks.csv
