@@ -40,6 +40,7 @@ import pytest  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from caseload.store.database import Database, open_database  # noqa: E402
+from tests import no_qt_check  # noqa: E402
 from tests.pg_server import BackgroundServer, PostgresUnavailableError  # noqa: E402
 
 # Migrating a new database costs far more than copying or emptying a migrated one (SQLite: about
@@ -72,10 +73,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_POSTGRES] = BackgroundServer()
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # The no-Qt check runs a second pytest (~2 s): start it now, alongside the other tests.
+    if any(getattr(item, "originalname", "") == no_qt_check.TEST_NAME for item in session.items):
+        session.config.stash[no_qt_check.STARTED] = no_qt_check.start()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     server = config.stash.get(_POSTGRES, None)
     if server is not None:
         server.stop()
+    check = config.stash.get(no_qt_check.STARTED, None)
+    if check is not None:
+        no_qt_check.stop(check)
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,7 @@ PostgreSQL database gets one as good as freshly migrated."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -17,34 +14,16 @@ from caseload.demo.create import create_demo
 from caseload.store.database import open_database
 from caseload.store.migrate import current_revision, head_revision
 from caseload.store.models import Base, Client
+from tests import no_qt_check
 from tests.conftest import PostgresTestDatabase
 
-REPO = Path(__file__).resolve().parents[1]
 
-# Collect the routing tests (import every conftest and test module, run every pytest_configure
-# hook) in a fresh interpreter with pytest-qt switched off, as on a machine without Qt, and list
-# the Qt modules loaded. (Without pytest-qt, pyproject's `qt_api` is an unknown option: the -W.)
-_COLLECT_WITHOUT_QT = """
-import sys, pytest
-code = pytest.main(["--collect-only", "-qq", "-p", "no:pytest-qt", "-p", "no:cacheprovider",
-                    "-W", "ignore::pytest.PytestConfigWarning", "tests/routing"])
-qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "superqt"))
-print("exit", int(code), "qt", qt)
-"""
-
-
-def test_routing_tests_load_without_qt() -> None:
+def test_routing_tests_load_without_qt(pytestconfig: pytest.Config) -> None:
     """`pytest -p no:pytest-qt tests/routing` imports no PySide6 (Qt is set up in
     tests/desktop/conftest.py only)."""
-    done = subprocess.run(
-        [sys.executable, "-c", _COLLECT_WITHOUT_QT],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.stdout.splitlines()[-1:] == ["exit 0 qt []"], done.stdout[-3000:] + done.stderr
+    process = pytestconfig.stash.get(no_qt_check.STARTED, None) or no_qt_check.start()
+    out, err = process.communicate(timeout=300)
+    assert out.splitlines()[-1:] == ["exit 0 qt []"], out[-3000:] + err
 
 
 def _rows_and_used_sequences(engine: Engine) -> tuple[dict[str, int], list[str]]:
