@@ -215,7 +215,7 @@ def outline_geojson(
 
     How `resources/durham_outline.geojson` was made::
 
-        rings = load_outline("../shared/data/durham/county-boundary.geojson", max_points=56)
+        rings = load_outline("tests/data/durham/county-boundary.geojson", max_points=56)
         doc = outline_geojson(rings, {"name": ..., "source": ...})
         Path("resources/durham_outline.geojson").write_text(json.dumps(doc, indent=1))
     """

@@ -13,8 +13,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 
@@ -55,9 +56,12 @@ def running_server() -> Iterator[str]:
     port = _free_port()
     if os.geteuid() == 0:
         shutil.chown(workdir, user="postgres", group="postgres")
-    run = lambda cmd: subprocess.run(  # noqa: E731
-        _as_server_user(cmd), check=True, capture_output=True, text=True, cwd=workdir
-    )
+
+    def run(cmd: list[str]) -> None:
+        subprocess.run(
+            _as_server_user(cmd), check=True, capture_output=True, text=True, cwd=workdir
+        )
+
     try:
         run(
             [
@@ -102,3 +106,33 @@ def running_server() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+class BackgroundServer:
+    """`running_server()` entered on a thread, so that initdb and the start (about 1.5 s) overlap
+    what the caller does meanwhile (pytest: collecting the tests)."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._url: str | None = None
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._start, name="postgres-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            self._url = self._stack.enter_context(running_server())
+        except Exception as exc:  # raised again, in the caller's thread, by url()
+            self._error = exc
+
+    def url(self) -> str:
+        """The server's URL once it runs; raises what stopped it from starting."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._url is not None
+        return self._url
+
+    def stop(self) -> None:
+        self._thread.join()
+        self._stack.close()

@@ -1,12 +1,13 @@
 """Benchmark: the 56 Solomon VRPTW instances, DIMACS convention, gap to the best-known distance.
 
     .venv/bin/python -m tests.bench.solomon [--time-limit 10] [--workers 1] [--only R1,C101]
-        [--out benchmarks/results/solomon_10s.md]
+        [--out benchmarks/results/solomon_10s.md] [--data ../shared/benchmarks]
 
 DIMACS convention (../shared/benchmarks/README.md): distance = Euclidean truncated to one
 decimal, travel time = distance; we scale by 10 to integers (tenths). Every solution is checked
 by routing.validate before its gap is counted. Figures, not assertions; wall times depend on
-the machine's load.
+the machine's load. The instances come from ../shared/benchmarks (not part of a clone); the
+default test run reads only C101, from tests/data/benchmarks.
 """
 
 from __future__ import annotations
@@ -62,16 +63,18 @@ def read_solomon(path: Path) -> Problem:
     return Problem(jobs, vehicles, durations)
 
 
-def load(only: list[str] | None = None) -> list[Instance]:
+def load(only: list[str] | None = None, data: Path = SHARED) -> list[Instance]:
+    """The instances in `data`/solomon (all 56 in ../shared by default) with their DIMACS BKS
+    from `data`/bks.csv."""
     bks: dict[str, float] = {}
-    with (SHARED / "bks.csv").open() as f:
+    with (data / "bks.csv").open() as f:
         for row in csv.DictReader(f):
             if row["objective_kind"] == "distance_only_dimacs":
                 name = row["instance"]
                 value = float(row["distance"])
                 bks[name] = min(bks.get(name, math.inf), value)
     out = []
-    for path in sorted((SHARED / "solomon").glob("*.txt")):
+    for path in sorted((data / "solomon").glob("*.txt")):
         name = path.stem.upper()
         if only and not any(name.startswith(o.upper()) for o in only):
             continue
@@ -97,10 +100,16 @@ class Row:
     cpu: float
 
 
-def run(time_limit_s: float, workers: int, only: list[str] | None, cpu_budget: bool) -> list[Row]:
+def run(
+    time_limit_s: float,
+    workers: int,
+    only: list[str] | None,
+    cpu_budget: bool,
+    data: Path = SHARED,
+) -> list[Row]:
     """With `cpu_budget`, each search gets `time_limit_s` of CPU time (wall limit 20x)."""
     results = []
-    for inst in load(only):
+    for inst in load(only, data):
         t0, c0 = time.monotonic(), _cpu()
         if cpu_budget:
             solution = solve(
@@ -175,9 +184,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="budget CPU time rather than wall time (fair on a shared machine)",
     )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=SHARED,
+        help="folder with bks.csv and solomon/*.txt (default: ../shared/benchmarks)",
+    )
     args = parser.parse_args(argv)
+    if not (args.data / "bks.csv").is_file():
+        parser.error(f"no bks.csv in {args.data}: pass --data with the benchmark folder")
     only = [o for o in args.only.split(",") if o] or None
-    results = run(args.time_limit, args.workers, only, args.cpu)
+    results = run(args.time_limit, args.workers, only, args.cpu, args.data)
     text = table(results, args.time_limit, args.workers, args.cpu)
     print(text)
     if args.out:

@@ -44,12 +44,10 @@ from caseload.store.models import (
     UtilizationEvent,
     Visit,
 )
+from tests.data import DURHAM_COUNTY_BOUNDARY as COUNTY
 
 TODAY = date(2026, 3, 10)
 ZONE = ZoneInfo("America/New_York")
-COUNTY = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "durham" / ("county-boundary.geojson")
-)
 
 
 def _count(db: Database, model: type[Any]) -> int:
@@ -299,22 +297,11 @@ def test_every_coordinate_is_inside_durham_county(sqlite_db: Database) -> None:
     south, north, west, east = BBOX
     assert all(lat is not None and lon is not None for lat, lon in points)
     assert all(south <= lat <= north and west <= lon <= east for lat, lon in points)  # type: ignore[operator]
-    if COUNTY.exists():  # the reference boundary, present on development and CI machines
-        geometry = json.loads(COUNTY.read_text())
-        geometry = geometry.get("geometry", geometry)
-        if "features" in geometry:
-            geometry = geometry["features"][0]["geometry"]
-        polygons = (
-            geometry["coordinates"]
-            if geometry["type"] == "MultiPolygon"
-            else [geometry["coordinates"]]
-        )
-        outside = [
-            (lat, lon)
-            for lat, lon in points
-            if not any(_inside(lon, lat, poly[0]) for poly in polygons)  # type: ignore[arg-type]
-        ]
-        assert outside == []
+    (county,) = json.loads(COUNTY.read_text())["features"]
+    assert county["geometry"]["type"] == "Polygon"
+    outer_ring = county["geometry"]["coordinates"][0]
+    outside = [(lat, lon) for lat, lon in points if not _inside(lon, lat, outer_ring)]  # type: ignore[arg-type]
+    assert outside == []
 
 
 @settings(max_examples=15, deadline=None)

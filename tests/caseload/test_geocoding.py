@@ -33,9 +33,7 @@ from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import AddressPoint, GeocodeCacheEntry
 from routing.geo import LatLon
-from tests.conftest import SHARED
-
-DURHAM_POINTS = SHARED / "data" / "durham" / "address-points.csv"
+from tests.data import DURHAM_ADDRESS_POINTS as DURHAM_POINTS
 
 
 def test_normalise_address_applies_standard_abbreviations() -> None:
@@ -169,7 +167,8 @@ class _FakeNominatim(BaseHTTPRequestHandler):
 def nominatim() -> Iterator[str]:
     _FakeNominatim.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeNominatim)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits up to one (0.5 s by default) in every teardown.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/nominatim"
     server.shutdown()

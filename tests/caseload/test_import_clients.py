@@ -20,7 +20,7 @@ from caseload.importing.clients import import_clients
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client, ClientPlace
 from tests.caseload.import_data import counts, good, write_csv
-from tests.conftest import SHARED
+from tests.data import DURHAM_ADDRESS_POINTS
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(db: Database, tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_dry_run_checks_and_reports_but_writes_nothing(db: Database, tmp_path: P
 
 
 def test_addresses_are_placed_from_the_local_table(db: Database, tmp_path: Path) -> None:
-    import_address_table(db, local_actor(), SHARED / "data" / "durham" / "address-points.csv")
+    import_address_table(db, local_actor(), DURHAM_ADDRESS_POINTS)
     rows = [
         good("L1", lat="", lon="", address="3808 Guess Rd.", zip="27705"),
         good("L2", lat="", lon="", address="1 Nowhere Lane", zip="27705"),

@@ -1,6 +1,14 @@
-"""Fixtures for the desktop tests: a seeded SQLite store and an `AppContext` over it."""
+"""Qt set-up for the desktop tests, and fixtures: a seeded SQLite store, an `AppContext` over it.
+
+Only the desktop tests use Qt, so only they pay for it (the root conftest imports no Qt). The
+environment must be set before any QApplication exists: pytest imports this file while
+collecting tests/desktop, before pytest-qt's `qapp` fixture creates the application.
+"""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -10,6 +18,33 @@ from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from desktop.context import AppContext
 from tests.desktop.seed import Seed, seed_caseload
+
+
+def pytest_configure() -> None:
+    # Offscreen platform; QtWebEngine without its sandbox (CI runs as root) and without GPU.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    os.environ.setdefault(
+        "QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu --disable-dev-shm-usage"
+    )
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false")
+    # QtWebEngine needs shared GL contexts and its module imported before the QApplication.
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    # pytest-qt closes a test's widgets with deleteLater(): Qt would delete them inside the next
+    # test's first event loop, while that test's background tasks run. Delete them now instead.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return result
 
 
 @pytest.fixture

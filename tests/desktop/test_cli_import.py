@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from caseload.store.database import open_database
 from caseload.store.models import AddressPoint, Client, UtilizationEvent
 from desktop.cli import main
-from tests.conftest import SHARED
+from tests.data import DURHAM_ADDRESS_POINTS
 
 CLIENTS = (
     "external_id,first_name,last_name,date_of_birth,address,zip,housing_status,programs\n"
@@ -31,8 +31,7 @@ def _count(db_url: str, model: type[object]) -> int:
 def test_import_addresses_then_clients_then_events(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    points = SHARED / "data" / "durham" / "address-points.csv"
-    assert main(["import", "addresses", str(points), "--db", db_url]) == 0
+    assert main(["import", "addresses", str(DURHAM_ADDRESS_POINTS), "--db", db_url]) == 0
     assert "2411 rows read" in capsys.readouterr().out
     clients = tmp_path / "clients.csv"
     clients.write_text(CLIENTS)

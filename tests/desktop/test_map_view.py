@@ -236,7 +236,8 @@ class _TileHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def tile_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _TileHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits up to one (0.5 s by default) in every teardown.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
     server.shutdown()

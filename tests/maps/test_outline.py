@@ -19,9 +19,7 @@ from maps.outline import (
     simplify_rings,
 )
 from routing.geo import LatLon
-from tests.conftest import SHARED
-
-DURHAM = SHARED / "data" / "durham" / "county-boundary.geojson"
+from tests.data import DURHAM_COUNTY_BOUNDARY as DURHAM
 
 
 @st.composite

@@ -12,14 +12,15 @@ import pytest
 
 from routing import assert_valid, solve
 from tests.bench import cp_days, scaling, solomon
+from tests.data import BENCHMARKS
 
 
 def test_solomon_reader_and_gap() -> None:
     """C101 under the DIMACS convention: 100 jobs, 25 vehicles, a plan within 10% of the BKS."""
-    (inst,) = solomon.load(["C101"])
+    (inst,) = solomon.load(["C101"], BENCHMARKS)
     assert len(inst.problem.jobs) == 100 and len(inst.problem.vehicles) == 25
-    assert inst.bks == pytest.approx(827.3)
-    solution = solve(inst.problem, time_limit_s=60.0, solution_limit=400)
+    assert inst.bks is not None and inst.bks == pytest.approx(827.3)
+    solution = solve(inst.problem, time_limit_s=60.0, solution_limit=100)
     assert_valid(inst.problem, solution)
     assert solution.summary.served_jobs == 100
     assert solution.summary.travel_s / 10 <= 1.10 * inst.bks
