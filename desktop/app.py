@@ -38,7 +38,12 @@ def run_app(db_url: str | None = None, *, demo: bool = False) -> int:
     app.setApplicationName("MIH Rounds")
     setup_logging()
     install_excepthook()
-    window = MainWindow(demo_database_url() if demo else db_url, create_demo=demo)
+    from caseload.store.database import is_default_database
+
+    # Only the default database is created on first start; a --db or $ROUNDS_DB that names
+    # nothing is an error shown on the window (which offers File > New database…).
+    url = demo_database_url() if demo else db_url
+    window = MainWindow(url, create_demo=demo, create=is_default_database(url))
     window.show()
     window.startup_seconds = time.perf_counter() - started
     return app.exec()

@@ -83,7 +83,6 @@ class PlanPage(PlanPageLayout):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.context = context
-        zone = context.program.zone
         self.day = context.today()
         self.crews: list[CrewInfo] = []
         self.state = PlanState(None, frozenset(), None, dirty=False)
@@ -119,7 +118,7 @@ class PlanPage(PlanPageLayout):
         self.versions_combo.activated.connect(self._on_versions_combo_activated)
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
         self._update_buttons()
-        self.map_view.show_map(plan_map_data(None, zone))
+        self.map_view.show_map(plan_map_data(None, context.program))
 
     # --- loading the day -------------------------------------------------------------------------
     def _run(self, fn: Any, on_finished: Any, **kwargs: Any) -> TaskHandle:
@@ -224,7 +223,7 @@ class PlanPage(PlanPageLayout):
         )
         self.candidates.set_selected(set(state.selected))
         self._update_candidate_count()
-        self.map_view.update_map(plan_map_data(plan, self.context.program.zone), fit=fit)
+        self.map_view.update_map(plan_map_data(plan, self.context.program), fit=fit)
         self._update_buttons()
         if plan is not None:
             self.plan_shown.emit()

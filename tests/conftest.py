@@ -87,7 +87,7 @@ def postgres_template(postgres_server_url: str) -> str:
         conn.execute(text("CREATE DATABASE rounds_template"))
     admin.dispose()
     template_url = postgres_server_url.rsplit("/", 1)[0] + "/rounds_template"
-    open_database(template_url).dispose()
+    open_database(template_url, create=True).dispose()
     return template_url
 
 
@@ -106,7 +106,9 @@ def _fresh_postgres_url(server_url: str, template_url: str) -> str:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty, migrated database URL: once on SQLite, once on PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'rounds.db'}"
+        url = f"sqlite:///{tmp_path / 'rounds.db'}"
+        open_database(url, create=True).dispose()
+        return url
     server = request.getfixturevalue("postgres_server_url")
     template = request.getfixturevalue("postgres_template")
     return _fresh_postgres_url(server, template)
@@ -123,7 +125,7 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     """An open SQLite database only (for GUI tests and benchmarks)."""
-    database = open_database(f"sqlite:///{tmp_path / 'rounds.db'}")
+    database = open_database(f"sqlite:///{tmp_path / 'rounds.db'}", create=True)
     yield database
     database.dispose()
 

@@ -160,7 +160,7 @@ def test_priorities_on_the_demo_have_must_and_high_clients(db: Database) -> None
 def test_same_seed_gives_the_same_demo(tmp_path: Path) -> None:
     dumps = []
     for n, seed in enumerate((5, 5, 6)):
-        db = open_database(f"sqlite:///{tmp_path / f'demo{n}.db'}")
+        db = open_database(f"sqlite:///{tmp_path / f'demo{n}.db'}", create=True)
         try:
             create_demo(db, SYSTEM_ACTOR, seed=seed, clients=30, today=TODAY)
             dumps.append(_dump(db))

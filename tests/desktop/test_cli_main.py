@@ -38,7 +38,7 @@ def test_db_option_before_or_after_the_command(
     tmp_path: Path, before: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'r.db'}"
-    db = open_database(url)
+    db = open_database(url, create=True)
     create_demo(db, local_actor(), seed=2, clients=20)
     db.dispose()
     args = ["priorities", "--json", "--limit", "3"]

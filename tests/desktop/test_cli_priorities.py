@@ -21,7 +21,7 @@ AS_OF = datetime(2026, 3, 16, 7, 0, tzinfo=ZoneInfo("America/New_York"))
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    db = open_database(url)
+    db = open_database(url, create=True)
     with db.session() as s:
         clients = [
             Client(

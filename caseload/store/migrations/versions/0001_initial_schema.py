@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 00:53:12.024259
+Create Date: 2026-12-02 08:24:29.516831
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ def upgrade() -> None:
     op.create_table('settings',
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('value_json', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('staff',
