@@ -588,3 +588,19 @@ def test_a_bad_map_centre_is_refused_by_name(
     assert [p.field for p in errors[0].problems] == ["map_centre"]
     assert dialog.tabs.currentIndex() == SERVICES_TAB
     assert settings.load(context.db, ProgramSettings) == ProgramSettings()
+
+
+def test_the_plan_map_draws_the_outline_the_settings_hold(tmp_path: Path) -> None:
+    """No outline setting, no outline (no Durham County for a program elsewhere); the saved
+    outline otherwise."""
+    from desktop.plan_map_data import plan_map_data
+
+    assert plan_map_data(None, ProgramSettings()).outline == ()
+    ring = [[-122.4, 47.5], [-122.2, 47.5], [-122.2, 47.7], [-122.4, 47.5]]
+    seattle = dataclasses.replace(
+        ProgramSettings(),
+        area_outline_geojson=json.dumps({"type": "Polygon", "coordinates": [ring]}),
+    )
+    assert plan_map_data(None, seattle).outline == (
+        (LatLon(47.5, -122.4), LatLon(47.5, -122.2), LatLon(47.7, -122.2)),
+    )
