@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,6 +111,10 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
     return engine
 
 
+# What PostgreSQL says when the database named in the URL is not there (not a missing role).
+_NO_SUCH_DATABASE = re.compile(r'database "[^"]*" does not exist')
+
+
 def is_default_database(url: str | None) -> bool:
     """Whether `url` (see `resolve_url`) is the default SQLite file in the user data dir."""
     return resolve_url(url) == resolve_url(f"sqlite:///{default_database_path()}")
@@ -162,7 +167,8 @@ def open_database(
         revision = current_revision(engine)
     except OperationalError as exc:
         engine.dispose()
-        if engine.dialect.name == "postgresql" and "does not exist" in str(exc.orig):
+        reason = str(exc.orig)
+        if engine.dialect.name == "postgresql" and _NO_SUCH_DATABASE.search(reason):
             raise DatabaseMissingError(
                 f"The server has no database {engine.url.database!r} ({safe}). Ask its "
                 f"administrator to create it (createdb {engine.url.database}), then run "
