@@ -184,7 +184,8 @@ def create_demo(
         for table in CASELOAD_TABLES:
             session.execute(delete(table))
         program = load_in(session, ProgramSettings)
-        save_in(session, with_demo_area(program), actor)  # the demo's county on its maps
+        if (demo_program := with_demo_area(program)) != program:  # the demo's county on maps
+            save_in(session, demo_program, actor)
         zone = program.zone
         day = today if today is not None else datetime.now(zone).date()
         rng = random.Random(seed)
