@@ -30,6 +30,14 @@ class DatabaseUnavailableError(UserError):
     """The database cannot be opened or reached (the environment's fault, not ours)."""
 
 
+class DatabaseMissingError(UserError):
+    """The database named does not exist; the message says how to create one."""
+
+
+class DatabaseExistsError(UserError):
+    """A new database was asked for where one already exists; nothing was changed."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     """One problem in one row of an input file."""

@@ -3,21 +3,29 @@
 Each settings group is a frozen dataclass with defaults; `load(db, Cls)` returns the stored
 values over the defaults (unknown keys ignored, so an older app can read a newer database),
 `save(db, value, actor)` replaces the group and records it in the audit log.
+
+Each stored group has a version: `load_versioned` returns it with the value, and a save given
+the `expected_version` it started from raises `ConflictError` when someone saved in between.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, ClassVar, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.errors import ConflictError
 from caseload.store.database import Database
 from caseload.store.models import Setting
+from maps.outline import Ring, parse_outline
+from routing.geo import LatLon
 from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_LEG_OVERHEAD_S, DEFAULT_SPEED_KMH
 
 
@@ -50,16 +58,46 @@ class ProgramSettings:
     leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     default_visit_minutes: int = 45
     plan_time_limit_s: float = 10.0
+    # The program's area, for maps without base tiles: an outline (GeoJSON text, e.g. the
+    # county) and a centre (where an empty map looks, and the OSRM test's drive). Unset: maps
+    # draw no outline and centre on their data.
+    area_outline_geojson: str = ""
+    map_centre_lat: float | None = None
+    map_centre_lon: float | None = None
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def map_centre(self) -> LatLon | None:
+        if self.map_centre_lat is None or self.map_centre_lon is None:
+            return None
+        return LatLon(self.map_centre_lat, self.map_centre_lon)
+
+    def outline(self) -> tuple[Ring, ...]:
+        """The area outline's rings; () when none is set (`OutlineError` if it is unreadable)."""
+        return parse_outline(self.area_outline_geojson)
 
 
 def _from_json(cls: type[S], raw: str) -> S:
     data = json.loads(raw)
     names = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StoredSettings(Generic[S]):
+    """A settings group as stored, with the version a later save must start from."""
+
+    value: S
+    version: int  # 0: never saved (the defaults)
+
+
+_CONFLICT = (
+    "Someone else changed the settings since this window opened; nothing was saved. "
+    "Close it and open Settings again to see their changes."
+)
 
 
 def load_in(session: Session, cls: type[S]) -> S:
@@ -72,16 +110,50 @@ def load(db: Database, cls: type[S]) -> S:
         return load_in(session, cls)
 
 
-def save_in(session: Session, value: SettingsGroup, actor: Actor) -> None:
+def load_versioned(db: Database, cls: type[S]) -> StoredSettings[S]:
+    with db.session() as session:
+        row = session.get(Setting, cls.KEY)
+        if row is None:
+            return StoredSettings(cls(), 0)
+        return StoredSettings(_from_json(cls, row.value_json), row.version)
+
+
+def save_in(
+    session: Session, value: SettingsGroup, actor: Actor, *, expected_version: int | None = None
+) -> int:
+    """Replace the group; returns its new version. With `expected_version`, refuses with
+    `ConflictError` when the stored version differs (someone saved since it was read)."""
     raw = json.dumps(dataclasses.asdict(value), sort_keys=True)
     row = session.get(Setting, value.KEY)
+    if expected_version is not None and (0 if row is None else row.version) != expected_version:
+        raise ConflictError(_CONFLICT)
     if row is None:
-        session.add(Setting(key=value.KEY, value_json=raw))
+        row = Setting(key=value.KEY, value_json=raw)
+        session.add(row)
     else:
         row.value_json = raw
     audit.record(session, actor, "settings.save", "settings", value.KEY, raw)
+    session.flush()  # the version counter moves here; a concurrent save fails here or at commit
+    return row.version
 
 
-def save(db: Database, value: SettingsGroup, actor: Actor) -> None:
-    with db.session() as session:
-        save_in(session, value, actor)
+def save(
+    db: Database, value: SettingsGroup, actor: Actor, *, expected_version: int | None = None
+) -> int:
+    """Save one group (see `save_in`); returns its new version."""
+    return save_all(db, [(value, expected_version)], actor)[0]
+
+
+def save_all(
+    db: Database, groups: Sequence[tuple[SettingsGroup, int | None]], actor: Actor
+) -> list[int]:
+    """Save several groups, each from its expected version (None: unchecked), in one unit of
+    work: all are saved or, on a `ConflictError`, none. Returns the new versions."""
+    try:
+        with db.session() as session:
+            return [
+                save_in(session, value, actor, expected_version=expected)
+                for value, expected in groups
+            ]
+    except IntegrityError as exc:  # two first saves of the same group at once
+        raise ConflictError(_CONFLICT) from exc

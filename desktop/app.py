@@ -7,8 +7,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
 
 
 def prepare_qt() -> None:
@@ -30,7 +34,6 @@ def run_app(db_url: str | None = None, *, demo: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.error_dialog import install_excepthook, setup_logging
-    from desktop.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -38,7 +41,18 @@ def run_app(db_url: str | None = None, *, demo: bool = False) -> int:
     app.setApplicationName("MIH Rounds")
     setup_logging()
     install_excepthook()
-    window = MainWindow(demo_database_url() if demo else db_url, create_demo=demo)
+    window = open_main_window(db_url, demo=demo)
     window.show()
     window.startup_seconds = time.perf_counter() - started
     return app.exec()
+
+
+def open_main_window(db_url: str | None, *, demo: bool = False) -> MainWindow:
+    """The main window on `db_url`. Only the default database is created by itself (a new
+    user's first start); a --db or $ROUNDS_DB that names nothing is an error shown on the
+    window, which offers File > New database…. `demo`: a fresh demo database."""
+    from caseload.store.database import is_default_database
+    from desktop.main_window import MainWindow
+
+    url = demo_database_url() if demo else db_url
+    return MainWindow(url, create_demo=demo, create=is_default_database(url))

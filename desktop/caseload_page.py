@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -33,8 +32,7 @@ from caseload.enums import HousingStatus, ProgramCode, Tier
 from desktop.caseload_model import COLUMNS, ROW_ROLE, CaseloadFilterProxy, CaseloadTableModel
 from desktop.client_detail import AddVisitDialog, ClientDetailPanel
 from desktop.context import AppContext
-from desktop.error_dialog import show_error
-from desktop.tasks import ProgressFn, TaskHandle, start_task
+from desktop.tasks import ProgressFn, TaskRunner
 
 ALL = "All"
 
@@ -52,7 +50,7 @@ class CaseloadPage(QWidget):
         self.model = CaseloadTableModel(parent=self)
         self.proxy = CaseloadFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self._tasks: list[TaskHandle] = []
+        self.tasks = TaskRunner(self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a client: name, id or reason (Ctrl+F)")
@@ -127,12 +125,6 @@ class CaseloadPage(QWidget):
         combo.setToolTip(tooltip)
         return combo
 
-    def _run(self, fn: Any, on_finished: Any) -> None:
-        handle = start_task(
-            fn, on_finished=on_finished, on_failed=lambda exc: show_error(self, exc)
-        )
-        self._tasks = [t for t in self._tasks if t.running] + [handle]
-
     def refresh(self, day: date | None = None) -> None:
         """Reload the caseload for `day` (default: the current one) in the background."""
         if day is not None:
@@ -142,7 +134,7 @@ class CaseloadPage(QWidget):
         def load(_p: ProgressFn, _c: object) -> list[ClientRow]:
             return list_client_rows(ctx.db, on, ctx.actor)
 
-        self._run(load, self._on_rows_loaded)
+        self.tasks.run(load, self._on_rows_loaded)
 
     def _on_rows_loaded(self, rows: list[ClientRow]) -> None:
         selected = self.detail.detail.client_id if self.detail.detail else None
@@ -201,7 +193,7 @@ class CaseloadPage(QWidget):
         def load(_p: ProgressFn, _c: object) -> ClientDetail:
             return client_detail(ctx.db, client_id, on, ctx.actor)
 
-        self._run(load, self._on_detail_loaded)
+        self.tasks.run(load, self._on_detail_loaded)
 
     def _on_detail_loaded(self, detail: ClientDetail) -> None:
         current = self.selected_row()
@@ -223,7 +215,7 @@ class CaseloadPage(QWidget):
             self.refresh()
             self._load_detail(detail.client_id)
 
-        self._run(save, saved)
+        self.tasks.run(save, saved)
 
     def _on_add_visit_clicked(self) -> None:
         detail = self.detail.detail
@@ -244,7 +236,7 @@ class CaseloadPage(QWidget):
             QMessageBox.information(self, "Visit added", "The visit was scheduled.")
             self.refresh()
 
-        self._run(save, saved)
+        self.tasks.run(save, saved)
 
     def focus_search(self) -> None:
         self.search.setFocus()

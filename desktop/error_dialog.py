@@ -1,5 +1,7 @@
 """The one place errors are shown: user-fixable ones as a plain message, bugs with a log path.
 
+What is the user's to fix is decided in `desktop.errors`, the same rule the command line uses.
+
 Unexpected exceptions anywhere in the UI are logged and shown here; the app keeps running.
 """
 
@@ -14,9 +16,8 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from caseload.errors import ConflictError, UserError
-from routing.errors import ProblemError
-from routing.matrix import TravelTimeError
+from caseload.errors import ConflictError
+from desktop.errors import user_message
 
 log = logging.getLogger("rounds")
 
@@ -36,15 +37,12 @@ def setup_logging() -> Path:
     return path
 
 
-def is_user_error(exc: BaseException) -> bool:
-    return isinstance(exc, (UserError, ProblemError, TravelTimeError))
-
-
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "MIH Rounds") -> None:
     """Present `exc`: a user error as its message; anything else as an unexpected problem."""
-    if is_user_error(exc):
+    message = user_message(exc)
+    if message is not None:
         heading = "Changed by someone else" if isinstance(exc, ConflictError) else title
-        QMessageBox.warning(parent, heading, str(exc))
+        QMessageBox.warning(parent, heading, message)
         return
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     box = QMessageBox(parent)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -14,48 +14,37 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QStackedWidget,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from caseload import settings
 from caseload.actor import local_actor
 from caseload.clients import client_count
+from caseload.new_program import create_program_database
 from caseload.settings import ProgramSettings
-from caseload.store.database import Database, open_database
+from caseload.store.database import Database, database_exists, open_database
 from desktop.caseload_page import CaseloadPage
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
-from desktop.tasks import ProgressFn, TaskHandle, start_task
+from desktop.tasks import ProgressFn, TaskRunner
+from desktop.welcome_page import WelcomePage
+from desktop.window_state import restore_pages, restore_window, save_window
 
-log = logging.getLogger(__name__)
-
-
-class WelcomePage(QWidget):
-    """Shown on an empty database: start from the demo or import the caseload."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.addStretch()
-        title = QLabel("<h2>Welcome to MIH Rounds</h2><p>This database has no clients yet.</p>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(title)
-        self.demo_button = QPushButton("Load &demo program")
-        self.demo_button.setToolTip("Invented clients and a team around Durham, NC, to try things")
-        self.import_button = QPushButton("&Import clients…")
-        self.import_button.setToolTip("A CSV or Excel file of your caseload (see the README)")
-        for button in (self.demo_button, self.import_button):
-            button.setMinimumWidth(240)
-            layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch()
+Opened = tuple[Database, ProgramSettings, int]  # the database, its settings, its client count
+OpenMode = Literal["open", "create", "new"]
+_DB_FILES = "MIH Rounds databases (*.db);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_url: str | None, *, create_demo: bool = False) -> None:
+    """`create`: make the database at `db_url` if there is none (the first start on the default
+    database, `rounds --demo`); otherwise a missing database is an error shown on the window,
+    which then offers File > New database… and Open database…."""
+
+    def __init__(
+        self, db_url: str | None, *, create_demo: bool = False, create: bool = False
+    ) -> None:
         super().__init__()
         self.setWindowTitle("MIH Rounds")
         self.resize(1280, 760)
@@ -64,7 +53,7 @@ class MainWindow(QMainWindow):
         self.caseload_page: CaseloadPage | None = None
         self.plan_page: Any = None
         self.rebalance_page: Any = None
-        self._tasks: list[TaskHandle] = []
+        self.tasks = TaskRunner(self)
         self._create_demo = create_demo
 
         self.stack = QStackedWidget()
@@ -80,18 +69,35 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.welcome.demo_button.clicked.connect(self._on_load_demo_triggered)
         self.welcome.import_button.clicked.connect(self._on_import_triggered)
-        self._restore_window_state()
-        self._open(db_url)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        restore_window(self)
+        mode: OpenMode = "create" if create or create_demo else "open"
+        self._open(db_url, mode=mode, then=self._on_database_opened)
 
-    # --- start-up ------------------------------------------------------------------------------
-    def _open(self, db_url: str | None) -> None:
-        def open_db(_p: ProgressFn, _c: object) -> tuple[Database, ProgramSettings, int]:
-            db = open_database(db_url)
+    # --- start-up, switching databases -------------------------------------------------------
+    def _open(self, db_url: str | None, *, mode: OpenMode, then: Callable[[Opened], None]) -> None:
+        """Open the database off the UI thread ("new" refuses one that exists, "create" makes
+        one only if there is none, "open" needs one), then call `then` on the UI thread."""
+        actor = local_actor()
+
+        def open_db(_p: ProgressFn, _c: object) -> Opened:
+            if mode == "new" or (mode == "create" and not database_exists(db_url)):
+                db = create_program_database(db_url, actor)
+            else:
+                db = open_database(db_url)
             return db, settings.load(db, ProgramSettings), client_count(db)
 
-        self._run(open_db, self._on_database_opened)
+        self.tasks.run(open_db, then, on_failed=self._on_open_failed)
 
-    def _on_database_opened(self, result: tuple[Database, ProgramSettings, int]) -> None:
+    def _on_open_failed(self, exc: BaseException) -> None:
+        if self.context is None:
+            self.loading.setText(
+                f"Could not open the database.\n\n{exc}\n\n"
+                "Use File > New database… or File > Open database…."
+            )
+        show_error(self, exc)
+
+    def _on_database_opened(self, result: Opened) -> None:
         db, program, count = result
         self.context = AppContext(db, local_actor(), program)
         self.status_label.setText(f"{program.program_name} · {db.describe()}")
@@ -114,9 +120,8 @@ class MainWindow(QMainWindow):
             # caseload is usable sooner; the map library loads in the background meanwhile.
             self.tabs.addTab(QWidget(), "&Plan the day")
             self.tabs.addTab(QWidget(), "Caseload &balance")
-            self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-            self._run(_warm_up_imports, lambda _r: None)
-            self._restore_page_state()
+            self.tasks.run(_warm_up_imports, lambda _r: None)
+            restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
         self.caseload_page.refresh()
         if self.plan_page is not None:
@@ -135,22 +140,11 @@ class MainWindow(QMainWindow):
             self._replace_tab(1, self.plan_page, "&Plan the day")
             self.plan_page.refresh()
         elif index == 2 and self.rebalance_page is None:
-            from desktop.map_view import PlanMapView
-            from desktop.rebalance_map_data import rebalance_map_data
-            from desktop.rebalance_view import RebalanceMapState, RebalanceView
+            from desktop.rebalance_map_data import install_caseload_map
+            from desktop.rebalance_view import RebalanceView
 
             self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
-            program = self.context.program
-            caseload_map = PlanMapView(
-                tile_url=program.tile_url or None, tile_attribution=program.tile_attribution
-            )
-            fitted: list[bool] = []
-
-            def update(state: RebalanceMapState) -> None:
-                caseload_map.update_map(rebalance_map_data(state), fit=not fitted)
-                fitted.append(True)
-
-            self.rebalance_page.set_map_view(caseload_map, update)
+            install_caseload_map(self.rebalance_page, self.context.program)
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
 
     def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
@@ -167,6 +161,9 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        self._action(file_menu, "&New database…", QKeySequence.StandardKey.New, self._on_new)
+        self._action(file_menu, "&Open database…", QKeySequence.StandardKey.Open, self._on_open)
+        file_menu.addSeparator()
         self.import_action = self._action(
             file_menu, "&Import clients…", "Ctrl+I", self._on_import_triggered
         )
@@ -270,6 +267,37 @@ class MainWindow(QMainWindow):
                 program.tile_url or None, program.tile_attribution
             )
 
+    def _on_new(self) -> None:
+        """File > New database…: choose a file, create an empty program there, switch to it."""
+        path, _ = QFileDialog.getSaveFileName(self, "New database", "rounds.db", _DB_FILES)
+        if path:
+            self._open(f"sqlite:///{path}", mode="new", then=self._switch_to)
+
+    def _on_open(self) -> None:
+        """File > Open database…: an existing database file (a missing one is an error)."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open database", "", _DB_FILES)
+        if path:
+            self._open(f"sqlite:///{path}", mode="open", then=self._switch_to)
+
+    def _switch_to(self, opened: Opened) -> None:
+        """Close the pages of the current database (asking about unsaved plan edits first)."""
+        if self.plan_page is not None and not self.plan_page.confirm_close():
+            opened[0].dispose()
+            return
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            page = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if page is not None:
+                page.deleteLater()
+        self.tabs.blockSignals(False)
+        self.caseload_page = self.plan_page = self.rebalance_page = None
+        if self.context is not None:
+            self.context.db.dispose()
+        self.context = None
+        self._create_demo = False
+        self._on_database_opened(opened)
+
     def _on_about(self) -> None:
         QMessageBox.about(
             self,
@@ -278,30 +306,26 @@ class MainWindow(QMainWindow):
             "Works offline; patient data stays on this agency's machines.",
         )
 
-    def _run(self, fn: Any, on_finished: Any, progress: QProgressDialog | None = None) -> None:
+    def _run_in_dialog(self, fn: Any, on_finished: Any, dialog: QProgressDialog) -> None:
+        """Run `fn` with `dialog` showing its progress; its Cancel button cancels."""
+
         def failed(exc: BaseException) -> None:
-            if progress is not None:
-                progress.close()
-            if self.context is None:
-                self.loading.setText(f"Could not open the database.\n\n{exc}")
+            dialog.close()
             show_error(self, exc)
 
         def progressed(done: int, total: int, message: str) -> None:
-            if progress is not None:
-                progress.setMaximum(max(total, 1))
-                progress.setValue(done)
-                progress.setLabelText(message)
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+            dialog.setLabelText(message)
 
-        handle = start_task(
+        handle = self.tasks.run(
             fn,
-            on_finished=on_finished,
+            on_finished,
             on_failed=failed,
             on_progress=progressed,
-            on_cancelled=progress.close if progress is not None else None,
+            on_cancelled=dialog.close,
         )
-        if progress is not None:
-            progress.canceled.connect(handle.cancel)
-        self._tasks = [t for t in self._tasks if t.running] + [handle]
+        dialog.canceled.connect(handle.cancel)
 
     def _progress_dialog(self, title: str) -> QProgressDialog:
         dialog = QProgressDialog(title, "Cancel", 0, 100, self)
@@ -318,15 +342,17 @@ class MainWindow(QMainWindow):
         ctx = self.context
         dialog = self._progress_dialog("Creating the demo program…")
 
-        def create(progress: ProgressFn, cancel: Any) -> int:
+        def create(progress: ProgressFn, cancel: Any) -> tuple[ProgramSettings, int]:
             create_demo(ctx.db, ctx.actor, progress=progress, cancel=cancel)
-            return client_count(ctx.db)
+            return settings.load(ctx.db, ProgramSettings), client_count(ctx.db)
 
-        def done(count: int) -> None:
+        def done(result: tuple[ProgramSettings, int]) -> None:
             dialog.close()
+            program, count = result
+            self._on_settings_saved(program)  # the demo sets its own area (outline, centre)
             self._show_workspace(count)
 
-        self._run(create, done, dialog)
+        self._run_in_dialog(create, done, dialog)
 
     def _on_import_triggered(self) -> None:
         if self.context is None:
@@ -351,40 +377,16 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Import finished", str(report))
             self._show_workspace(count)
 
-        self._run(run_import, done, dialog)
+        self._run_in_dialog(run_import, done, dialog)
 
     # --- window state --------------------------------------------------------------------------
-    def _restore_window_state(self) -> None:
-        state = QSettings()
-        geometry = state.value("main/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        window_state = state.value("main/state")
-        if isinstance(window_state, QByteArray):
-            self.restoreState(window_state)
-
-    def _restore_page_state(self) -> None:
-        state = QSettings()
-        tab = state.value("main/tab", 0)
-        index = int(tab) if isinstance(tab, (int, str)) and str(tab).isdigit() else 0
-        self.tabs.setCurrentIndex(index if 0 <= index < self.tabs.count() else 0)
-        if self.caseload_page is not None:
-            splitter = state.value("caseload/splitter")
-            if isinstance(splitter, QByteArray):
-                self.caseload_page.splitter.restoreState(splitter)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.plan_page is not None and not self.plan_page.confirm_close():
             event.ignore()
             return
-        state = QSettings()
-        state.setValue("main/geometry", self.saveGeometry())
-        state.setValue("main/state", self.saveState())
-        state.setValue("main/tab", self.tabs.currentIndex())
-        if self.caseload_page is not None:
-            state.setValue("caseload/splitter", self.caseload_page.splitter.saveState())
-        for task in self._tasks:
-            task.cancel()
+        splitter = self.caseload_page.splitter if self.caseload_page is not None else None
+        save_window(self, self.tabs, splitter)
+        self.tasks.cancel_all()
         super().closeEvent(event)
 
 

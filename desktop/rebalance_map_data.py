@@ -3,12 +3,15 @@ moves), clinicians' bases as squares, clients without a clinician in grey."""
 
 from __future__ import annotations
 
-from desktop.rebalance_view import RebalanceMapState
+from caseload.settings import ProgramSettings
+from desktop.rebalance_view import RebalanceMapState, RebalanceView
 from maps.model import UNASSIGNED_COLOR, MapData, MapMarker, popup_html
-from maps.outline import durham_outline
+from maps.outline import Ring
 
 
-def rebalance_map_data(state: RebalanceMapState) -> MapData:
+def rebalance_map_data(state: RebalanceMapState, outline: tuple[Ring, ...] = ()) -> MapData:
+    """Markers keyed `base:<clinician id>` and `client:<client id>`; `outline`: the program's
+    area outline (none by default)."""
     snapshot = state.snapshot
     names = {c.clinician_id: c.name for c in snapshot.clinicians}
     markers: list[MapMarker] = []
@@ -56,4 +59,22 @@ def rebalance_map_data(state: RebalanceMapState) -> MapData:
                 ),
             )
         )
-    return MapData(markers=tuple(markers), outline=durham_outline(), title="Caseloads")
+    return MapData(markers=tuple(markers), outline=outline, title="Caseloads")
+
+
+def install_caseload_map(view: RebalanceView, program: ProgramSettings) -> None:
+    """Put the caseload map in `view`'s map panel (tiles and outline from `program`); it fits
+    the data once, then keeps the user's zoom as moves are ticked."""
+    from desktop.map_view import PlanMapView
+
+    caseload_map = PlanMapView(
+        tile_url=program.tile_url or None, tile_attribution=program.tile_attribution
+    )
+    fitted: list[bool] = []
+    outline = program.outline()
+
+    def update(state: RebalanceMapState) -> None:
+        caseload_map.update_map(rebalance_map_data(state, outline), fit=not fitted)
+        fitted.append(True)
+
+    view.set_map_view(caseload_map, update)

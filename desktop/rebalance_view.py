@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -50,8 +48,9 @@ from caseload.rebalance import (
 )
 from caseload.store.database import Database
 from desktop.error_dialog import show_error
+from desktop.rebalance_manual import ManualMoveBox, preview_text
 from desktop.rebalance_moves_model import RebalanceMovesModel
-from desktop.tasks import ProgressFn, TaskHandle, start_task
+from desktop.tasks import ProgressFn, TaskHandle, TaskRunner
 from desktop.workload_chart import WorkloadChart, build_bars, clinician_colors
 
 
@@ -75,8 +74,8 @@ class RebalanceView(QWidget):
         self._db = db
         self._actor = actor
         self._snapshot: WorkloadSnapshot | None = None
-        self._task: TaskHandle | None = None
-        self._load_task: TaskHandle | None = None
+        self.tasks = TaskRunner(self)
+        self._task: TaskHandle | None = None  # the running search, for Cancel
         self._map_update: Callable[[RebalanceMapState], None] | None = None
         self._preview: MovePreview | None = None
         self.model = RebalanceMovesModel(self)
@@ -132,29 +131,12 @@ class RebalanceView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.apply_button)
 
-        manual = QGroupBox("Move a client by hand")
-        self.client_combo = QComboBox()
-        self.client_combo.setEditable(True)
-        self.client_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.target_combo = QComboBox()
-        self.preview_label = QLabel("Pick a client and a clinician to see the effect.")
-        self.preview_label.setWordWrap(True)
-        self.preview_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.add_move_button = QPushButton("Add this move")
-        self.add_move_button.setEnabled(False)
+        manual = ManualMoveBox()
+        self.client_combo, self.target_combo = manual.client_combo, manual.target_combo
+        self.preview_label, self.add_move_button = manual.preview_label, manual.add_move_button
         self.client_combo.currentIndexChanged.connect(self._on_manual_changed)
         self.target_combo.currentIndexChanged.connect(self._on_manual_changed)
         self.add_move_button.clicked.connect(self._on_add_move_clicked)
-        preview_scroll = QScrollArea()
-        preview_scroll.setWidgetResizable(True)
-        preview_scroll.setWidget(self.preview_label)
-        preview_scroll.setMinimumHeight(110)
-        form = QFormLayout(manual)
-        form.addRow("Client", self.client_combo)
-        form.addRow("To", self.target_combo)
-        form.addRow(preview_scroll)
-        form.addRow(self.add_move_button)
 
         moves = QWidget()
         moves_layout = QVBoxLayout(moves)
@@ -230,12 +212,10 @@ class RebalanceView(QWidget):
             return load_snapshot(db, actor)
 
         self.suggest_button.setEnabled(False)
-        self._load_task = start_task(
-            work, on_finished=self._on_snapshot_finished, on_failed=self._on_task_failed
-        )
+        self.tasks.run(work, self._on_snapshot_finished, on_failed=self._on_task_failed)
 
     def is_busy(self) -> bool:
-        return any(t is not None and t.running for t in (self._task, self._load_task))
+        return self.tasks.busy
 
     # --- loading and suggesting ----------------------------------------------------------------
     def _on_snapshot_finished(self, snapshot: WorkloadSnapshot) -> None:
@@ -265,9 +245,9 @@ class RebalanceView(QWidget):
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.status.setText("Searching for a better balance…")
-        self._task = start_task(
+        self._task = self.tasks.run(
             work,
-            on_finished=self._on_suggest_finished,
+            self._on_suggest_finished,
             on_failed=self._on_task_failed,
             on_progress=self._on_suggest_progressed,
             on_cancelled=self._on_suggest_cancelled,
@@ -376,19 +356,7 @@ class RebalanceView(QWidget):
         base.pop(client_id, None)
         base[client_id] = snapshot.client(client_id).clinician_id
         preview = preview_in(snapshot, client_id, target_id, base)
-        lines = [f"Not allowed: {p}" for p in preview.problems]
-        if preview.from_before is not None and preview.from_after is not None:
-            lines.append(
-                f"{preview.from_before.name}: {preview.from_before.load_hours:.1f} -> "
-                f"{preview.from_after.load_hours:.1f} h/wk of "
-                f"{preview.from_before.capacity_hours:.1f}"
-            )
-        lines.append(
-            f"{preview.to_before.name}: {preview.to_before.load_hours:.1f} -> "
-            f"{preview.to_after.load_hours:.1f} h/wk of {preview.to_before.capacity_hours:.1f}"
-        )
-        lines.append(f"Client with {preview.to_before.name}:\n{preview.explain_to}")
-        self.preview_label.setText("\n".join(lines))
+        self.preview_label.setText(preview_text(preview))
         self.add_move_button.setEnabled(preview.allowed)
         self._preview = preview
 

@@ -8,9 +8,7 @@ The tabs are built in `settings_tabs` and `settings_rules_form`; the rules they 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -47,7 +45,7 @@ from desktop.settings_probe import OsrmProbe, probe_osrm
 from desktop.settings_rules_form import PriorityRulesTab
 from desktop.settings_store import LoadedSettings, load_settings, save_settings
 from desktop.settings_tabs import ProgramTab, ServicesTab, TravelTab
-from desktop.tasks import ProgressFn, TaskHandle, start_task
+from desktop.tasks import TaskRunner
 from routing.matrix import TravelTimeError
 
 # The dialog, and the helpers' names this module has always offered (tests import them here).
@@ -89,7 +87,7 @@ class SettingsDialog(QDialog):
         self._on_saved_callback = on_saved
         self._loaded: LoadedSettings | None = None
         self._saving = False
-        self._tasks: list[TaskHandle] = []
+        self.tasks = TaskRunner(self)
         self.setWindowTitle("Settings")
         self._build_tabs()
         self.status_label = QLabel("Loading the settings…")
@@ -108,8 +106,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(900, 680)
         self._set_busy(True)
-        self._run(
-            lambda _p, _c: load_settings(context.db), self._on_values_loaded, self._on_load_failed
+        self.tasks.run(
+            lambda _p, _c: load_settings(context.db),
+            self._on_values_loaded,
+            on_failed=self._on_load_failed,
         )
 
     def _build_tabs(self) -> None:
@@ -188,6 +188,7 @@ class SettingsDialog(QDialog):
             "osrm_url": (SERVICES_TAB, self.osrm_edit),
             "geocoder_url": (SERVICES_TAB, self.geocoder_edit),
             "tile_url": (SERVICES_TAB, self.tile_edit),
+            "map_centre": (SERVICES_TAB, self.services_tab.area.centre_edit),
             "circuity": (TRAVEL_TAB, self.circuity),
             "speed_kmh": (TRAVEL_TAB, self.speed),
             "leg_overhead_s": (TRAVEL_TAB, self.overhead),
@@ -196,7 +197,7 @@ class SettingsDialog(QDialog):
 
     def problems(self) -> list[FieldProblem]:
         zones = frozenset(self._loaded.zones) if self._loaded else frozenset()
-        return program_problems(self.program_value(), zones)
+        return program_problems(self.program_value(), zones) + self.services_tab.area.problems()
 
     def _on_buttons_accepted(self) -> None:
         if self._loaded is None or self._saving:
@@ -216,10 +217,10 @@ class SettingsDialog(QDialog):
         self._saving = True
         self._set_busy(True)
         self.status_label.setText("Saving…")
-        self._run(
+        self.tasks.run(
             lambda _p, _c: save_settings(db, actor, before, program, rules),
             self._on_settings_saved,
-            self._on_save_failed,
+            on_failed=self._on_save_failed,
         )
 
     def _on_settings_saved(self, program: ProgramSettings) -> None:
@@ -252,13 +253,18 @@ class SettingsDialog(QDialog):
         problem = (
             url_problem("OSRM server", url) if url else "Enter the OSRM server's address first."
         )
-        if problem:
-            self._show_osrm_status(problem, ok=False)
+        centre = self.program_value().map_centre  # as typed, so it can be tried before saving
+        if centre is None and not problem:
+            problem = "Enter the map centre first: the test asks for a short drive from there."
+        if problem or centre is None:
+            self._show_osrm_status(problem or "", ok=False)
             return
         self.test_button.setEnabled(False)
         self._show_osrm_status(f"Asking {url}…", ok=None)
-        self._run(
-            lambda _p, cancel: probe_osrm(url, cancel), self._on_osrm_probed, self._on_osrm_failed
+        self.tasks.run(
+            lambda _p, cancel: probe_osrm(url, centre, cancel),
+            self._on_osrm_probed,
+            on_failed=self._on_osrm_failed,
         )
 
     def _on_osrm_probed(self, probe: OsrmProbe) -> None:
@@ -278,21 +284,12 @@ class SettingsDialog(QDialog):
         if ok is not None:
             self.osrm_tested.emit(message)
 
-    def _run(
-        self,
-        fn: Callable[[ProgressFn, threading.Event], Any],
-        on_finished: Callable[[Any], None],
-        on_failed: Callable[[BaseException], None],
-    ) -> None:
-        handle = start_task(fn, on_finished=on_finished, on_failed=on_failed)
-        self._tasks = [t for t in self._tasks if t.running] + [handle]
-
     def _set_busy(self, busy: bool) -> None:
         self.tabs.setEnabled(not busy)
         self.ok_button.setEnabled(not busy)
 
     def is_busy(self) -> bool:
-        return any(t.running for t in self._tasks)
+        return self.tasks.busy
 
 
 def open_settings_dialog(

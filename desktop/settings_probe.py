@@ -1,4 +1,5 @@
-"""The settings window's OSRM "Test": one real request to the server the user typed in."""
+"""The settings window's OSRM "Test": one real request to the server the user typed in, for a
+short drive from the program's map centre (the server's map must cover the program's area)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,16 @@ from routing.geo import LatLon
 from routing.matrix import GeodesicProvider, ProgressCallback, distance_matrix_m
 from routing.osrm import OsrmProvider
 
-# Downtown Durham and Duke University Hospital: the OSRM "Test" asks for the drive between them.
-TEST_POINTS = (LatLon(35.9940, -78.8986), LatLon(36.0071, -78.9373))
+# The second test point: this far north and east of the centre (about 3 km in the US).
+_OFFSET_DEG = 0.02
+
+
+def probe_points(centre: LatLon) -> tuple[LatLon, LatLon]:
+    """The map centre and a point a few km north-east of it (south-west near the date line
+    or a pole, so it stays a valid position)."""
+    lat = centre.lat + (_OFFSET_DEG if centre.lat < 89.0 else -_OFFSET_DEG)
+    lon = centre.lon + (_OFFSET_DEG if centre.lon < 179.0 else -_OFFSET_DEG)
+    return centre, LatLon(lat, lon)
 
 
 class _FallbackSpy:
@@ -40,20 +49,25 @@ class OsrmProbe:
     message: str
 
 
-def probe_osrm(url: str, cancel: threading.Event | None = None) -> OsrmProbe:
-    """Ask the OSRM server at `url` for the drive between two points in Durham (raises
+def probe_osrm(url: str, centre: LatLon | None, cancel: threading.Event | None = None) -> OsrmProbe:
+    """Ask the OSRM server at `url` for a drive starting at the map `centre` (raises
     `TravelTimeError` when it cannot be reached). Blocking: run it in a worker."""
+    if centre is None:
+        return OsrmProbe(
+            False, "Enter the map centre first: the test asks for a short drive from there."
+        )
+    points = probe_points(centre)
     spy = _FallbackSpy()
-    seconds = OsrmProvider(url, timeout_s=10.0, fallback=spy).durations(TEST_POINTS, cancel=cancel)
-    km = distance_matrix_m(TEST_POINTS)[0, 1] / 1000.0
+    seconds = OsrmProvider(url, timeout_s=10.0, fallback=spy).durations(points, cancel=cancel)
+    km = distance_matrix_m(points)[0, 1] / 1000.0
     if spy.used:
         return OsrmProbe(
             False,
-            "The server answered but found no road between two test points in Durham, NC "
-            "(its map may cover another area). Drive times would fall back to estimates.",
+            "The server answered but found no road near the map centre (its map may cover "
+            "another area). Drive times would fall back to estimates.",
         )
     return OsrmProbe(
         True,
-        f"The server works: downtown Durham to Duke Hospital ({km:.1f} km in a straight line) "
+        f"The server works: from the map centre to a point {km:.1f} km away in a straight line "
         f"is {int(seconds[0, 1]) / 60:.0f} min by road.",
     )

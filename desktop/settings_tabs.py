@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from caseload.settings import ProgramSettings
+from desktop.settings_area import MapAreaFields
 from desktop.settings_fields import PAPER_SIZES, travel_example
-from desktop.settings_probe import TEST_POINTS
 from desktop.settings_widgets import (
     ERROR_STYLE,
     HINT_STYLE,
@@ -36,6 +36,7 @@ from desktop.settings_widgets import (
     set_float,
     spin_box,
 )
+from routing.geo import LatLon
 
 
 class ProgramTab(QWidget):
@@ -43,6 +44,7 @@ class ProgramTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._example_point: LatLon | None = None
         form = MnemonicForm(self)
         self.name_edit = QLineEdit()
         form.row("Program name", self.name_edit, hints=["Printed at the top of every route sheet."])
@@ -107,6 +109,7 @@ class ProgramTab(QWidget):
         self.zone_combo.setCompleter(completer)
 
     def set_values(self, p: ProgramSettings) -> None:
+        self._example_point = p.map_centre
         self.name_edit.setText(p.program_name)
         self.zone_combo.setCurrentText(p.timezone)
         self.paper_combo.setCurrentText(p.paper_size)
@@ -128,13 +131,13 @@ class ProgramTab(QWidget):
         )
 
     def _on_nav_edit_text_changed(self, text: str) -> None:
-        here = TEST_POINTS[0]
+        # The program's map centre when set; otherwise an obviously made-up position.
+        here = self._example_point or LatLon(12.345678, -98.765432)
         filled = (
             text.strip().replace("{lat}", f"{here.lat:.6f}").replace("{lon}", f"{here.lon:.6f}")
         )
-        self.nav_example.setText(
-            f"A stop in downtown Durham would link to: {filled}" if filled else ""
-        )
+        where = "the map centre" if self._example_point else f"{here.lat:.6f}, {here.lon:.6f}"
+        self.nav_example.setText(f"A stop at {where} would link to: {filled}" if filled else "")
 
 
 class ServicesTab(QWidget):
@@ -148,7 +151,7 @@ class ServicesTab(QWidget):
         self.osrm_edit = QLineEdit()
         self.osrm_edit.setPlaceholderText("empty: straight-line estimates (offline)")
         self.test_button = QPushButton("T&est")
-        self.test_button.setToolTip("Ask the server for one drive in Durham, NC")
+        self.test_button.setToolTip("Ask the server for one drive near the map centre")
         self.test_button.setAutoDefault(False)
         osrm_row = QWidget()
         osrm_row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -180,7 +183,7 @@ class ServicesTab(QWidget):
             ],
         )
         self.tile_edit = QLineEdit()
-        self.tile_edit.setPlaceholderText("empty: plain background with the county outline")
+        self.tile_edit.setPlaceholderText("empty: plain background with the area outline")
         form.row(
             "Map tiles",
             self.tile_edit,
@@ -196,20 +199,24 @@ class ServicesTab(QWidget):
             self.attribution_edit,
             hints=["Credit shown in the map's corner, as the tile provider asks."],
         )
+        self.area = MapAreaFields(form, self)
 
     def set_values(self, p: ProgramSettings) -> None:
         self.osrm_edit.setText(p.osrm_url)
         self.geocoder_edit.setText(p.geocoder_url)
         self.tile_edit.setText(p.tile_url)
         self.attribution_edit.setText(p.tile_attribution)
+        self.area.set_values(p)
 
     def edited(self, base: ProgramSettings) -> ProgramSettings:
-        return dataclasses.replace(
-            base,
-            osrm_url=self.osrm_edit.text().strip(),
-            geocoder_url=self.geocoder_edit.text().strip(),
-            tile_url=self.tile_edit.text().strip(),
-            tile_attribution=self.attribution_edit.text().strip(),
+        return self.area.edited(
+            dataclasses.replace(
+                base,
+                osrm_url=self.osrm_edit.text().strip(),
+                geocoder_url=self.geocoder_edit.text().strip(),
+                tile_url=self.tile_edit.text().strip(),
+                tile_attribution=self.attribution_edit.text().strip(),
+            )
         )
 
     def show_osrm_status(self, message: str, *, ok: bool | None) -> None:

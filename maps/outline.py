@@ -14,7 +14,6 @@ import functools
 import json
 import math
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,18 @@ def load_outline(path: str | Path, *, max_points: int | None = 60) -> tuple[Ring
     return rings if max_points is None else simplify_rings(rings, max_points)
 
 
-@functools.cache
-def durham_outline() -> tuple[Ring, ...]:
-    """The bundled, already simplified Durham County, NC outline (for the demo program).
-    Read once: every map redraw after a plan edit asks for it, on the UI thread."""
-    ref = resources.files("resources").joinpath("durham_outline.geojson")
-    with resources.as_file(ref) as path:
-        return load_outline(path, max_points=None)
+@functools.lru_cache(maxsize=8)
+def parse_outline(text: str, *, max_points: int | None = None) -> tuple[Ring, ...]:
+    """The rings of a GeoJSON outline held as text (a program setting); () for empty text.
+    Cached: every map redraw after a plan edit asks for it, on the UI thread."""
+    if not text.strip():
+        return ()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OutlineError(f"The area outline is not valid GeoJSON: {exc}") from exc
+    rings = rings_from_geojson(document, source="The area outline")
+    return rings if max_points is None else simplify_rings(rings, max_points)
 
 
 def rings_from_geojson(document: Any, *, source: str = "GeoJSON") -> tuple[Ring, ...]:
@@ -213,7 +217,7 @@ def outline_geojson(
 ) -> dict[str, Any]:
     """A GeoJSON Feature (MultiPolygon, closed rings, 6 decimals ≈ 0.1 m) for `rings`.
 
-    How `resources/durham_outline.geojson` was made::
+    How `resources/durham_outline.geojson` (the demo program's outline) was made::
 
         rings = load_outline("tests/data/durham/county-boundary.geojson", max_points=56)
         doc = outline_geojson(rings, {"name": ..., "source": ...})

@@ -52,7 +52,9 @@ from tests.pg_server import BackgroundServer, PostgresUnavailableError  # noqa: 
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, empty SQLite file; tests get a copy of it."""
     path = tmp_path_factory.mktemp("sqlite-template") / "rounds.db"
-    open_database(f"sqlite:///{path}").dispose()  # the last connection folds the WAL in
+    open_database(
+        f"sqlite:///{path}", create=True
+    ).dispose()  # the last connection folds the WAL in
     return path
 
 
@@ -167,7 +169,7 @@ def postgres_test_database(postgres_server_url: str) -> Iterator[PostgresTestDat
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         conn.execute(text(f"CREATE DATABASE {name}"))
     url = postgres_server_url.rsplit("/", 1)[0] + "/" + name
-    open_database(url).dispose()
+    open_database(url, create=True).dispose()
     janitor = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
     tables = ", ".join("'" + t.replace("'", "''") + "'" for t in _tables_children_first(janitor))
     try:

@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.demo.area import with_demo_area
 from caseload.demo.clients import build_clients
 from caseload.demo.history import ClientRows
 from caseload.demo.roster import ROTA_DAYS, Roster, build_roster
 from caseload.enums import EventKind, HousingStatus, ProgramCode, VisitStatus
 from caseload.errors import UserError
 from caseload.programs import ensure_default_programs
-from caseload.settings import ProgramSettings, load_in
+from caseload.settings import ProgramSettings, load_in, save_in
 from caseload.store.database import Database
 from caseload.store.models import (
     Client,
@@ -182,7 +183,10 @@ def create_demo(
             )
         for table in CASELOAD_TABLES:
             session.execute(delete(table))
-        zone = load_in(session, ProgramSettings).zone
+        program = load_in(session, ProgramSettings)
+        if (demo_program := with_demo_area(program)) != program:  # the demo's county on maps
+            save_in(session, demo_program, actor)
+        zone = program.zone
         day = today if today is not None else datetime.now(zone).date()
         rng = random.Random(seed)
         step(1, "Building the team and rota")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from caseload import settings
 from caseload.actor import Actor
 from caseload.enums import HousingStatus, PlaceKind, Skill, Tier, VisitStatus, VisitType
+from caseload.languages import skill_for_language
 from caseload.planning.crews import CrewInfo
 from caseload.priority.engine import ClientPriority
 from caseload.priority.service import rank_caseload
@@ -29,7 +30,6 @@ VISIT_TYPE_SKILLS: dict[str, frozenset[str]] = {
     VisitType.VACCINATION.value: frozenset({Skill.VACCINE.value}),
     VisitType.OVERDOSE_FOLLOW_UP.value: frozenset({Skill.NALOXONE.value}),
 }
-SPANISH = frozenset({"es", "spa", "spanish", "español"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +111,8 @@ def _required_skills(client: Client, visit_type: str, programs: list[Program]) -
             )
         ):
             skills |= {s for s in program.required_skills.split(",") if s}
-    if client.needs_interpreter and client.language.strip().lower() in SPANISH:
-        skills.add(Skill.SPANISH.value)
+    if client.needs_interpreter and (language_skill := skill_for_language(client.language)):
+        skills.add(language_skill)
     return frozenset(skills)
 
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import selectinload
 from caseload import audit
 from caseload.actor import Actor, Role
 from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.languages import canonical_language
 from caseload.rebalance.rules import (
     CASELOAD_ROLES,
     Capabilities,
     Needs,
-    canonical_language,
     split_list,
     unmet,
 )

@@ -1,7 +1,7 @@
 """Hard rules of caseload assignment: who may carry whom. Pure.
 
 - Language: a client whose language is not English needs a clinician who speaks it (the
-  clinician's `languages` field, or a skill named after the language, e.g. "spanish").
+  clinician's `languages` field, or the language's skill, e.g. "spanish": `caseload.languages`).
 - Peer support: a client who needs peer support needs a clinician with the peer_support skill
   (peer-support specialists have it by their role).
 - Program skills: every skill an active program of the client requires (e.g. naloxone for
@@ -16,35 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Codes and spellings seen in client files, mapped to one canonical name (which is also the
-# name of the matching Skill, e.g. "spanish").
-_LANGUAGE_ALIASES: dict[str, str] = {
-    "en": "english",
-    "eng": "english",
-    "english": "english",
-    "es": "spanish",
-    "spa": "spanish",
-    "spanish": "spanish",
-    "español": "spanish",
-    "espanol": "spanish",
-    "fr": "french",
-    "fra": "french",
-    "french": "french",
-    "ar": "arabic",
-    "ara": "arabic",
-    "arabic": "arabic",
-    "vi": "vietnamese",
-    "vie": "vietnamese",
-    "vietnamese": "vietnamese",
-    "zh": "chinese",
-    "zho": "chinese",
-    "chinese": "chinese",
-    "ht": "haitian creole",
-    "hat": "haitian creole",
-    "haitian creole": "haitian creole",
-    "asl": "american sign language",
-    "american sign language": "american sign language",
-}
+from caseload.languages import ENGLISH, canonical_language, skill_for_language
 
 # What a role brings by itself.
 ROLE_SKILLS: dict[str, frozenset[str]] = {
@@ -54,12 +26,6 @@ ROLE_SKILLS: dict[str, frozenset[str]] = {
 }
 
 CASELOAD_ROLES: frozenset[str] = frozenset(ROLE_SKILLS)
-
-
-def canonical_language(value: str) -> str:
-    """'es', 'ES', 'Spanish' -> 'spanish'; unknown values lower-cased; '' means English."""
-    key = value.strip().lower()
-    return _LANGUAGE_ALIASES.get(key, key) if key else "english"
 
 
 def split_list(value: str) -> frozenset[str]:
@@ -97,7 +63,8 @@ def unmet(needs: Needs, caps: Capabilities) -> tuple[str, ...]:
     """The rules a clinician with `caps` would break for a client with `needs` (empty: none)."""
     problems: list[str] = []
     language = needs.language
-    if language != "english" and language not in caps.languages and language not in caps.skills:
+    speaks = language in caps.languages or skill_for_language(language) in caps.skills
+    if language != ENGLISH and not speaks:
         problems.append(f"does not speak {language.title()}")
     if needs.peer_support and "peer_support" not in caps.skills:
         problems.append("is not a peer-support specialist")

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload.actor import Actor
 from caseload.enums import VisitStatus
+from caseload.languages import canonical_language
 from caseload.priority.service import rank_caseload
 from caseload.rebalance.rules import (
     CASELOAD_ROLES,
     Capabilities,
     Needs,
-    canonical_language,
     split_list,
 )
 from caseload.rebalance.workload import (

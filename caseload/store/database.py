@@ -1,30 +1,29 @@
-"""Opening the database: URL resolution, SQLite pragmas, migrations, one session per unit of work.
+"""Opening the database: URL resolution, migrations, one session per unit of work.
 
-Default: a SQLite file in the user data dir (WAL, foreign keys on, synchronous=FULL so a crash
-or kill never loses a committed write or corrupts the file). Any SQLAlchemy URL works; PostgreSQL
-is the shared multi-user deployment (psycopg 3).
+Default: a SQLite file in the user data dir (pragmas in `sqlite_file`). Any SQLAlchemy URL works;
+PostgreSQL is the shared multi-user deployment (psycopg 3). Opening never creates a database by
+accident: a missing one is an error unless the caller asks to create it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sqlite3
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseload.errors import ConflictError, DatabaseUnavailableError
+from caseload.errors import ConflictError, DatabaseMissingError, DatabaseUnavailableError
+from caseload.store.migrate import current_revision, upgrade_to_head
+from caseload.store.sqlite_file import set_sqlite_pragmas, sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +42,6 @@ def resolve_url(url: str | None = None) -> str:
     if chosen.startswith("postgresql://") or chosen.startswith("postgres://"):
         chosen = "postgresql+psycopg://" + chosen.split("://", 1)[1]
     return chosen
-
-
-def _sqlite_file(url: URL) -> Path | None:
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database)
-
-
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +86,9 @@ class Database:
         self.engine.dispose()
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine for `url`. A SQLite file's folder is made only when `create` is set, so a
+    mistyped path never leaves folders behind."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -110,8 +96,8 @@ def create_db_engine(url: str) -> Engine:
             f"'{url}' is not a database URL; expected e.g. sqlite:///path/rounds.db "
             "or postgresql+psycopg://user:password@host/dbname"
         ) from exc
-    sqlite_file = _sqlite_file(parsed)
-    if sqlite_file is not None:
+    sqlite_file = sqlite_path(parsed)
+    if sqlite_file is not None and create:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
@@ -121,47 +107,87 @@ def create_db_engine(url: str) -> Engine:
             "sqlite:///path/rounds.db or postgresql+psycopg://user:password@host/dbname"
         ) from exc
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "connect", set_sqlite_pragmas)
     return engine
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and by default migrate) the database at `url` (see `resolve_url`)."""
-    resolved = resolve_url(url)
-    engine = create_db_engine(resolved)
+# What PostgreSQL says when the database named in the URL is not there (not a missing role).
+_NO_SUCH_DATABASE = re.compile(r'database "[^"]*" does not exist')
+
+
+def is_default_database(url: str | None) -> bool:
+    """Whether `url` (see `resolve_url`) is the default SQLite file in the user data dir."""
+    return resolve_url(url) == resolve_url(f"sqlite:///{default_database_path()}")
+
+
+def _how_to_create(url: str) -> str:
+    return (
+        f"To start a new one there, run `rounds init --db {url}` (an empty program) or "
+        f"`rounds demo --db {url}` (the demo), or use File > New database… in the app."
+    )
+
+
+def _missing(resolved: str) -> DatabaseMissingError:
+    parsed = make_url(resolved)
+    safe = parsed.render_as_string(hide_password=True)
+    path = sqlite_path(parsed)
+    if path is not None:
+        return DatabaseMissingError(
+            f"There is no database at {path}. Check the path (sqlite:///name.db is relative to "
+            f"the current folder, sqlite:////folder/name.db is absolute). {_how_to_create(safe)}"
+        )
+    return DatabaseMissingError(f"{safe} holds no MIH Rounds database. {_how_to_create(safe)}")
+
+
+def database_exists(url: str | None = None) -> bool:
+    """Whether `url` (see `resolve_url`) holds an MIH Rounds database (its schema)."""
     try:
-        with engine.connect():
-            pass
+        open_database(url, migrate=False).dispose()
+    except DatabaseMissingError:
+        return False
+    return True
+
+
+def open_database(
+    url: str | None = None, *, migrate: bool = True, create: bool = False
+) -> Database:
+    """Open (and by default migrate) the database at `url` (see `resolve_url`).
+
+    A database that does not exist (no SQLite file, a server database that is missing or holds
+    no MIH Rounds schema) raises `DatabaseMissingError`, unless `create` is set: then an empty
+    one is made (on a server, the database itself must exist; its schema is created)."""
+    resolved = resolve_url(url)
+    engine = create_db_engine(resolved, create=create)
+    path = sqlite_path(engine.url)
+    if path is not None and not create and not path.is_file():
+        engine.dispose()  # not connected yet: connecting would create the file
+        raise _missing(resolved)
+    safe = engine.url.render_as_string(hide_password=True)
+    try:
+        revision = current_revision(engine)
     except OperationalError as exc:
         engine.dispose()
-        safe = make_url(resolved).render_as_string(hide_password=True)
+        reason = str(exc.orig)
+        if engine.dialect.name == "postgresql" and _NO_SUCH_DATABASE.search(reason):
+            raise DatabaseMissingError(
+                f"The server has no database {engine.url.database!r} ({safe}). Ask its "
+                f"administrator to create it (createdb {engine.url.database}), then run "
+                f"`rounds init --db URL` to set it up for MIH Rounds."
+            ) from exc
         raise DatabaseUnavailableError(
             f"Cannot open the database {safe}: {exc.orig}. Check the URL, that the server is "
             "running and that you may connect."
         ) from exc
+    except DatabaseError as exc:
+        engine.dispose()
+        raise DatabaseUnavailableError(
+            f"{safe} is not a database MIH Rounds can read: {exc.orig}."
+        ) from exc
+    in_memory = engine.dialect.name == "sqlite" and path is None
+    if revision is None and not create and not in_memory:
+        engine.dispose()
+        raise _missing(resolved)
     if migrate:
-        from caseload.store.migrate import upgrade_to_head
-
         upgrade_to_head(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     return Database(url=resolved, engine=engine, _sessions=sessions)
-
-
-def backup_sqlite(engine: Engine, label: str) -> Path | None:
-    """Copy a SQLite database file beside itself (consistent online backup); None for others."""
-    path = _sqlite_file(engine.url)
-    if path is None or not path.exists():
-        return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    log.info("backed up %s to %s", path, target)
-    return target

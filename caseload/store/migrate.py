@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from caseload.store.sqlite_file import backup_sqlite
+
 
 def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
@@ -33,7 +35,5 @@ def upgrade_to_head(engine: Engine) -> None:
     if current == head_revision():
         return
     if current is not None:
-        from caseload.store.database import backup_sqlite
-
         backup_sqlite(engine, f"before-migration-from-{current}")
     command.upgrade(alembic_config(engine), "head")

@@ -269,13 +269,16 @@ class PlanStop(Base):
     plan: Mapped[Plan] = relationship(back_populates="stops")
 
 
-class Setting(Base):
-    """Program-wide settings (priority rules, planning defaults) as JSON values by key."""
+class Setting(Versioned, Base):
+    """Program-wide settings (priority rules, planning defaults) as JSON values by key; the
+    version makes a save from a stale window fail instead of overwriting someone's change."""
 
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value_json: Mapped[str] = mapped_column(Text)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
 class AuditEntry(Base):

@@ -1,7 +1,8 @@
 """The `rounds` command line.
 
 Each sub-command lives in its own module with `register(subparsers)` and `run(args) -> int`.
-Exit codes: 0 ok, 2 bad input (message on stderr), 1 a bug. Qt is imported only by the commands
+Exit codes: 0 ok, 2 the user's to fix (message on stderr, no traceback; the same errors the app
+shows as a plain message, see `desktop.errors`), 1 a bug. Qt is imported only by the commands
 that open a window or print, so headless commands start fast.
 """
 
@@ -14,11 +15,10 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol, cast
 
-from caseload.errors import UserError
-
 # Command -> (module, one-line help). Only the module of the command being run is imported,
 # so `rounds --help` and each command start without loading the whole app.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "create an empty program database (default programs and settings)"),
     "demo": ("demo", "create a demo caseload (invented people around Durham, NC)"),
     "import": ("import_", "import clients, events or the address table from CSV/XLSX"),
     "priorities": ("priorities", "rank the caseload for a day, with reasons"),
@@ -79,12 +79,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(db_url=args.db, demo=args.demo)
         run = args.run
         return int(run(args))
-    except UserError as exc:
-        print(f"rounds: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("rounds: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from desktop.errors import user_message  # loaded only on failure: keeps start-up fast
+
+        message = user_message(exc)
+        if message is None:
+            raise  # a bug: the traceback is what we need, and the exit code is 1
+        print(f"rounds: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

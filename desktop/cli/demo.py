@@ -48,7 +48,7 @@ def _safe_url(url: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    db = open_database(args.db)
+    db = open_database(args.db, create=True)
     try:
         summary = create_demo(
             db, local_actor(), seed=args.seed, clients=args.clients, replace=args.replace

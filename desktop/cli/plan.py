@@ -77,7 +77,6 @@ def run(args: argparse.Namespace) -> int:
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
     from desktop.printing.route_sheet import ensure_gui_application, write_crew_pdfs
-    from maps.outline import durham_outline
 
     if args.time_limit is not None and args.time_limit <= 0:
         raise UserError(f"--time-limit must be a positive number of seconds, got {args.time_limit}")
@@ -122,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     assert saved.plan_id is not None
     sheets = build_crew_sheets(db, saved.plan_id, actor, phi_minimised=args.phi)
     out.mkdir(parents=True, exist_ok=True)
-    pdfs = write_crew_pdfs(sheets, out, paper_size=program.paper_size, outline=durham_outline())
+    pdfs = write_crew_pdfs(sheets, out, paper_size=program.paper_size, outline=program.outline())
     # Phone calendars often sync to cloud services: they get initials only, always.
     calendar_sheets = (
         sheets

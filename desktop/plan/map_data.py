@@ -3,11 +3,9 @@ routes, and unassigned visits in grey."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from caseload.planning.model import DayPlan
+from caseload.settings import ProgramSettings
 from maps.model import UNASSIGNED_COLOR, MapData, MapMarker, MapPolyline, group_colors, popup_html
-from maps.outline import durham_outline
 from routing.geo import LatLon
 
 
@@ -21,9 +19,9 @@ def base_key(crew_name: str) -> str:
     return f"base:{crew_name}"
 
 
-def plan_map_data(plan: DayPlan | None, zone: Any = None, *, title: str = "") -> MapData:
+def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str = "") -> MapData:
     """Markers keyed by candidate key (stops, unassigned) or `base:<crew>` (bases)."""
-    outline = durham_outline()
+    outline, zone = program.outline(), program.zone
     if plan is None:
         return MapData(outline=outline, title=title)
     colors = crew_colors(plan)

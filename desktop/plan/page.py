@@ -77,7 +77,7 @@ class PlanPage(QWidget):
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
         menus.connect(self)
         self._update_buttons()
-        ui.map_view.show_map(plan_map_data(None, context.program.zone))
+        ui.map_view.show_map(plan_map_data(None, context.program))
 
     @property
     def day(self) -> date:
@@ -148,7 +148,7 @@ class PlanPage(QWidget):
         )
         ui.candidates.set_selected(set(state.selected))
         ui.candidate_count.setText(f"{len(state.selected)} of {ui.candidates.rowCount()} selected")
-        ui.map_view.update_map(plan_map_data(plan, self.context.program.zone), fit=fit)
+        ui.map_view.update_map(plan_map_data(plan, self.context.program), fit=fit)
         self._update_buttons()
         if plan is not None:
             self.plan_shown.emit()

@@ -18,7 +18,6 @@ from desktop.error_dialog import show_error
 from desktop.printing.preview import SheetPrintOptions, SheetPrintOptionsDialog, show_print_preview
 from desktop.printing.route_sheet import write_crew_pdfs
 from desktop.tasks import ProgressFn, TaskHandle, start_task
-from maps.outline import durham_outline
 
 _running: list[TaskHandle] = []
 
@@ -60,7 +59,9 @@ def print_plan(
         return _sheets(context, plan_id, options)
 
     def built(sheets: list[CrewSheet]) -> None:
-        show_print_preview(parent, sheets, paper_size=options.paper_size, outline=durham_outline())
+        show_print_preview(
+            parent, sheets, paper_size=options.paper_size, outline=context.program.outline()
+        )
 
     _keep(start_task(build, on_finished=built, on_failed=lambda e: show_error(parent, e)))
 
@@ -82,7 +83,7 @@ def save_plan_pdfs(
             sheets,
             folder,
             paper_size=options.paper_size,
-            outline=durham_outline(),
+            outline=context.program.outline(),
             progress=progress,
             cancel=cancel,
         )

@@ -29,7 +29,7 @@ def measure(n_clients: int, folder: Path, repeats: int = 3) -> float:
     times: list[float] = []
     rows = 0
     for r in range(repeats):
-        db = open_database(f"sqlite:///{folder / f'demo-{n_clients}-{r}.db'}")
+        db = open_database(f"sqlite:///{folder / f'demo-{n_clients}-{r}.db'}", create=True)
         try:
             started = time.perf_counter()
             summary = create_demo(db, SYSTEM_ACTOR, clients=n_clients, today=TODAY)

@@ -174,7 +174,7 @@ def measure_list_rows(n_clients: int) -> tuple[float, float, int]:
     from caseload.store.database import open_database
 
     with tempfile.TemporaryDirectory() as folder:
-        db = open_database(f"sqlite:///{Path(folder) / 'demo.db'}")
+        db = open_database(f"sqlite:///{Path(folder) / 'demo.db'}", create=True)
         started = time.perf_counter()
         summary = create_demo(db, SYSTEM_ACTOR, seed=7, clients=n_clients)
         created = time.perf_counter() - started
@@ -243,7 +243,7 @@ def measure_startup(n_clients: int, runs: int = 3) -> list[dict[str, Any]]:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
-        db = open_database(url)
+        db = open_database(url, create=True)
         create_demo(db, SYSTEM_ACTOR, seed=7, clients=n_clients)
         db.dispose()
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=folder)

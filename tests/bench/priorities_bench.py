@@ -156,7 +156,7 @@ def measure(db: Database, repeats: int = 3) -> None:
 
 
 def run(n_clients: int, path: Path) -> None:
-    db = open_database(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}", create=True)
     try:
         t0 = time.perf_counter()
         counts = generate(db, n_clients)

@@ -86,7 +86,7 @@ def measure(db: Database, max_moves: int, time_limit_s: float) -> None:
 
 
 def run(folder: Path, data: str, clients: int, max_moves: int, time_limit_s: float) -> None:
-    db = open_database(f"sqlite:///{folder / f'rebalance-{data}.db'}")
+    db = open_database(f"sqlite:///{folder / f'rebalance-{data}.db'}", create=True)
     try:
         seed(db, data, clients)
         measure(db, max_moves, time_limit_s)

@@ -30,7 +30,7 @@ ACTOR = Actor(user_id="bench", role=Role.PROGRAM_MANAGER)
 
 
 def measure(folder: Path, crews: int, stops: int, repeats: int) -> dict[str, float]:
-    db = open_database(f"sqlite:///{folder / 'sheets.db'}")
+    db = open_database(f"sqlite:///{folder / 'sheets.db'}", create=True)
     try:
         day = make_plan_day(db, crews=crews, stops_per_crew=stops)
         phases: dict[str, list[float]] = {"read models": [], "PDFs": [], "CSV + ICS": []}

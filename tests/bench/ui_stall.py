@@ -39,7 +39,7 @@ def longest_gap_while(work: threading.Thread) -> float:
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="rounds-stall-"))
-    db = open_database(f"sqlite:///{folder / 'r.db'}")
+    db = open_database(f"sqlite:///{folder / 'r.db'}", create=True)
     actor = local_actor()
     create_demo(db, actor, seed=7, clients=2000, today=DAY)
     crews = crews_on_shift(db, DAY, actor)

@@ -1,4 +1,5 @@
-"""The database layer: migrations, timezone-aware times, optimistic locking, backups."""
+"""The database layer: migrations, timezone-aware times, optimistic locking, backups, and
+no database created by accident."""
 
 from __future__ import annotations
 
@@ -8,8 +9,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from caseload.errors import ConflictError, DatabaseUnavailableError
-from caseload.store.database import Database, open_database, resolve_url
+from caseload.actor import local_actor
+from caseload.errors import (
+    ConflictError,
+    DatabaseExistsError,
+    DatabaseMissingError,
+    DatabaseUnavailableError,
+)
+from caseload.new_program import create_program_database
+from caseload.store.database import (
+    Database,
+    database_exists,
+    default_database_path,
+    is_default_database,
+    open_database,
+    resolve_url,
+)
 from caseload.store.migrate import current_revision, head_revision
 from caseload.store.models import Client
 
@@ -92,3 +107,59 @@ def test_unreachable_database_gives_clear_error(tmp_path: Path) -> None:
 def test_bad_url_gives_clear_error() -> None:
     with pytest.raises(DatabaseUnavailableError, match="not a database URL"):
         open_database("not a url")
+
+
+# --- a database is created only on purpose ---------------------------------------------------
+def test_opening_a_missing_sqlite_file_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "typo" / "rounds.db"
+    with pytest.raises(DatabaseMissingError, match="rounds init --db") as caught:
+        open_database(f"sqlite:///{path}")
+    assert str(path) in str(caught.value)
+    assert not (tmp_path / "typo").exists()
+    assert not database_exists(f"sqlite:///{path}")
+
+
+def test_create_makes_the_file_and_its_folder_then_it_opens(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'rounds.db'}"
+    open_database(url, create=True).dispose()
+    assert database_exists(url)
+    db = open_database(url)
+    try:
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.dispose()
+
+
+def test_an_empty_or_foreign_file_is_not_a_database(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(DatabaseMissingError):
+        open_database(f"sqlite:///{empty}")
+    text = tmp_path / "notes.db"
+    text.write_text("not a database, just notes " * 100, encoding="utf-8")
+    with pytest.raises(DatabaseUnavailableError, match="not a database MIH Rounds can read"):
+        open_database(f"sqlite:///{text}")
+
+
+def test_an_in_memory_database_needs_no_creating() -> None:
+    db = open_database("sqlite://")
+    try:
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.dispose()
+
+
+def test_the_default_database_is_recognised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ROUNDS_DB", raising=False)
+    assert is_default_database(None)
+    assert is_default_database(f"sqlite:///{default_database_path()}")
+    assert not is_default_database("sqlite:///elsewhere.db")
+    monkeypatch.setenv("ROUNDS_DB", "sqlite:///elsewhere.db")
+    assert not is_default_database(None)
+
+
+def test_a_new_program_database_refuses_an_existing_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    create_program_database(url, local_actor()).dispose()
+    with pytest.raises(DatabaseExistsError, match="nothing was changed"):
+        create_program_database(url, local_actor())

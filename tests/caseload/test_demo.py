@@ -158,7 +158,7 @@ def test_priorities_on_the_demo_have_must_and_high_clients(db: Database) -> None
 def test_same_seed_gives_the_same_demo(tmp_path: Path) -> None:
     dumps = []
     for n, seed in enumerate((5, 5, 6)):
-        db = open_database(f"sqlite:///{tmp_path / f'demo{n}.db'}")
+        db = open_database(f"sqlite:///{tmp_path / f'demo{n}.db'}", create=True)
         try:
             create_demo(db, SYSTEM_ACTOR, seed=seed, clients=30, today=TODAY)
             dumps.append(_dump(db))
@@ -182,7 +182,7 @@ def test_refuses_a_database_with_clients_and_replace_starts_over(sqlite_db: Data
     with sqlite_db.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
         details = json.loads(session.scalars(select(AuditEntry.details)).all()[-1])
-    assert actions == ["demo.create", "demo.replace"]
+    assert actions == ["settings.save", "demo.create", "demo.replace"]  # the demo's area once
     assert details["active_clients"] == 30
 
 

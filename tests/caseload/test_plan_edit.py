@@ -125,7 +125,7 @@ def test_keep_current_prefers_every_stop_s_current_crew() -> None:
 def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, DayPlan]:
     from caseload.store.database import open_database
 
-    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('edit') / 'r.db'}")
+    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('edit') / 'r.db'}", create=True)
     create_demo(db, local_actor(), seed=5, clients=40, today=TODAY)
     plan = plan_day(db, TODAY, local_actor(), time_limit_s=1.0)
     assert sum(1 for r in plan.routes if len(r.stops) >= 2) >= 2, "need two busy crews"

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from caseload.languages import canonical_language
 from caseload.rebalance.problem import (
     ObjectiveWeights,
     RebalanceProblem,
@@ -20,7 +21,7 @@ from caseload.rebalance.problem import (
     current_indices,
     evaluate,
 )
-from caseload.rebalance.rules import Capabilities, Needs, canonical_language, unmet
+from caseload.rebalance.rules import Capabilities, Needs, unmet
 from caseload.rebalance.solver import solve_rebalance
 from caseload.rebalance.warmstart import greedy_assignment
 

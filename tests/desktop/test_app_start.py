@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
+from caseload.store import database
+from desktop.app import open_main_window
 from desktop.main_window import MainWindow
 from desktop.plan.page import PlanPage
 from desktop.rebalance_view import RebalanceView
@@ -78,3 +82,30 @@ def test_saved_settings_reach_every_page(qtbot: Any, tmp_path: Path) -> None:
     assert window.plan_page.context.program.program_name == "Durham County CP"
     assert window.caseload_page is not None
     assert window.caseload_page.context.program.program_name == "Durham County CP"
+
+
+def test_a_new_users_first_start_creates_the_default_database(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rounds` with no --db on a new machine: the default database is created (default
+    programs and settings) and the empty-database page offers the demo and an import."""
+    default = tmp_path / "user-data" / "rounds.db"
+    monkeypatch.delenv("ROUNDS_DB", raising=False)
+    monkeypatch.setattr(database, "default_database_path", lambda: default)
+    window = open_main_window(None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=30_000)
+    assert default.is_file()
+    assert window.context is not None and window.context.db.url == f"sqlite:///{default}"
+    assert window.welcome.demo_button.isVisible() and window.welcome.import_button.isVisible()
+
+
+def test_a_named_database_that_does_not_exist_is_not_created(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_a: None)
+    window = open_main_window(f"sqlite:///{tmp_path / 'typo.db'}")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "rounds init" in window.loading.text(), timeout=30_000)
+    assert not (tmp_path / "typo.db").exists()

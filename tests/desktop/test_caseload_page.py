@@ -13,7 +13,7 @@ from caseload.actor import local_actor
 from caseload.clients import ClientEdit, client_detail, update_client
 from caseload.demo.create import create_demo
 from caseload.errors import ConflictError
-from desktop import caseload_page
+from desktop import caseload_page, tasks
 from desktop.caseload_model import COLUMNS, ROW_ROLE
 from desktop.caseload_page import CaseloadPage
 from desktop.client_detail import AddVisitDialog
@@ -26,7 +26,8 @@ CLIENTS = 40
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     shown: list[BaseException] = []
-    monkeypatch.setattr(caseload_page, "show_error", lambda _parent, exc, **_kw: shown.append(exc))
+    # The page's TaskRunner shows failures in the app's error dialog.
+    monkeypatch.setattr(tasks, "show_error", lambda _parent, exc, **_kw: shown.append(exc))
     return shown
 
 

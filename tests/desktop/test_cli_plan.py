@@ -24,7 +24,7 @@ TODAY = date(2026, 3, 10)
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('plan') / 'rounds.db'}"
-    db = open_database(url)
+    db = open_database(url, create=True)
     create_demo(db, local_actor(), seed=3, clients=40, today=TODAY)
     db.dispose()
     return url

@@ -21,7 +21,7 @@ AS_OF = datetime(2026, 3, 16, 7, 0, tzinfo=ZoneInfo("America/New_York"))
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    db = open_database(url)
+    db = open_database(url, create=True)
     with db.session() as s:
         clients = [
             Client(
@@ -133,6 +133,7 @@ def test_default_date_is_today(db_url: str, capsys: pytest.CaptureFixture[str]) 
 
 def test_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["init", "--db", url]) == 0
     assert main(["priorities", "--db", url, "--date", DAY]) == 0
     assert "No active clients." in capsys.readouterr().out
     assert run_json(capsys, "--db", url, "--date", DAY) == []

@@ -15,7 +15,8 @@ from caseload.errors import ConflictError, UserError
 from caseload.planning.crews import ShiftInfo, crews_on_shift, set_shift_times, shifts_on
 from desktop import crews_dialog
 from desktop.context import AppContext
-from desktop.crews_dialog import CREW, END, SICK, START, CrewsDialog, CrewTableModel, parse_clock
+from desktop.crews_dialog import CrewsDialog
+from desktop.crews_model import CREW, END, SICK, START, CrewTableModel, parse_clock
 from tests.desktop.artifacts import save_screenshot
 from tests.desktop.seed import Seed
 

@@ -1,5 +1,6 @@
-"""The main window: the welcome page on an empty database, the workspace on a demo one, and
-an exception in a slot shown in the error dialog while the app keeps running."""
+"""The main window: the welcome page on an empty database, the workspace on a demo one, a
+missing database as an error (never created by accident), File > New/Open database, and an
+exception in a slot shown in the error dialog while the app keeps running."""
 
 from __future__ import annotations
 
@@ -8,18 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
+from caseload.programs import list_programs
 from caseload.store.database import open_database
 from desktop import error_dialog
 from desktop.main_window import MainWindow
 from tests.desktop.artifacts import save_screenshot
 
 
-def open_window(qtbot: Any, url: str) -> MainWindow:
-    window = MainWindow(url)
+def open_window(qtbot: Any, url: str, *, create: bool = False) -> MainWindow:
+    window = MainWindow(url, create=create)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.loading, timeout=10_000)
@@ -27,8 +29,13 @@ def open_window(qtbot: Any, url: str) -> MainWindow:
 
 
 def test_an_empty_database_offers_the_demo_and_an_import(qtbot: Any, tmp_path: Path) -> None:
-    window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}")
+    """The first start on the default database creates it (create=True) and shows the
+    empty-database page with its two ways in."""
+    window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}", create=True)
     assert window.stack.currentWidget() is window.welcome
+    assert (tmp_path / "empty.db").is_file()
+    assert window.context is not None
+    assert [p.code for p in list_programs(window.context.db)]  # the default programs
     buttons = {b.text() for b in window.welcome.findChildren(QPushButton)}
     assert {"Load &demo program", "&Import clients…"} <= buttons
     assert window.welcome.demo_button.isVisible()
@@ -38,7 +45,7 @@ def test_an_empty_database_offers_the_demo_and_an_import(qtbot: Any, tmp_path: P
 
 def test_a_demo_database_opens_on_the_tabs(qtbot: Any, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    db = open_database(url)
+    db = open_database(url, create=True)
     create_demo(db, local_actor(), seed=5, clients=30)
     db.dispose()
     window = MainWindow(url)
@@ -78,7 +85,7 @@ def test_an_exception_in_a_slot_shows_the_error_dialog_and_the_app_keeps_running
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     error_dialog.install_excepthook()
-    window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}")
+    window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}", create=True)
 
     def broken() -> None:
         raise RuntimeError("a bug in a slot")
@@ -94,3 +101,60 @@ def test_an_exception_in_a_slot_shows_the_error_dialog_and_the_app_keeps_running
     assert window.isVisible() and window.stack.currentWidget() is window.welcome
     button.click()
     qtbot.waitUntil(lambda: len(shown) == 2)
+
+
+def test_a_missing_database_is_an_error_and_is_not_created(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mistyped --db shows what is wrong and how to create one; no file or folder appears."""
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    missing = tmp_path / "typo" / "rounds.db"
+    window = MainWindow(f"sqlite:///{missing}")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
+    assert str(missing) in warnings[0] and "rounds init" in warnings[0]
+    assert "File > New database" in window.loading.text()
+    assert window.context is None and window.stack.currentWidget() is window.loading
+    assert not (tmp_path / "typo").exists()
+
+
+def test_new_and_open_database_switch_the_window(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File > New database… creates an empty program and switches to it; File > Open
+    database… goes back to an existing one with its clients."""
+    demo_url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db = open_database(demo_url, create=True)
+    create_demo(db, local_actor(), seed=5, clients=20)
+    db.dispose()
+    window = open_window(qtbot, demo_url)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=10_000)
+    new_path = tmp_path / "new.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(new_path), ""))
+    window._on_new()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=10_000)
+    assert window.context is not None and window.context.db.url == f"sqlite:///{new_path}"
+    assert window.caseload_page is None and window.tabs.count() == 0
+    assert str(new_path) in window.status_label.text()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(tmp_path / "demo.db"), ""))
+    window._on_open()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=10_000)
+    assert window.caseload_page is not None
+    qtbot.waitUntil(lambda: window.caseload_page.model.rowCount() == 20, timeout=10_000)
+
+
+def test_new_database_refuses_an_existing_one(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    window = open_window(qtbot, url, create=True)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a: (str(tmp_path / "first.db"), "")
+    )
+    window._on_new()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
+    assert "already a database" in warnings[0]
+    assert window.context is not None and window.context.db.url == url

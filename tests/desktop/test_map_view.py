@@ -309,8 +309,8 @@ def test_caseload_map_of_2000_clients_in_their_clinicians_colours(
     import random
 
     from maps.model import MapMarker, group_colors
-    from maps.outline import durham_outline
     from routing.geo import LatLon
+    from tests.maps.outline_data import durham_outline
 
     rnd = random.Random(6)
     colors = group_colors(f"Clinician {i}" for i in range(20))

@@ -3,6 +3,8 @@ ticked moves, suggest / cancel in the background, apply (and a conflict), a manu
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -13,10 +15,13 @@ from sqlalchemy import select
 from caseload.actor import Actor, Role
 from caseload.errors import ConflictError
 from caseload.rebalance import RebalanceProposal
+from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client
 from desktop import rebalance_view
+from desktop.rebalance_map_data import rebalance_map_data
 from desktop.rebalance_view import RebalanceMapState, RebalanceView
+from maps.plan_map import map_payload
 from tests.caseload.rebalance_data import ClientSpec, StaffSpec, add_clients, add_staff
 
 SUPERVISOR = Actor("sam", Role.SUPERVISOR)
@@ -230,3 +235,23 @@ def test_map_hook_receives_the_assignment_after_ticks(qtbot: QtBot, view: Rebala
     assert set(last.colors) == {c.clinician_id for c in last.snapshot.clinicians}
     view.model.set_all_checked(False)
     assert states[-1].assignment == last.snapshot.assignment
+
+
+def test_the_caseload_map_draws_the_programs_outline_and_no_other(
+    qtbot: QtBot, view: RebalanceView
+) -> None:
+    """The outline on the supervisor's map is the program's setting: none for a program that
+    set none (no Durham County unless it is the demo's), the program's own when set."""
+    state = view.map_state()
+    assert state is not None
+    plain = rebalance_map_data(state, ProgramSettings().outline())
+    assert plain.outline == ()
+    assert len(plain.markers) == 3 + 11  # every base and client still shown
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[-79.0, 35.9], [-78.8, 35.9], [-78.8, 36.1], [-79.0, 35.9]]],
+    }
+    own = dataclasses.replace(ProgramSettings(), area_outline_geojson=json.dumps(square))
+    assert rebalance_map_data(state, own.outline()).outline == own.outline()
+    html_payload = map_payload(plain)
+    assert html_payload["outline"] == []

@@ -10,6 +10,7 @@ import threading
 import zoneinfo
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -30,6 +31,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from caseload import settings
+from caseload.errors import ConflictError
 from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
 from caseload.store.models import AuditEntry
@@ -325,6 +327,7 @@ def test_osrm_test_against_an_unreachable_server_shows_why(
     qtbot: QtBot, dialog: SettingsDialog, errors: list[BaseException]
 ) -> None:
     dialog.tabs.setCurrentIndex(SERVICES_TAB)
+    dialog.services_tab.area.centre_edit.setText("35.994, -78.899")
     dialog.osrm_edit.setText("http://127.0.0.1:9")
     with qtbot.waitSignal(dialog.osrm_tested, timeout=WAIT_MS) as blocker:
         dialog.test_button.click()
@@ -343,8 +346,10 @@ class FakeOsrm(BaseHTTPRequestHandler):
     """Answers every /table request with `durations` (a class attribute set by the test)."""
 
     durations: ClassVar[list[list[float | None]]] = [[0, 600], [600, 0]]
+    paths: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
+        self.paths.append(self.path)
         body = json.dumps({"code": "Ok", "durations": self.durations}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -371,8 +376,8 @@ def fake_osrm() -> Iterator[str]:
 @pytest.mark.parametrize(
     ("durations", "expected"),
     [
-        ([[0, 600], [600, 0]], "The server works: downtown Durham to Duke Hospital"),
-        ([[0, None], [None, 0]], "found no road between two test points"),
+        ([[0, 600], [600, 0]], "The server works: from the map centre to a point 2.7 km away"),
+        ([[0, None], [None, 0]], "found no road near the map centre"),
     ],
 )
 def test_osrm_test_against_a_server_shows_its_answer(
@@ -384,12 +389,24 @@ def test_osrm_test_against_a_server_shows_its_answer(
     expected: str,
 ) -> None:
     monkeypatch.setattr(FakeOsrm, "durations", durations)
+    monkeypatch.setattr(FakeOsrm, "paths", [])
+    dialog.services_tab.area.centre_edit.setText("47.6062, -122.3321")  # not Durham: Seattle
     dialog.osrm_edit.setText(fake_osrm)
     with qtbot.waitSignal(dialog.osrm_tested, timeout=WAIT_MS):
         dialog.test_button.click()
     assert expected in dialog.osrm_status.text()
+    # The drive asked for starts at the program's map centre (OSRM takes lon,lat).
+    assert FakeOsrm.paths and "-122.332100,47.606200;-122.312100,47.626200" in FakeOsrm.paths[0]
     if durations[0][1] is not None:
         assert "is 10 min by road" in dialog.osrm_status.text()
+
+
+def test_osrm_test_without_a_map_centre_asks_for_one_first(dialog: SettingsDialog) -> None:
+    dialog.osrm_edit.setText("http://127.0.0.1:9")
+    assert dialog.services_tab.area.centre_edit.text() == ""
+    dialog.test_button.click()
+    assert "Enter the map centre first" in dialog.osrm_status.text()
+    assert not dialog.is_busy()
 
 
 def test_osrm_test_refuses_a_bad_address_without_asking(dialog: SettingsDialog) -> None:
@@ -506,3 +523,85 @@ def test_mnemonics_are_unique_on_each_tab(dialog: SettingsDialog) -> None:
         assert len(letters) == len(set(letters)), letters
         assert not tab_letters & set(letters)
         assert letters, f"tab {index} has no mnemonics"
+
+
+# --- two windows, the map area ----------------------------------------------------------------
+def test_two_windows_saving_the_second_gets_a_conflict_and_saves_nothing(
+    qtbot: QtBot, context: AppContext, errors: list[BaseException]
+) -> None:
+    """Two people open Settings; the first to press OK wins, the second is told (by the
+    settings service's version check) and nothing of theirs is written."""
+    first, second = SettingsDialog(context), SettingsDialog(context)
+    for window in (first, second):
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda w=window: w._loaded is not None, timeout=WAIT_MS)
+    first.name_edit.setText("First")
+    with qtbot.waitSignal(first.settings_saved, timeout=WAIT_MS):
+        press_ok(first)
+    second.name_edit.setText("Second")
+    second.speed.setValue(50.0)
+    press_ok(second)
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
+    assert isinstance(errors[0], ConflictError)
+    stored = settings.load(context.db, ProgramSettings)
+    assert stored.program_name == "First" and stored.speed_kmh == ProgramSettings().speed_kmh
+    assert second.status_label.text() == "Not saved." and not second.is_busy()
+
+
+def test_the_map_area_loads_an_outline_file_and_saves_it_with_the_centre(
+    qtbot: QtBot, dialog: SettingsDialog, context: AppContext, tmp_path: Path
+) -> None:
+    area = dialog.services_tab.area
+    assert area.outline_label.text() == "none" and not area.clear_button.isEnabled()
+    ring = [[-122.4, 47.5], [-122.2, 47.5], [-122.2, 47.7], [-122.4, 47.7], [-122.4, 47.5]]
+    path = tmp_path / "area.geojson"
+    path.write_text(json.dumps({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
+    area.load_file(str(path))
+    assert area.outline_label.text() == "an outline of 4 points"
+    area.centre_edit.setText("47.6062, -122.3321")
+    with qtbot.waitSignal(dialog.settings_saved, timeout=WAIT_MS):
+        press_ok(dialog)
+    stored = settings.load(context.db, ProgramSettings)
+    assert stored.map_centre == LatLon(47.6062, -122.3321)
+    assert stored.outline() == (
+        (LatLon(47.5, -122.4), LatLon(47.5, -122.2), LatLon(47.7, -122.2), LatLon(47.7, -122.4)),
+    )
+
+
+def test_a_bad_outline_file_is_explained_and_keeps_the_old_outline(
+    dialog: SettingsDialog, tmp_path: Path
+) -> None:
+    area = dialog.services_tab.area
+    path = tmp_path / "points.geojson"
+    path.write_text(json.dumps({"type": "Point", "coordinates": [0, 0]}), encoding="utf-8")
+    area.load_file(str(path))
+    assert "holds no Polygon" in area.outline_status.text()
+    assert area.outline_label.text() == "none"
+    assert dialog.program_value().area_outline_geojson == ""
+
+
+def test_a_bad_map_centre_is_refused_by_name(
+    dialog: SettingsDialog, context: AppContext, errors: list[BaseException]
+) -> None:
+    dialog.services_tab.area.centre_edit.setText("35.9, north")
+    press_ok(dialog)
+    assert len(errors) == 1 and isinstance(errors[0], SettingsInputError)
+    assert [p.field for p in errors[0].problems] == ["map_centre"]
+    assert dialog.tabs.currentIndex() == SERVICES_TAB
+    assert settings.load(context.db, ProgramSettings) == ProgramSettings()
+
+
+def test_the_plan_map_draws_the_outline_the_settings_hold(tmp_path: Path) -> None:
+    """No outline setting, no outline (no Durham County for a program elsewhere); the saved
+    outline otherwise."""
+    from desktop.plan_map_data import plan_map_data
+
+    assert plan_map_data(None, ProgramSettings()).outline == ()
+    ring = [[-122.4, 47.5], [-122.2, 47.5], [-122.2, 47.7], [-122.4, 47.5]]
+    seattle = dataclasses.replace(
+        ProgramSettings(),
+        area_outline_geojson=json.dumps({"type": "Polygon", "coordinates": [ring]}),
+    )
+    assert plan_map_data(None, seattle).outline == (
+        (LatLon(47.5, -122.4), LatLon(47.5, -122.2), LatLon(47.7, -122.2)),
+    )

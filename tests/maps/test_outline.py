@@ -12,14 +12,15 @@ from hypothesis import strategies as st
 
 from maps.errors import OutlineError
 from maps.outline import (
-    durham_outline,
     load_outline,
     max_deviation_m,
+    parse_outline,
     rings_from_geojson,
     simplify_rings,
 )
 from routing.geo import LatLon
 from tests.data import DURHAM_COUNTY_BOUNDARY as DURHAM
+from tests.maps.outline_data import durham_outline
 
 
 @st.composite
@@ -132,3 +133,22 @@ def test_unreadable_or_empty_outlines_raise_a_clear_error(tmp_path: Path) -> Non
     points.write_text(json.dumps({"type": "Point", "coordinates": [0, 0]}))
     with pytest.raises(OutlineError, match="no Polygon"):
         load_outline(points)
+
+
+def test_an_outline_setting_is_parsed_and_empty_text_is_no_outline() -> None:
+    """A program's outline is GeoJSON text: rings when set, none when empty, a clear error
+    when it is not GeoJSON."""
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[-75.0, 40.0], [-74.9, 40.0], [-74.9, 40.1], [-75.0, 40.1], [-75.0, 40.0]]
+        ],
+    }
+    rings = parse_outline(json.dumps(square))
+    assert rings == (
+        (LatLon(40.0, -75.0), LatLon(40.0, -74.9), LatLon(40.1, -74.9), LatLon(40.1, -75.0)),
+    )
+    assert parse_outline("") == ()
+    assert parse_outline("  ") == ()
+    with pytest.raises(OutlineError, match="not valid GeoJSON"):
+        parse_outline("{not json")

@@ -24,9 +24,9 @@ from maps.model import (
     group_colors,
     popup_html,
 )
-from maps.outline import durham_outline
 from maps.plan_map import QWEBCHANNEL_JS, build_map_html, map_payload, payload_js
 from routing.geo import LatLon
+from tests.maps.outline_data import durham_outline
 
 NETWORK_URL = re.compile(r"(?:https?|wss?|ftp)://", re.IGNORECASE)
 

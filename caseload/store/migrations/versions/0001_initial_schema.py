@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 08:09:43.025714
+Create Date: 2026-12-02 09:13:27.818973
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def upgrade() -> None:
     op.create_table('settings',
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('value_json', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('staff',
