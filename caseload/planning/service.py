@@ -64,13 +64,16 @@ def plan_day(
     selected: Sequence[str] | None = None,
     edits: PlanEdits | None = None,
     time_limit_s: float | None = None,
+    solution_limit: int | None = None,
     crews: Sequence[CrewInfo] | None = None,
     candidates: Sequence[Candidate] | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> DayPlan:
     """Plan `on` for the crews on shift. `selected` = candidate keys to visit (default: every
-    MUST and as many HIGH as the crews have time for). Nothing is stored: call `save_plan`."""
+    MUST and as many HIGH as the crews have time for). `solution_limit` ends each search after
+    that many solutions even before the time limit (the same plan on a busy or idle machine).
+    Nothing is stored: call `save_plan`."""
     edits = edits or PlanEdits()
     program = settings.load(db, ProgramSettings)
     if crews is None:
@@ -108,7 +111,12 @@ def plan_day(
     # callbacks) can never freeze the app's UI thread.
     workers = max(1, min(SEARCH_PROCESSES, os.cpu_count() or 1))
     solution = solve(
-        built.problem, time_limit_s=limit, progress=on_progress, cancel=cancel, workers=workers
+        built.problem,
+        time_limit_s=limit,
+        solution_limit=solution_limit,
+        progress=on_progress,
+        cancel=cancel,
+        workers=workers,
     )
     if progress is not None:
         progress(100, 100, "Done")

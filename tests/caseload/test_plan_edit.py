@@ -127,7 +127,7 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, DayPlan
 
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('edit') / 'r.db'}", create=True)
     create_demo(db, local_actor(), seed=5, clients=40, today=TODAY)
-    plan = plan_day(db, TODAY, local_actor(), time_limit_s=1.0)
+    plan = plan_day(db, TODAY, local_actor(), time_limit_s=60.0, solution_limit=100)
     assert sum(1 for r in plan.routes if len(r.stops) >= 2) >= 2, "need two busy crews"
     return db, plan
 
@@ -144,7 +144,8 @@ def test_replan_keeps_pins_and_locked_prefix(planned: tuple[Database, DayPlan]) 
         db,
         TODAY,
         local_actor(),
-        time_limit_s=1.0,
+        time_limit_s=60.0,
+        solution_limit=100,
         selected=sorted(c.key for c in plan.basis.built.candidates),
         edits=keep_current(draft),
     )

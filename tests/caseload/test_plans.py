@@ -32,7 +32,7 @@ def demo_db(db: Database) -> Database:
 
 
 def _plan(db: Database, **kwargs: object) -> DayPlan:
-    return plan_day(db, TODAY, local_actor(), time_limit_s=1.0, **kwargs)  # type: ignore[arg-type]
+    return plan_day(db, TODAY, local_actor(), time_limit_s=60.0, solution_limit=100, **kwargs)  # type: ignore[arg-type]
 
 
 def _assert_valid(plan: DayPlan) -> None:

@@ -108,7 +108,7 @@ def test_routes_get_aware_times_from_the_day_origin_on_a_dst_day() -> None:
 
 def test_a_solved_plan_explains_a_visit_no_crew_can_serve() -> None:
     built = _built()
-    solution = solve(built.problem, time_limit_s=1.0, workers=1)
+    solution = solve(built.problem, time_limit_s=60.0, solution_limit=50, workers=1)
     assert validate(built.problem, solution) == []
     plan = to_day_plan(built, solution, PlanEdits())
     assert [(u.candidate.key, u.reason) for u in plan.unassigned] == [

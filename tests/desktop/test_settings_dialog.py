@@ -594,7 +594,7 @@ def test_a_bad_map_centre_is_refused_by_name(
 def test_the_plan_map_draws_the_outline_the_settings_hold(tmp_path: Path) -> None:
     """No outline setting, no outline (no Durham County for a program elsewhere); the saved
     outline otherwise."""
-    from desktop.plan_map_data import plan_map_data
+    from desktop.plan.map_data import plan_map_data
 
     assert plan_map_data(None, ProgramSettings()).outline == ()
     ring = [[-122.4, 47.5], [-122.2, 47.5], [-122.2, 47.7], [-122.4, 47.5]]
