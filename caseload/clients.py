@@ -18,7 +18,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.enums import HousingStatus, Tier, VisitStatus, VisitType
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.priority.engine import ClientPriority
+from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
 from caseload.store.database import Database
 from caseload.store.models import (

@@ -28,12 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from caseload.errors import UserError
-from caseload.planning.crews import (
-    ShiftInfo,
-    apply_shift_edits,
-    crew_problems,
-    shifts_on,
-)
+from caseload.planning.crew_edits import apply_shift_edits, crew_problems
+from caseload.planning.crews import ShiftInfo, shifts_on
 from desktop.context import AppContext
 from desktop.crews_model import (
     CREW,

@@ -19,7 +19,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from caseload.planning.crews import ShiftEdit, ShiftInfo, edit_of
+from caseload.planning.crew_edits import ShiftEdit, edit_of
+from caseload.planning.crews import ShiftInfo
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

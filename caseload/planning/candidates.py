@@ -18,7 +18,7 @@ from caseload.actor import Actor
 from caseload.enums import HousingStatus, PlaceKind, Skill, Tier, VisitStatus, VisitType
 from caseload.languages import skill_for_language
 from caseload.planning.crews import CrewInfo
-from caseload.priority.engine import ClientPriority
+from caseload.priority.facts import ClientPriority
 from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database

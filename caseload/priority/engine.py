@@ -2,7 +2,7 @@
 
 `compute_priority(facts, now, on, rules)` turns what we know about one client into a tier
 (MUST / HIGH / ROUTINE), a score (the sum of the reasons' points) and reasons a program manager
-can read. `rank` orders a caseload: tier, then score (highest first), then client id.
+can read. The facts it reads and the result it returns are in `caseload.priority.facts`.
 
 Times: every datetime is timezone-aware; `now` should be in the program's zone (labels, local
 dates and `due_by` use its zone). Events after `now` are ignored.
@@ -11,25 +11,13 @@ dates and `due_by` use its zone). Events after `now` are ignored.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
+from caseload.priority.facts import ClientFacts, ClientPriority, EnrollmentFacts, Reason
 from caseload.priority.rules import PriorityRules
-
-FLAGS = frozenset(
-    {
-        "unsheltered",
-        "familiar_face",
-        "recent_overdose",
-        "recent_discharge",
-        "recent_fall",
-        "vaccine_due",
-        "overdue",
-        "appointment",
-    }
-)
+from caseload.priority.wording import days_ago, num, period, plural, span
 
 # The suggested purpose and visit type for a program's routine visit.
 _PROGRAM_PURPOSE: dict[str, tuple[str, VisitType]] = {
@@ -49,113 +37,6 @@ _REASON_PURPOSE: dict[str, tuple[str, VisitType]] = {
     "unsheltered": ("Outreach check-in", VisitType.OUTREACH),
 }
 _DEFAULT_PURPOSE = ("Check-in", VisitType.FOLLOW_UP)
-
-
-@dataclass(frozen=True, slots=True)
-class EnrollmentFacts:
-    """One program enrollment and the last completed visit that counts for it."""
-
-    program_code: str
-    program_name: str
-    cadence_days: int
-    enrolled_on: date
-    ended_on: date | None = None
-    last_visit_on: date | None = None
-
-    def active_on(self, on: date) -> bool:
-        return self.enrolled_on <= on and (self.ended_on is None or self.ended_on >= on)
-
-
-@dataclass(frozen=True, slots=True)
-class AppointmentFacts:
-    """A fixed appointment on the day: the visit must happen inside [start, end]."""
-
-    start: datetime
-    end: datetime
-    purpose: str = ""
-    visit_type: str = VisitType.APPOINTMENT.value
-
-
-@dataclass(frozen=True, slots=True)
-class ClientFacts:
-    """Everything the rules look at for one client (loaded by `caseload.priority.service`)."""
-
-    client_id: int
-    external_id: str
-    name: str
-    housing_status: str = HousingStatus.HOUSED.value
-    events: tuple[tuple[str, datetime], ...] = ()  # (EventKind value, occurred_at)
-    enrollments: tuple[EnrollmentFacts, ...] = ()
-    last_contact: datetime | None = None  # the last COMPLETED visit
-    appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
-    last_vaccination_on: date | None = None  # the last completed vaccination visit
-    active: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One reason a client is on the list: a code, a plain-language label, its points."""
-
-    code: str
-    label: str
-    points: float
-
-
-@dataclass(frozen=True, slots=True)
-class ClientPriority:
-    client_id: int
-    external_id: str
-    name: str
-    tier: Tier
-    score: float
-    reasons: tuple[Reason, ...]  # highest points first
-    due_by: datetime | None  # the earliest deadline that applies, in the program zone
-    appointment: tuple[datetime, datetime] | None  # a fixed appointment window on the day
-    purpose: str  # the suggested visit purpose, e.g. "Post-overdose follow-up"
-    visit_type: VisitType
-    flags: frozenset[str]
-
-    @property
-    def sort_key(self) -> tuple[int, float, int]:
-        return (self.tier.rank, -self.score, self.client_id)
-
-
-def rank(priorities: Iterable[ClientPriority]) -> list[ClientPriority]:
-    """Most urgent first: tier, then score (highest first), then client id (deterministic)."""
-    return sorted(priorities, key=lambda p: p.sort_key)
-
-
-# --- Wording ----------------------------------------------------------------------------------
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _span(delta: timedelta) -> str:
-    """A duration as a person says it: '41 h', '5 days'."""
-    hours = int(delta.total_seconds() // 3600)
-    if hours < 1:
-        return "under 1 h"
-    if hours < 96:
-        return f"{hours} h"
-    return _plural(hours // 24, "day")
-
-
-def _period(days: int) -> str:
-    if days % 365 == 0:
-        return _plural(12 * days // 365, "month")
-    return _plural(days, "day")
-
-
-def _days_ago(days: int) -> str:
-    if days <= 0:
-        return "today"
-    return "yesterday" if days == 1 else f"{days} days ago"
 
 
 # --- The rules ------------------------------------------------------------------------------------
@@ -207,12 +88,12 @@ def _first_contact(
         first = uncleared[0]
         deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(zone)
         left = deadline - now
-        state = f"{_span(left)} left" if left >= timedelta(0) else f"{_span(-left)} overdue"
+        state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
         if len(uncleared) == 1:
-            head = f"{what} {_span(now - first)} ago"
+            head = f"{what} {span(now - first)} ago"
         else:
-            head = f"{len(uncleared)} {many} since last contact, first {_span(now - first)} ago"
-        label = f"{head} — first contact due within {_num(rules.first_contact_hours)} h ({state})"
+            head = f"{len(uncleared)} {many} since last contact, first {span(now - first)} ago"
+        label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
         # Never worth less than the same event once seen (keeps priority monotone in recency).
         points = max(must_points, seen_points)
         return _Finding(Reason(code, label, points), flag, must=True, due_by=deadline)
@@ -220,7 +101,7 @@ def _first_contact(
     if last < now - timedelta(days=rules.recent_event_days):
         return None
     since = "seen since" if contact is not None and contact > last else "no contact since"
-    label = f"{what} {_span(now - last)} ago — {since}"
+    label = f"{what} {span(now - last)} ago — {since}"
     return _Finding(Reason(code, label, seen_points), flag)
 
 
@@ -234,12 +115,10 @@ def _familiar_face(
     parts: list[str] = []
     extra = 0
     if calls >= rules.familiar_face_calls:
-        parts.append(
-            f"{_plural(calls, 'call')} to 911 in {_period(rules.familiar_face_calls_days)}"
-        )
+        parts.append(f"{plural(calls, 'call')} to 911 in {period(rules.familiar_face_calls_days)}")
         extra += calls - rules.familiar_face_calls
     if ed >= rules.familiar_face_ed_visits:
-        parts.append(f"{_plural(ed, 'ED visit')} in {_period(rules.familiar_face_ed_days)}")
+        parts.append(f"{plural(ed, 'ED visit')} in {period(rules.familiar_face_ed_days)}")
         extra += ed - rules.familiar_face_ed_visits
     if not parts:
         return None
@@ -259,11 +138,11 @@ def _recent_fall(
     falls = [t for t in events.get(EventKind.FALL.value, ()) if t >= since]
     if not falls:
         return None
-    ago = _span(now - falls[-1])
+    ago = span(now - falls[-1])
     if len(falls) == 1:
         label = f"Fall {ago} ago"
     else:
-        label = f"{len(falls)} falls in {_period(rules.recent_fall_days)}, the last {ago} ago"
+        label = f"{len(falls)} falls in {period(rules.recent_fall_days)}, the last {ago} ago"
     points = rules.recent_fall_points + rules.recent_fall_points_per_extra_fall * (len(falls) - 1)
     return _Finding(Reason("recent_fall", label, points), "recent_fall")
 
@@ -294,7 +173,7 @@ def _cadence(enrollment: EnrollmentFacts, on: date, rules: PriorityRules) -> _Fi
         rules.overdue_max_points,
         rules.overdue_points + rules.overdue_points_per_day * overdue_days,
     )
-    label = f"{what} {_plural(overdue_days, 'day')} overdue"
+    label = f"{what} {plural(overdue_days, 'day')} overdue"
     return _Finding(Reason(code, label, points), "overdue")
 
 
@@ -307,7 +186,7 @@ def _vaccine(
     if last is None:
         detail = "no vaccination on record"
     else:
-        detail = f"last vaccination {_days_ago((on - last).days)}"
+        detail = f"last vaccination {days_ago((on - last).days)}"
     reason = Reason("vaccine_due", f"Vaccine due — {detail}", rules.vaccine_due_points)
     return _Finding(reason, "vaccine_due")
 
@@ -343,7 +222,7 @@ def _last_contact(facts: ClientFacts, now: datetime, on: date, rules: PriorityRu
         return Reason("last_contact", "No completed contact on record", rules.contact_max_points)
     days = max(0, (on - facts.last_contact.astimezone(now.tzinfo).date()).days)
     points = min(rules.contact_max_points, rules.contact_points_per_day * days)
-    return Reason("last_contact", f"Last contact {_days_ago(days)}", points)
+    return Reason("last_contact", f"Last contact {days_ago(days)}", points)
 
 
 def _purpose(

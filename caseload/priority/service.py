@@ -20,12 +20,12 @@ from caseload import settings
 from caseload.actor import Actor
 from caseload.enums import EventKind, VisitStatus, VisitType
 from caseload.errors import NotFoundError
-from caseload.priority.engine import (
+from caseload.priority.engine import compute_priority
+from caseload.priority.facts import (
     AppointmentFacts,
     ClientFacts,
     ClientPriority,
     EnrollmentFacts,
-    compute_priority,
     rank,
 )
 from caseload.priority.rules import PriorityRules

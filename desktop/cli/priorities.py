@@ -12,7 +12,7 @@ from typing import Any
 from caseload import settings
 from caseload.actor import local_actor
 from caseload.errors import UserError
-from caseload.priority.engine import ClientPriority
+from caseload.priority.facts import ClientPriority
 from caseload.priority.service import default_now, rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import open_database

@@ -11,17 +11,16 @@ from hypothesis import strategies as st
 
 from caseload.actor import local_actor
 from caseload.errors import ConflictError, UserError
-from caseload.planning.crews import (
+from caseload.planning.crew_edits import (
     ShiftEdit,
     apply_shift_edits,
     crew_problems,
-    crews_on_shift,
     edit_of,
     pair_staff,
     set_out_sick,
-    shifts_on,
     unpair_staff,
 )
+from caseload.planning.crews import crews_on_shift, shifts_on
 from caseload.store.database import Database
 from tests.desktop.seed import seed_caseload
 

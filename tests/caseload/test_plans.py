@@ -13,7 +13,8 @@ from caseload.demo.create import create_demo
 from caseload.enums import Tier
 from caseload.errors import ConflictError, UserError
 from caseload.planning.candidates import day_candidates, preselect
-from caseload.planning.crews import crews_on_shift, set_out_sick, unpair_staff
+from caseload.planning.crew_edits import set_out_sick, unpair_staff
+from caseload.planning.crews import crews_on_shift
 from caseload.planning.edit import Draft, remove_stop, retime
 from caseload.planning.model import DayPlan
 from caseload.planning.service import plan_day

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
-from caseload.priority.engine import (
+from caseload.priority.engine import compute_priority
+from caseload.priority.facts import (
     AppointmentFacts,
     ClientFacts,
     ClientPriority,
     EnrollmentFacts,
-    compute_priority,
     rank,
 )
 from caseload.priority.rules import PriorityRules

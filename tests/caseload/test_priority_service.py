@@ -14,7 +14,7 @@ from caseload import settings
 from caseload.actor import local_actor
 from caseload.enums import Tier, VisitStatus, VisitType
 from caseload.errors import NotFoundError
-from caseload.priority.engine import ClientPriority
+from caseload.priority.facts import ClientPriority
 from caseload.priority.rules import PriorityRules
 from caseload.priority.service import priority_for_client, rank_caseload
 from caseload.programs import ensure_default_programs

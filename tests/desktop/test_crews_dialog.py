@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from caseload.actor import local_actor
 from caseload.errors import ConflictError, UserError
-from caseload.planning.crews import ShiftInfo, crews_on_shift, set_shift_times, shifts_on
+from caseload.planning.crew_edits import set_shift_times
+from caseload.planning.crews import ShiftInfo, crews_on_shift, shifts_on
 from desktop import crews_dialog
 from desktop.context import AppContext
 from desktop.crews_dialog import CrewsDialog
@@ -229,7 +230,7 @@ def test_a_shift_changed_meanwhile_shows_a_conflict_and_saves_nothing(
 def test_a_crew_changed_meanwhile_shows_a_conflict(
     qtbot: Any, context: AppContext, seed: Seed, errors: list[BaseException]
 ) -> None:
-    from caseload.planning.crews import pair_staff
+    from caseload.planning.crew_edits import pair_staff
 
     dialog = open_dialog(qtbot, context, seed)
     dialog.model.setData(dialog.model.index(row_of(dialog, "Ben Okoro"), CREW), "Medic 2")

@@ -1,0 +1,102 @@
+"""What the priority rules read about a client, and what they produce.
+
+`ClientFacts` (with its enrollments and appointments) is loaded by `caseload.priority.service`;
+`compute_priority` in `caseload.priority.engine` turns it into a `ClientPriority` of `Reason`s.
+`rank` orders a caseload: tier, then score (highest first), then client id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from caseload.enums import HousingStatus, Tier, VisitType
+
+# Every flag a `ClientPriority` may carry.
+FLAGS = frozenset(
+    {
+        "unsheltered",
+        "familiar_face",
+        "recent_overdose",
+        "recent_discharge",
+        "recent_fall",
+        "vaccine_due",
+        "overdue",
+        "appointment",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentFacts:
+    """One program enrollment and the last completed visit that counts for it."""
+
+    program_code: str
+    program_name: str
+    cadence_days: int
+    enrolled_on: date
+    ended_on: date | None = None
+    last_visit_on: date | None = None
+
+    def active_on(self, on: date) -> bool:
+        return self.enrolled_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentFacts:
+    """A fixed appointment on the day: the visit must happen inside [start, end]."""
+
+    start: datetime
+    end: datetime
+    purpose: str = ""
+    visit_type: str = VisitType.APPOINTMENT.value
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFacts:
+    """Everything the rules look at for one client (loaded by `caseload.priority.service`)."""
+
+    client_id: int
+    external_id: str
+    name: str
+    housing_status: str = HousingStatus.HOUSED.value
+    events: tuple[tuple[str, datetime], ...] = ()  # (EventKind value, occurred_at)
+    enrollments: tuple[EnrollmentFacts, ...] = ()
+    last_contact: datetime | None = None  # the last COMPLETED visit
+    appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
+    last_vaccination_on: date | None = None  # the last completed vaccination visit
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason a client is on the list: a code, a plain-language label, its points."""
+
+    code: str
+    label: str
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPriority:
+    client_id: int
+    external_id: str
+    name: str
+    tier: Tier
+    score: float
+    reasons: tuple[Reason, ...]  # highest points first
+    due_by: datetime | None  # the earliest deadline that applies, in the program zone
+    appointment: tuple[datetime, datetime] | None  # a fixed appointment window on the day
+    purpose: str  # the suggested visit purpose, e.g. "Post-overdose follow-up"
+    visit_type: VisitType
+    flags: frozenset[str]
+
+    @property
+    def sort_key(self) -> tuple[int, float, int]:
+        return (self.tier.rank, -self.score, self.client_id)
+
+
+def rank(priorities: Iterable[ClientPriority]) -> list[ClientPriority]:
+    """Most urgent first: tier, then score (highest first), then client id (deterministic)."""
+    return sorted(priorities, key=lambda p: p.sort_key)
