@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from caseload.actor import Actor, Role
@@ -66,9 +66,9 @@ def test_save_pdfs_writes_one_file_per_crew_on_the_owners_runner(
     day = make_plan_day(context.db, crews=2, stops_per_crew=2)
     folder = tmp_path / "sheets"
     folder.mkdir()
-    monkeypatch.setattr(actions.QFileDialog, "getExistingDirectory", lambda *_a: str(folder))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(folder))
     messages: list[str] = []
-    monkeypatch.setattr(actions.QMessageBox, "information", lambda *a: messages.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: messages.append(a[2]))
     runner = TaskRunner(owner)
 
     actions.save_plan_pdfs(owner, runner, context, day.plan_id, CREWS)
