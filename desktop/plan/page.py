@@ -394,6 +394,6 @@ class PlanPage(QWidget):
             return
         crews = [r.crew.name for r in self.ui.routes.routes() if r.stops]
         if preview:
-            print_plan(self, self.context, plan_id, crews)
+            print_plan(self, self.tasks, self.context, plan_id, crews)
         else:
-            save_plan_pdfs(self, self.context, plan_id, crews)
+            save_plan_pdfs(self, self.tasks, self.context, plan_id, crews)

@@ -2,7 +2,8 @@
 
 Building the sheets reads the database, so it runs in a worker; the preview paints on the UI
 thread (Qt's print preview asks for pages there); PDFs are written in the worker (QPdfWriter and
-QPainter on images are safe off the UI thread)."""
+QPainter on images are safe off the UI thread). The work runs on the calling widget's
+`TaskRunner`, which keeps it alive and shows a failure in the app's error dialog."""
 
 from __future__ import annotations
 
@@ -14,12 +15,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from caseload.planning.sheets import CrewSheet, build_crew_sheets
 from desktop.context import AppContext
-from desktop.error_dialog import show_error
 from desktop.printing.preview import SheetPrintOptions, SheetPrintOptionsDialog, show_print_preview
 from desktop.printing.route_sheet import write_crew_pdfs
-from desktop.tasks import ProgressFn, TaskHandle, start_task
-
-_running: list[TaskHandle] = []
+from desktop.tasks import ProgressFn, TaskRunner
 
 
 def _options(
@@ -43,12 +41,12 @@ def _sheets(context: AppContext, plan_id: int, options: SheetPrintOptions) -> li
     return [s for s in sheets if s.crew_name in options.crews]
 
 
-def _keep(handle: TaskHandle) -> None:
-    _running[:] = [t for t in _running if t.running] + [handle]
-
-
 def print_plan(
-    parent: QWidget, context: AppContext, plan_id: int, crew_names: Sequence[str]
+    parent: QWidget,
+    tasks: TaskRunner,
+    context: AppContext,
+    plan_id: int,
+    crew_names: Sequence[str],
 ) -> None:
     """Ask what to print, then open the print preview (its Print button prints)."""
     options = _options(parent, context, crew_names)
@@ -63,11 +61,15 @@ def print_plan(
             parent, sheets, paper_size=options.paper_size, outline=context.program.outline()
         )
 
-    _keep(start_task(build, on_finished=built, on_failed=lambda e: show_error(parent, e)))
+    tasks.run(build, built)
 
 
 def save_plan_pdfs(
-    parent: QWidget, context: AppContext, plan_id: int, crew_names: Sequence[str]
+    parent: QWidget,
+    tasks: TaskRunner,
+    context: AppContext,
+    plan_id: int,
+    crew_names: Sequence[str],
 ) -> None:
     """Ask for a folder and options, then write one PDF per crew there in the background."""
     folder = QFileDialog.getExistingDirectory(parent, "Save route sheets as PDF into…")
@@ -94,4 +96,4 @@ def save_plan_pdfs(
             parent, "Route sheets saved", f"{len(paths)} PDF file(s) in {folder}:\n{names}"
         )
 
-    _keep(start_task(write, on_finished=written, on_failed=lambda e: show_error(parent, e)))
+    tasks.run(write, written)

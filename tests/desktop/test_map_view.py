@@ -19,7 +19,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineSettings
 from pytestqt.qtbot import QtBot
 
-from desktop.map_view import PlanMapView, tile_host_pattern
+from desktop.map_guard import tile_host_pattern
+from desktop.map_view import PlanMapView
 from maps.model import MapData
 from tests.maps.test_plan_map import small_plan
 
