@@ -14,7 +14,7 @@ from caseload.errors import ConflictError, UserError
 from caseload.rebalance import apply_moves, load_snapshot, move_preview, suggest_rebalance
 from caseload.rebalance.apply import AUDIT_ACTION
 from caseload.store.database import Database
-from caseload.store.models import AuditEntry, Client, Enrollment, Program, Staff
+from caseload.store.models import AuditEntry, Client, Crew, CrewMember, Enrollment, Program, Staff
 from tests.caseload.rebalance_data import (
     TODAY,
     ClientSpec,
@@ -79,6 +79,30 @@ def test_snapshot_capacity_from_shifts_less_reserve(db: Database) -> None:
     lee = snapshot.clinician(staff["Lee"])
     assert lee.capacity_source == "contract"
     assert lee.capacity_hours == pytest.approx(8.5)
+
+
+def test_snapshot_capacity_counts_a_shared_crew_once(db: Database) -> None:
+    staff = _team(db)
+    for day in (TODAY, TODAY + timedelta(days=1)):
+        add_shift(db, staff["Ortiz"], day, 10.0)
+        add_shift(db, staff["Kim"], day, 10.0)
+    # On the first day Ortiz and Kim ride together; on the second each works a crew of one.
+    with db.session() as session:
+        session.add(
+            Crew(
+                crew_date=TODAY,
+                name="Medic 1",
+                members=[
+                    CrewMember(staff_id=staff["Ortiz"], position=0),
+                    CrewMember(staff_id=staff["Kim"], position=1),
+                ],
+            )
+        )
+    snapshot = load_snapshot(db, SUPERVISOR, today=TODAY)
+    for name in ("Ortiz", "Kim"):
+        facts = snapshot.clinician(staff[name])
+        # (5 h shared + 10 h alone) over the 14-day horizon, per week.
+        assert facts.shift_hours_per_week == pytest.approx(15.0 * 7 / 14)
 
 
 def test_snapshot_client_facts(db: Database) -> None:
