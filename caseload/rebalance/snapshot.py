@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -110,6 +110,7 @@ def active_programs(client: Client, today: date) -> tuple[ProgramLoad, ...]:
                 cadence_days=program.cadence_days,
                 visit_minutes=program.visit_minutes,
                 required_skills=split_list(program.required_skills),
+                peer_support_allowed=program.peer_support_allowed,
             )
         )
     return tuple(programs)
@@ -267,7 +268,13 @@ def needs_of(facts: ClientFacts) -> Needs:
         language=facts.language,
         peer_support=facts.needs_peer_support,
         skills=facts.required_skills,
+        clinical_programs=clinical_programs(facts.programs),
     )
+
+
+def clinical_programs(programs: Sequence[ProgramLoad]) -> tuple[str, ...]:
+    """Names of the active programs a peer-support specialist may not carry."""
+    return tuple(p.name for p in programs if not p.peer_support_allowed)
 
 
 def capabilities_of(clinician: ClinicianFacts) -> Capabilities:

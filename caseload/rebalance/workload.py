@@ -91,6 +91,7 @@ class ProgramLoad:
     cadence_days: int
     visit_minutes: int
     required_skills: frozenset[str]
+    peer_support_allowed: bool = True  # may a peer-support specialist carry it
 
     @property
     def visits_per_week(self) -> float:
