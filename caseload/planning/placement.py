@@ -2,8 +2,9 @@
 
 `cheapest_position` tries every position after the crew's locked prefix, times each order with
 routing's scheduler and keeps the one that adds the least travel. `why_it_does_not_fit` finds the
-binding rule by relaxing one rule at a time (the shift's end, the visits' windows, the break) and
-timing again, so the words come from structured facts, never from an error message's text.
+binding rule by relaxing one rule at a time (the shift's end, the break, the visit's own window,
+the other visits' windows) and timing again, so the words come from structured facts, never from
+an error message's text.
 """
 
 from __future__ import annotations
@@ -66,24 +67,20 @@ def why_it_does_not_fit(
                 f"{_minutes(needed)} min ({_minutes(job.service_s)} min there, the rest driving "
                 f"and waiting) after {_hm(built.at(back_now))}, when the route ends now."
             )
-    loose = _without_windows(problem, {job.id, *jobs})
-    if _best(loose, vehicle, jobs, job.id, after) is not None:
-        if cand.windows and _best(
-            _without_windows(problem, {job.id}), vehicle, jobs, job.id, after
-        ):
-            start, end = cand.windows[0]
-            return (
-                f"{who}: the visit must start between {_hm(start)} and {_hm(end)}, and {crew} "
-                "cannot be there then."
-            )
-        return f"{who}: the fixed times of {crew}'s other visits leave no room for it."
     if vehicle.breaks and info.break_earliest is not None and info.break_latest is not None:
         no_break = dataclasses.replace(vehicle, breaks=())
         if _best(problem, no_break, jobs, job.id, after) is not None:
             return (
-                f"{who}: {crew}'s {info.break_minutes} min break (to start between "
+                f"{who}: {crew}'s {info.break_minutes} min break (between "
                 f"{_hm(info.break_earliest)} and {_hm(info.break_latest)}) could not be kept."
             )
+    own_free = _without_windows(problem, {job.id})
+    if cand.windows and _best(own_free, vehicle, jobs, job.id, after) is not None:
+        windows = " or ".join(f"{_hm(a)} and {_hm(b)}" for a, b in cand.windows)
+        return f"{who}: the visit must start between {windows}, and {crew} cannot be there then."
+    all_free = _without_windows(problem, {job.id, *jobs})
+    if _best(all_free, vehicle, jobs, job.id, after) is not None:
+        return f"{who}: the fixed times of {crew}'s other visits leave no room for it."
     return (
         f"{who}: no position keeps {crew}'s shift ({_hm(info.starts_at)}–{_hm(info.ends_at)}), "
         "its break and the visits' times together."

@@ -25,7 +25,7 @@ from caseload.planning.model import DayPlan
 from caseload.planning.service import plan_day
 from caseload.store.database import Database
 from routing import validate
-from tests.caseload.plan_data import LEG_S, at, crew, spread, timed_plan
+from tests.caseload.plan_data import LEG_S, at, cand, crew, spread, timed_plan
 
 TODAY = date(2026, 3, 10)
 
@@ -151,16 +151,23 @@ def test_move_to_a_full_crew_is_refused_and_nothing_is_dropped() -> None:
 
 
 def test_move_to_a_crew_with_room_goes_to_the_cheapest_position() -> None:
+    """c3 lives where c7 does (no drive between them): next to c7 adds no travel at all."""
     plan = timed_plan(
         [crew("Medic 1", 7, 15, staff_id=1), crew("Medic 2", 7, 15, staff_id=2)],
-        {"Medic 1": [spread(1), spread(2), spread(3)], "Medic 2": [spread(4), spread(5)]},
+        {
+            "Medic 1": [spread(1), spread(2), cand(3)],
+            "Medic 2": [spread(4), cand(7), spread(5)],
+        },
     )
     edited, problems = retime(plan, move_to_crew(plan, Draft.of(plan), "c3", "Medic 2"))
     assert problems == []
-    # Uniform legs: every position adds the same travel, so the earliest one wins.
-    assert _keys(edited, "Medic 2") == ["c3", "c4", "c5"]
+    assert _keys(edited, "Medic 2") == ["c4", "c3", "c7", "c5"]
     assert _keys(edited, "Medic 1") == ["c1", "c2"]
     assert edited.edits.pinned == {"c3": "Medic 2"} and edited.unassigned == ()
+    assert edited.basis is not None and plan.basis is not None
+    travel = {r.vehicle_id: r.travel_s for r in plan.basis.solution.routes}
+    new_travel = {r.vehicle_id: r.travel_s for r in edited.basis.solution.routes}
+    assert new_travel[2] == travel[2]  # Medic 2 drives no further
     _assert_valid(edited)
 
 
@@ -187,6 +194,31 @@ def test_move_to_names_a_window_the_crew_cannot_reach() -> None:
     draft = lock_through(Draft.of(plan), "Medic 2", "c4")
     with pytest.raises(UserError, match=r"must start between 07:00 and 07:15, and Medic 2 cannot"):
         move_to_crew(plan, draft, "c3", "Medic 2")
+
+
+def test_move_to_names_a_break_that_could_not_be_kept() -> None:
+    """Medic 2 (10:00-16:00) has fixed visits at 10:10 and 12:00 and a 30 min break between
+    11:00 and 12:00; c2 must start 11:00-11:10, which fits only if the break is skipped."""
+    second = dataclasses.replace(
+        crew("Medic 2", 10, 16, staff_id=2, break_minutes=30), break_latest=at(12)
+    )
+    plan = timed_plan(
+        [crew("Medic 1", 7, 15, staff_id=1), second],
+        {
+            "Medic 1": [spread(1), spread(2, windows=((at(11), at(11, 10)),))],
+            "Medic 2": [
+                spread(4, windows=((at(10, 10), at(10, 15)),)),
+                spread(5, windows=((at(12), at(12, 5)),)),
+            ],
+        },
+    )
+    _assert_valid(plan)
+    with pytest.raises(UserError) as refused:
+        move_to_crew(plan, Draft.of(plan), "c2", "Medic 2")
+    assert str(refused.value) == (
+        "Client 2 cannot join Medic 2's route: Medic 2's 30 min break (between 11:00 and "
+        "12:00) could not be kept."
+    )
 
 
 def test_a_drag_that_would_drop_the_moved_visit_is_refused() -> None:
