@@ -21,6 +21,7 @@ class ProgramInfo:
     duration_weeks: int | None
     visit_minutes: int
     required_skills: frozenset[str]
+    peer_support_allowed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +32,30 @@ class ProgramDefault:
     duration_weeks: int | None
     visit_minutes: int
     required_skills: tuple[Skill, ...] = ()
+    peer_support_allowed: bool = False
 
 
-# Cadences from common MIH/CP practice; each is editable per agency in the database.
+# Cadences from common MIH/CP practice; each is editable per agency in the database. Peer
+# support may serve the social programs (overdose follow-up, familiar faces, advocacy), not the
+# clinical ones (falls, vaccination, chronic disease).
 DEFAULT_PROGRAMS: tuple[ProgramDefault, ...] = (
     ProgramDefault(
-        ProgramCode.OVERDOSE_FOLLOWUP, "Post-overdose follow-up", 7, 4, 45, (Skill.NALOXONE,)
+        ProgramCode.OVERDOSE_FOLLOWUP,
+        "Post-overdose follow-up",
+        7,
+        4,
+        45,
+        (Skill.NALOXONE,),
+        peer_support_allowed=True,
     ),
-    ProgramDefault(ProgramCode.HIGH_UTILIZER, "Familiar faces (high utilizer)", 14, None, 60),
+    ProgramDefault(
+        ProgramCode.HIGH_UTILIZER,
+        "Familiar faces (high utilizer)",
+        14,
+        None,
+        60,
+        peer_support_allowed=True,
+    ),
     ProgramDefault(ProgramCode.FALL_PREVENTION, "Fall prevention", 14, 12, 45),
     ProgramDefault(
         ProgramCode.HOMEBOUND_VACCINE, "Homebound vaccination", 90, None, 30, (Skill.VACCINE,)
@@ -46,7 +63,14 @@ DEFAULT_PROGRAMS: tuple[ProgramDefault, ...] = (
     ProgramDefault(
         ProgramCode.CHRONIC_DISEASE, "Chronic disease (CHF/COPD/diabetes)", 14, None, 45
     ),
-    ProgramDefault(ProgramCode.COMMUNITY_ADVOCACY, "Community advocacy", 30, None, 30),
+    ProgramDefault(
+        ProgramCode.COMMUNITY_ADVOCACY,
+        "Community advocacy",
+        30,
+        None,
+        30,
+        peer_support_allowed=True,
+    ),
 )
 
 
@@ -63,6 +87,7 @@ def ensure_default_programs(session: Session) -> None:
                     duration_weeks=default.duration_weeks,
                     visit_minutes=default.visit_minutes,
                     required_skills=",".join(s.value for s in default.required_skills),
+                    peer_support_allowed=default.peer_support_allowed,
                 )
             )
     session.flush()
@@ -77,6 +102,7 @@ def to_info(program: Program) -> ProgramInfo:
         duration_weeks=program.duration_weeks,
         visit_minutes=program.visit_minutes,
         required_skills=frozenset(s for s in program.required_skills.split(",") if s),
+        peer_support_allowed=program.peer_support_allowed,
     )
 
 

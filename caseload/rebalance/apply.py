@@ -22,7 +22,7 @@ from caseload.rebalance.rules import (
     split_list,
     unmet,
 )
-from caseload.rebalance.snapshot import active_programs
+from caseload.rebalance.snapshot import active_programs, clinical_programs
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Client, Enrollment, Staff
@@ -158,6 +158,7 @@ def _needs_of_row(client: Client, today: date) -> Needs:
         language=canonical_language(client.language),
         peer_support=client.needs_peer_support,
         skills=frozenset().union(*(p.required_skills for p in programs)),
+        clinical_programs=clinical_programs(programs),
     )
 
 

@@ -6,6 +6,8 @@
   (peer-support specialists have it by their role).
 - Program skills: every skill an active program of the client requires (e.g. naloxone for
   post-overdose follow-up, vaccine for homebound vaccination).
+- Role: a peer-support specialist carries only clients whose active programs all allow peer
+  support (the program's "peer support may serve" flag; e.g. not chronic disease).
 
 Rebalancing never moves a client to a clinician who breaks a rule; a client whose current
 clinician breaks one may stay (no forced move) or be moved to one who does not.
@@ -26,6 +28,7 @@ ROLE_SKILLS: dict[str, frozenset[str]] = {
 }
 
 CASELOAD_ROLES: frozenset[str] = frozenset(ROLE_SKILLS)
+PEER_SUPPORT_ROLE = "peer_support"
 
 
 def split_list(value: str) -> frozenset[str]:
@@ -40,6 +43,7 @@ class Needs:
     language: str = "english"  # canonical
     peer_support: bool = False
     skills: frozenset[str] = frozenset()
+    clinical_programs: tuple[str, ...] = ()  # active programs peer support may not serve
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class Capabilities:
 
     languages: frozenset[str] = frozenset({"english"})
     skills: frozenset[str] = frozenset()
+    peer_specialist: bool = False  # by role: carries only programs that allow peer support
 
     @classmethod
     def of(cls, role: str, skills: Iterable[str], languages: Iterable[str]) -> Capabilities:
@@ -56,6 +61,7 @@ class Capabilities:
             languages=frozenset(canonical_language(x) for x in languages if x.strip())
             | {"english"},
             skills=skill_set | ROLE_SKILLS.get(role, frozenset()),
+            peer_specialist=role == PEER_SUPPORT_ROLE,
         )
 
 
@@ -68,6 +74,9 @@ def unmet(needs: Needs, caps: Capabilities) -> tuple[str, ...]:
         problems.append(f"does not speak {language.title()}")
     if needs.peer_support and "peer_support" not in caps.skills:
         problems.append("is not a peer-support specialist")
+    if caps.peer_specialist and needs.clinical_programs:
+        names = ", ".join(needs.clinical_programs)
+        problems.append(f"is a peer-support specialist; peer support may not serve {names}")
     for skill in sorted(needs.skills - caps.skills):
         problems.append(f"lacks the {skill.replace('_', ' ')} skill a program requires")
     return tuple(problems)

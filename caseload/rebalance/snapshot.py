@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -27,15 +26,17 @@ from caseload.rebalance.workload import (
     ClinicianLoad,
     ProgramLoad,
     RebalanceSettings,
+    ShiftFacts,
     TravelKnobs,
     client_hours,
     clinician_loads,
     nearby_km,
     pair_hours,
+    shift_hours_by_staff,
 )
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
-from caseload.store.models import Client, Enrollment, Shift, Staff, Visit
+from caseload.store.models import Client, Crew, CrewMember, Enrollment, Shift, Staff, Visit
 from routing.geo import LatLon
 
 
@@ -109,6 +110,7 @@ def active_programs(client: Client, today: date) -> tuple[ProgramLoad, ...]:
                 cadence_days=program.cadence_days,
                 visit_minutes=program.visit_minutes,
                 required_skills=split_list(program.required_skills),
+                peer_support_allowed=program.peer_support_allowed,
             )
         )
     return tuple(programs)
@@ -134,15 +136,32 @@ def _clinicians(
     ).all()
     horizon = max(settings.shift_horizon_days, 1)
     end = today + timedelta(days=horizon)
-    shift_hours: dict[int, float] = defaultdict(float)
+    crew_of: dict[tuple[int, date], int] = {
+        (staff_id, day): crew_id
+        for staff_id, day, crew_id in session.execute(
+            select(CrewMember.staff_id, Crew.crew_date, Crew.id)
+            .join(Crew, CrewMember.crew_id == Crew.id)
+            .where(Crew.crew_date >= today, Crew.crew_date < end)
+        )
+    }
     scheduled: set[int] = set()
+    worked_shifts: list[ShiftFacts] = []
     for shift in session.scalars(
         select(Shift).where(Shift.shift_date >= today, Shift.shift_date < end)
     ):
         scheduled.add(shift.staff_id)
         if not shift.out_sick:
             worked = (shift.ends_at - shift.starts_at).total_seconds() / 3600
-            shift_hours[shift.staff_id] += max(worked - shift.break_minutes / 60, 0.0)
+            crew_id = crew_of.get((shift.staff_id, shift.shift_date))
+            worked_shifts.append(
+                ShiftFacts(
+                    shift.staff_id,
+                    shift.shift_date,
+                    max(worked - shift.break_minutes / 60, 0.0),
+                    crew_id,
+                )
+            )
+    shift_hours = shift_hours_by_staff(worked_shifts)
     result: list[ClinicianFacts] = []
     for person in staff:
         base = (
@@ -161,7 +180,7 @@ def _clinicians(
                 skills=split_list(person.skills),
                 languages=split_list(person.languages),
                 shift_hours_per_week=(
-                    shift_hours[person.id] * 7 / horizon
+                    shift_hours.get(person.id, 0.0) * 7 / horizon
                     if on_shift
                     else person.weekly_capacity_hours
                 ),
@@ -249,7 +268,13 @@ def needs_of(facts: ClientFacts) -> Needs:
         language=facts.language,
         peer_support=facts.needs_peer_support,
         skills=facts.required_skills,
+        clinical_programs=clinical_programs(facts.programs),
     )
+
+
+def clinical_programs(programs: Sequence[ProgramLoad]) -> tuple[str, ...]:
+    """Names of the active programs a peer-support specialist may not carry."""
+    return tuple(p.name for p in programs if not p.peer_support_allowed)
 
 
 def capabilities_of(clinician: ClinicianFacts) -> Capabilities:

@@ -14,14 +14,17 @@ The base round trip is shared among the visits of one outing (`stops_per_trip`);
 nearby clients (mean distance to the client's nearest other clients, whoever carries them) is what
 the next leg of the round costs. A clinician's capacity is the hours on shift per week (scheduled
 shifts in the coming days, else the contracted hours) less a reserve for calls, charting and
-surprises.
+surprises. Shift hours count per crew-shift: two people riding together in one crew visit the
+same clients in the same hours, so each carries half of that crew's hours.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 import numpy as np
@@ -88,6 +91,7 @@ class ProgramLoad:
     cadence_days: int
     visit_minutes: int
     required_skills: frozenset[str]
+    peer_support_allowed: bool = True  # may a peer-support specialist carry it
 
     @property
     def visits_per_week(self) -> float:
@@ -133,6 +137,28 @@ class ClientFacts:
     @property
     def required_skills(self) -> frozenset[str]:
         return frozenset().union(*(p.required_skills for p in self.programs))
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftFacts:
+    """One worked (not out-sick) shift: hours less the break, and the crew ridden in that day."""
+
+    staff_id: int
+    day: date
+    hours: float
+    crew_id: int | None  # None: working alone (a crew of one)
+
+
+def shift_hours_by_staff(shifts: Sequence[ShiftFacts]) -> dict[int, float]:
+    """Hours on shift per clinician, counted per crew-shift: the members of a crew working that
+    day share its hours (each gets their hours / the members working), so two people riding
+    together are not counted as two crews' worth of visits."""
+    riders = Counter((s.crew_id, s.day) for s in shifts if s.crew_id is not None)
+    hours: dict[int, float] = defaultdict(float)
+    for s in shifts:
+        sharing = riders[(s.crew_id, s.day)] if s.crew_id is not None else 1
+        hours[s.staff_id] += s.hours / max(sharing, 1)
+    return dict(hours)
 
 
 @dataclass(frozen=True, slots=True)

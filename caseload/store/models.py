@@ -61,6 +61,8 @@ class Program(Base):
     duration_weeks: Mapped[int | None] = mapped_column(Integer)  # None: open-ended
     visit_minutes: Mapped[int] = mapped_column(Integer, default=45)
     required_skills: Mapped[str] = mapped_column(String(300), default="")
+    # Whether a peer-support specialist (no clinical licence) may carry its clients alone.
+    peer_support_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Client(Versioned, Base):

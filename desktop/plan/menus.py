@@ -9,14 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, QPoint
 from PySide6.QtWidgets import QMenu
 
-from caseload.planning.edit import lock_through, set_pin
-from caseload.planning.edit import move_stop as move_in_draft
+from caseload.planning.edit import lock_through, move_to_crew, place_stop, set_pin
 from desktop.plan.models import KEY_ROLE
 
 if TYPE_CHECKING:
     from desktop.plan.page import PlanPage
-
-END = 10**6  # "at the end of the route" for move_stop
 
 
 def connect(page: PlanPage) -> None:
@@ -29,7 +26,17 @@ def connect(page: PlanPage) -> None:
 
 
 def move_stop(page: PlanPage, key: str, crew: str, position: int) -> None:
-    page.edit(lambda d: move_in_draft(d, key, crew, position), f"Move stop to {crew}")
+    """A drag to an explicit position (refused, with the reason, if the visit would not fit)."""
+    plan = page.state.plan
+    if plan is not None:
+        page.edit(lambda d: place_stop(plan, d, key, crew, position), f"Move stop to {crew}")
+
+
+def move_to(page: PlanPage, key: str, crew: str) -> None:
+    """Into `crew`'s route at its cheapest feasible position (refused, with the reason, if none)."""
+    plan = page.state.plan
+    if plan is not None:
+        page.edit(lambda d: move_to_crew(plan, d, key, crew), f"Move stop to {crew}")
 
 
 def pin(page: PlanPage, key: str, crew: str | None) -> None:
@@ -61,9 +68,7 @@ def _route_menu(page: PlanPage, pos: QPoint) -> None:
     move_menu = menu.addMenu("Move to")
     for other in page.ui.routes.routes():
         if other.crew.name != crew:
-            move_menu.addAction(
-                other.crew.name, partial(move_stop, page, stop.key, other.crew.name, END)
-            )
+            move_menu.addAction(other.crew.name, partial(move_to, page, stop.key, other.crew.name))
     menu.addSeparator()
     menu.addAction("Remove from today's plan", partial(page.remove, stop.key))
     menu.exec(view.viewport().mapToGlobal(pos))
@@ -79,7 +84,7 @@ def _unassigned_menu(page: PlanPage, pos: QPoint) -> None:
     for route in page.ui.routes.routes():
         menu.addAction(
             f"Add to {route.crew.name}'s route",
-            partial(move_stop, page, item.candidate.key, route.crew.name, END),
+            partial(move_to, page, item.candidate.key, route.crew.name),
         )
     menu.exec(view.viewport().mapToGlobal(pos))
 

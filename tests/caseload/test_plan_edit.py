@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -14,6 +15,8 @@ from caseload.planning.edit import (
     keep_current,
     lock_through,
     move_stop,
+    move_to_crew,
+    place_stop,
     remove_stop,
     retime,
     set_pin,
@@ -22,7 +25,7 @@ from caseload.planning.model import DayPlan
 from caseload.planning.service import plan_day
 from caseload.store.database import Database
 from routing import validate
-from tests.caseload.plan_data import at, crew, spread, timed_plan
+from tests.caseload.plan_data import LEG_S, at, cand, crew, spread, timed_plan
 
 TODAY = date(2026, 3, 10)
 
@@ -116,6 +119,117 @@ def test_keep_current_prefers_every_stop_s_current_crew() -> None:
         "c1": "Medic 1", "c2": "Medic 1", "c3": "Medic 1",
         "c6": "Medic 2", "c4": "Medic 2", "c5": "Medic 2",
     }  # fmt: skip
+
+
+# --- "Move to ▸ crew": the cheapest feasible position, or refused with the reason ----------------
+
+
+def _full_second_crew() -> DayPlan:
+    """Medic 1 (07:00-15:00) has room; Medic 2 (07:00-09:30) is nearly full with c4, c5."""
+    short = dataclasses.replace(crew("Medic 2", 7, 9, staff_id=2), ends_at=at(9, 30))
+    return timed_plan(
+        [crew("Medic 1", 7, 15, staff_id=1), short],
+        {"Medic 1": [spread(1), spread(2), spread(3)], "Medic 2": [spread(4), spread(5)]},
+    )
+
+
+def test_move_to_a_full_crew_is_refused_and_nothing_is_dropped() -> None:
+    plan = _full_second_crew()
+    draft = Draft.of(plan)
+    with pytest.raises(UserError) as refused:
+        move_to_crew(plan, draft, "c2", "Medic 2")
+    # Medic 2 leaves at 07:00, does two 45 min visits with 10 min legs and is back at 09:00;
+    # c2 adds 45 min there and one more 10 min leg: 55 min after 09:00 ends past 09:30.
+    assert str(refused.value) == (
+        "Client 2 cannot join Medic 2's route: Medic 2's shift ends at 09:30; this visit needs "
+        "55 min (45 min there, the rest driving and waiting) after 09:00, when the route ends now."
+    )
+    assert LEG_S == 600
+    # The page keeps the plan as it was: the draft it would have edited is unchanged.
+    assert Draft.of(plan) == draft
+    assert _keys(plan, "Medic 1") == ["c1", "c2", "c3"] and plan.unassigned == ()
+
+
+def test_move_to_a_crew_with_room_goes_to_the_cheapest_position() -> None:
+    """c3 lives where c7 does (no drive between them): next to c7 adds no travel at all."""
+    plan = timed_plan(
+        [crew("Medic 1", 7, 15, staff_id=1), crew("Medic 2", 7, 15, staff_id=2)],
+        {
+            "Medic 1": [spread(1), spread(2), cand(3)],
+            "Medic 2": [spread(4), cand(7), spread(5)],
+        },
+    )
+    edited, problems = retime(plan, move_to_crew(plan, Draft.of(plan), "c3", "Medic 2"))
+    assert problems == []
+    assert _keys(edited, "Medic 2") == ["c4", "c3", "c7", "c5"]
+    assert _keys(edited, "Medic 1") == ["c1", "c2"]
+    assert edited.edits.pinned == {"c3": "Medic 2"} and edited.unassigned == ()
+    assert edited.basis is not None and plan.basis is not None
+    travel = {r.vehicle_id: r.travel_s for r in plan.basis.solution.routes}
+    new_travel = {r.vehicle_id: r.travel_s for r in edited.basis.solution.routes}
+    assert new_travel[2] == travel[2]  # Medic 2 drives no further
+    _assert_valid(edited)
+
+
+def test_move_to_keeps_the_locked_prefix_and_a_fixed_appointment() -> None:
+    late = spread(5, windows=((at(9), at(9, 15)),))
+    plan = timed_plan(
+        [crew("Medic 1", 7, 15, staff_id=1), crew("Medic 2", 7, 15, staff_id=2)],
+        {"Medic 1": [spread(1), spread(2)], "Medic 2": [spread(4), late, spread(6)]},
+    )
+    draft = lock_through(Draft.of(plan), "Medic 2", "c4")
+    edited, problems = retime(plan, move_to_crew(plan, draft, "c2", "Medic 2"))
+    assert problems == []
+    # After the locked c4 (07:10-07:55) there is time for c2 before c5's 09:00 appointment.
+    assert _keys(edited, "Medic 2") == ["c4", "c2", "c5", "c6"]
+    _assert_valid(edited)
+
+
+def test_move_to_names_a_window_the_crew_cannot_reach() -> None:
+    early = spread(3, windows=((at(7), at(7, 15)),))
+    plan = timed_plan(
+        [crew("Medic 1", 7, 15, staff_id=1), crew("Medic 2", 7, 15, staff_id=2)],
+        {"Medic 1": [early, spread(1)], "Medic 2": [spread(4), spread(5)]},
+    )
+    draft = lock_through(Draft.of(plan), "Medic 2", "c4")
+    with pytest.raises(UserError, match=r"must start between 07:00 and 07:15, and Medic 2 cannot"):
+        move_to_crew(plan, draft, "c3", "Medic 2")
+
+
+def test_move_to_names_a_break_that_could_not_be_kept() -> None:
+    """Medic 2 (10:00-16:00) has fixed visits at 10:10 and 12:00 and a 30 min break between
+    11:00 and 12:00; c2 must start 11:00-11:10, which fits only if the break is skipped."""
+    second = dataclasses.replace(
+        crew("Medic 2", 10, 16, staff_id=2, break_minutes=30), break_latest=at(12)
+    )
+    plan = timed_plan(
+        [crew("Medic 1", 7, 15, staff_id=1), second],
+        {
+            "Medic 1": [spread(1), spread(2, windows=((at(11), at(11, 10)),))],
+            "Medic 2": [
+                spread(4, windows=((at(10, 10), at(10, 15)),)),
+                spread(5, windows=((at(12), at(12, 5)),)),
+            ],
+        },
+    )
+    _assert_valid(plan)
+    with pytest.raises(UserError) as refused:
+        move_to_crew(plan, Draft.of(plan), "c2", "Medic 2")
+    assert str(refused.value) == (
+        "Client 2 cannot join Medic 2's route: Medic 2's 30 min break (between 11:00 and "
+        "12:00) could not be kept."
+    )
+
+
+def test_a_drag_that_would_drop_the_moved_visit_is_refused() -> None:
+    plan = _full_second_crew()
+    with pytest.raises(UserError, match=r"Medic 2's shift ends at 09:30"):
+        place_stop(plan, Draft.of(plan), "c2", "Medic 2", 10**6)
+    # A drag that fits behaves like move_stop.
+    roomy = _two_crews()
+    assert place_stop(roomy, Draft.of(roomy), "c3", "Medic 2", 1) == move_stop(
+        Draft.of(roomy), "c3", "Medic 2", 1
+    )
 
 
 # --- re-planning on a demo day ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from caseload.errors import ConflictError, UserError
 from caseload.rebalance import apply_moves, load_snapshot, move_preview, suggest_rebalance
 from caseload.rebalance.apply import AUDIT_ACTION
 from caseload.store.database import Database
-from caseload.store.models import AuditEntry, Client, Enrollment, Program, Staff
+from caseload.store.models import AuditEntry, Client, Crew, CrewMember, Enrollment, Program, Staff
 from tests.caseload.rebalance_data import (
     TODAY,
     ClientSpec,
@@ -79,6 +79,30 @@ def test_snapshot_capacity_from_shifts_less_reserve(db: Database) -> None:
     lee = snapshot.clinician(staff["Lee"])
     assert lee.capacity_source == "contract"
     assert lee.capacity_hours == pytest.approx(8.5)
+
+
+def test_snapshot_capacity_counts_a_shared_crew_once(db: Database) -> None:
+    staff = _team(db)
+    for day in (TODAY, TODAY + timedelta(days=1)):
+        add_shift(db, staff["Ortiz"], day, 10.0)
+        add_shift(db, staff["Kim"], day, 10.0)
+    # On the first day Ortiz and Kim ride together; on the second each works a crew of one.
+    with db.session() as session:
+        session.add(
+            Crew(
+                crew_date=TODAY,
+                name="Medic 1",
+                members=[
+                    CrewMember(staff_id=staff["Ortiz"], position=0),
+                    CrewMember(staff_id=staff["Kim"], position=1),
+                ],
+            )
+        )
+    snapshot = load_snapshot(db, SUPERVISOR, today=TODAY)
+    for name in ("Ortiz", "Kim"):
+        facts = snapshot.clinician(staff[name])
+        # (5 h shared + 10 h alone) over the 14-day horizon, per week.
+        assert facts.shift_hours_per_week == pytest.approx(15.0 * 7 / 14)
 
 
 def test_snapshot_client_facts(db: Database) -> None:
@@ -187,7 +211,11 @@ def test_apply_refuses_locked_and_rule_breaking_moves(db: Database) -> None:
     ids = _overloaded_lee(db, staff)
     preview = move_preview(db, SUPERVISOR, ids["ES1"], staff["Kim"], today=TODAY)
     assert not preview.allowed
-    assert preview.problems == ("Kim does not speak Spanish",)
+    assert preview.problems == (
+        "Kim does not speak Spanish",
+        "Kim is a peer-support specialist; peer support may not serve "
+        "Chronic disease (CHF/COPD/diabetes)",
+    )
     with pytest.raises(UserError, match=r"Kim cannot carry client ES1.*does not speak Spanish"):
         apply_moves(db, SUPERVISOR, [preview.move], {ids["ES1"]: 1}, today=TODAY)
     locked = move_preview(db, SUPERVISOR, ids["LOCK"], staff["Ortiz"], today=TODAY)
@@ -213,6 +241,31 @@ def test_move_preview_shows_the_workload_effect(db: Database) -> None:
     assert "Familiar faces" in preview.explain_to
     applied = apply_moves(db, SUPERVISOR, [preview.move], {ids["C03"]: 1}, today=TODAY)
     assert applied[0].to_id == staff["Ortiz"]
+
+
+def test_a_peer_specialist_is_given_no_chronic_disease_client(db: Database) -> None:
+    """Lee is overloaded with chronic-disease and familiar-face clients; Kim, a peer-support
+    specialist, has room: only clients whose programs allow peer support may go to Kim."""
+    staff = _team(db)
+    specs = [
+        ClientSpec(f"CH{i}", "Lee", 35.98 + i * 0.001, -78.89, programs=("chronic_disease",))
+        for i in range(8)
+    ] + [
+        ClientSpec(f"FF{i}", "Lee", 35.98 + i * 0.001, -78.89, programs=("high_utilizer",))
+        for i in range(4)
+    ]
+    ids = add_clients(db, specs, staff)
+    snapshot = load_snapshot(db, SUPERVISOR, today=TODAY)
+    assert snapshot.client(ids["FF0"]).programs[0].peer_support_allowed
+    assert not snapshot.client(ids["CH0"]).programs[0].peer_support_allowed
+    proposal = suggest_rebalance(db, SUPERVISOR, max_moves=8, time_limit_s=5.0, today=TODAY)
+    to_kim = {m.external_id for m in proposal.moves if m.to_id == staff["Kim"]}
+    assert to_kim, "Kim has room and Lee's familiar-face clients may go to Kim"
+    assert all(key.startswith("FF") for key in to_kim)
+    chronic = move_preview(db, SUPERVISOR, ids["CH0"], staff["Kim"], today=TODAY)
+    assert not chronic.allowed
+    with pytest.raises(UserError, match="peer support may not serve Chronic disease"):
+        apply_moves(db, SUPERVISOR, [chronic.move], {ids["CH0"]: 1}, today=TODAY)
 
 
 def test_clinicians_may_not_reassign(db: Database) -> None:

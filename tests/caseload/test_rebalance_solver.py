@@ -106,6 +106,7 @@ def instances(draw: st.DrawFn, max_clients: int = 6, max_clinicians: int = 3) ->
         Needs(language="spanish"),
         Needs(peer_support=True),
         Needs(skills=frozenset({"naloxone"})),
+        Needs(clinical_programs=("Chronic disease",)),
     ]
     clients = []
     for c in range(draw(st.integers(0, max_clients))):
@@ -291,3 +292,12 @@ def test_unmet_names_each_broken_rule() -> None:
     )
     caps = Capabilities.of("peer_support", ["vaccine"], ["en", "es"])
     assert unmet(needs, caps) == ()
+
+
+def test_a_peer_specialist_takes_only_programs_that_allow_peer_support() -> None:
+    chronic = Needs(clinical_programs=("Chronic disease",))
+    assert unmet(chronic, PEER) == (
+        "is a peer-support specialist; peer support may not serve Chronic disease",
+    )
+    assert unmet(chronic, PLAIN) == ()  # a paramedic may carry it
+    assert unmet(Needs(peer_support=True), PEER) == ()  # programs that allow it: fine

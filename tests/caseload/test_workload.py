@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -15,11 +16,13 @@ from caseload.rebalance.workload import (
     ClinicianLoad,
     ProgramLoad,
     RebalanceSettings,
+    ShiftFacts,
     TravelKnobs,
     client_hours,
     clinician_loads,
     nearby_km,
     pair_hours,
+    shift_hours_by_staff,
     spread,
     worst,
 )
@@ -186,3 +189,17 @@ def test_pair_hours_agree_with_the_explained_formula(
                 assert km[f.client_id, k.clinician_id] is None
             else:
                 assert km[f.client_id, k.clinician_id] == pytest.approx(one.base_km)
+
+
+def test_two_people_riding_together_share_one_crew_s_hours() -> None:
+    monday, tuesday = date(2026, 3, 9), date(2026, 3, 10)
+    shifts = [
+        ShiftFacts(1, monday, 8.0, crew_id=10),  # paramedic + peer specialist in one crew
+        ShiftFacts(2, monday, 8.0, crew_id=10),
+        ShiftFacts(1, tuesday, 8.0, crew_id=None),  # alone the next day
+        ShiftFacts(3, monday, 8.0, crew_id=11),  # a crew of one
+    ]
+    hours = shift_hours_by_staff(shifts)
+    assert hours == {1: 4.0 + 8.0, 2: 4.0, 3: 8.0}
+    # Monday's two crews give 16 h of visiting, not 24.
+    assert sum(s.hours / 2 for s in shifts[:2]) + shifts[3].hours == 16.0

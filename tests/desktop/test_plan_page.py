@@ -14,13 +14,16 @@ from pytestqt.qtbot import QtBot
 from caseload import settings
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
-from caseload.planning.edit import Draft, move_stop, retime
+from caseload.errors import UserError
+from caseload.planning.edit import Draft, move_stop, move_to_crew, retime
 from caseload.planning.model import DayPlan
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from desktop.context import AppContext
 from desktop.plan import menus
+from desktop.plan import page as page_module
 from desktop.plan.page import PlanPage
+from routing import validate
 from tests.desktop.test_map_view import MARKERS, ROUTES, wait_js
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -140,6 +143,50 @@ def test_move_lock_replan_and_undo(qtbot: QtBot, page: PlanPage) -> None:
     assert page.state.plan is before.plan
     page.redo()
     assert page.state.plan is moved
+
+
+def _moves_to_other_crews(plan: DayPlan) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Every (stop, other crew) of the plan, split into moves that fit and moves refused."""
+    fits: list[tuple[str, str]] = []
+    refused: list[tuple[str, str]] = []
+    for source in plan.routes:
+        for stop in source.stops:
+            for target in plan.routes:
+                if target is source:
+                    continue
+                try:
+                    move_to_crew(plan, Draft.of(plan), stop.key, target.crew.name)
+                except UserError:
+                    refused.append((stop.key, target.crew.name))
+                else:
+                    fits.append((stop.key, target.crew.name))
+    return fits, refused
+
+
+def test_move_to_crew_inserts_or_refuses_without_dropping(
+    qtbot: QtBot, page: PlanPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _plan(qtbot, page)
+    plan = page.state.plan
+    assert plan is not None
+    fits, refused = _moves_to_other_crews(plan)
+    assert fits and refused, "the demo day has moves that fit and moves that do not"
+    shown: list[BaseException] = []
+    monkeypatch.setattr(page_module, "show_error", lambda _parent, exc: shown.append(exc))
+
+    key, crew = refused[0]
+    menus.move_to(page, key, crew)
+    assert page.state.plan is plan, "a refused move changes nothing"
+    assert len(shown) == 1 and f"{crew}'s" in str(shown[0])
+
+    key, crew = fits[0]
+    menus.move_to(page, key, crew)
+    moved = page.state.plan
+    assert moved is not None and moved is not plan
+    assert key in [s.key for s in moved.route_for(crew).stops]
+    assert {u.candidate.key for u in moved.unassigned} == {u.candidate.key for u in plan.unassigned}
+    assert moved.basis is not None
+    assert validate(moved.basis.built.problem, moved.basis.solution) == []
 
 
 def test_cancel_leaves_the_page_usable(qtbot: QtBot, page: PlanPage) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 09:13:27.818973
+Create Date: 2026-12-02 09:33:00.510889
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ def upgrade() -> None:
     sa.Column('duration_weeks', sa.Integer(), nullable=True),
     sa.Column('visit_minutes', sa.Integer(), nullable=False),
     sa.Column('required_skills', sa.String(length=300), nullable=False),
+    sa.Column('peer_support_allowed', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
