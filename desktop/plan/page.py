@@ -57,12 +57,11 @@ class PlanPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
         self.solve_task: TaskHandle | None = None
+        self.solution_limit: int | None = None  # end searches early (same plan on any machine)
         self._best_message = ""
 
-        self._elapsed_timer = QTimer(self)
-        self._elapsed_timer.setInterval(200)
+        self._elapsed_timer = QTimer(self, interval=200)
         self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
-
         ui.date_edit.dateChanged.connect(self._on_date_edit_changed)
         ui.plan_button.clicked.connect(self.plan)
         ui.replan_button.clicked.connect(self.replan)
@@ -210,6 +209,7 @@ class PlanPage(QWidget):
             show_error(self, exc)
             return
         db, actor, limit = self.context.db, self.context.actor, self.ui.time_limit.value()
+        stop_after = self.solution_limit
 
         def run(progress: ProgressFn, cancel: threading.Event) -> DayPlan:
             return plan_day(
@@ -219,6 +219,7 @@ class PlanPage(QWidget):
                 selected=request.selected,
                 edits=request.edits,
                 time_limit_s=limit,
+                solution_limit=stop_after,
                 crews=request.crews,
                 candidates=request.candidates,
                 progress=progress,

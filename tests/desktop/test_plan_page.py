@@ -38,7 +38,8 @@ def page(qtbot: QtBot, sqlite_db: Database) -> Iterator[PlanPage]:
     qtbot.addWidget(widget)
     widget.resize(1366, 740)
     widget.show()
-    widget.ui.time_limit.setValue(1)
+    widget.ui.time_limit.setValue(60)
+    widget.solution_limit = 100  # the same plan however busy the machine is
     widget.ui.date_edit.setDate(TODAY)  # triggers a load of that day
     qtbot.waitUntil(
         lambda: widget.ui.candidates.rowCount() > 0 and widget.day == TODAY, timeout=20000
@@ -191,7 +192,7 @@ def test_move_to_crew_inserts_or_refuses_without_dropping(
 
 def test_cancel_leaves_the_page_usable(qtbot: QtBot, page: PlanPage) -> None:
     ui = page.ui
-    ui.time_limit.setValue(60)
+    page.solution_limit = None  # a search that only the 60 s limit or a cancel ends
     page.plan()
     assert page.solving
     assert not ui.plan_button.isEnabled()
