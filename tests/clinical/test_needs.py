@@ -140,3 +140,13 @@ def test_spanish_client_needing_an_interpreter_goes_to_the_crew_with_a_spanish_s
     result = plan(db, keys)
     assert crew_of(result, keys[1]) == "Bilingual 2"
     assert result.unassigned == ()
+
+
+def test_a_day_of_only_declined_clients_plans_nothing_and_lists_them(db: Database) -> None:
+    day = Day(crews={"Medic 1": (MEDIC,)}, clients=(Needs(consent=ConsentState.DECLINED),))
+    keys = write_day(db, day)
+    result = plan(db, keys)
+    assert result.served_count == 0
+    assert [(u.candidate.key, u.reason) for u in result.unassigned] == [
+        (keys[0], "Declined consent on record")
+    ]
