@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
-from caseload.enums import HousingStatus, Tier, VisitStatus, VisitType
+from caseload.enums import ConsentState, HousingStatus, Tier, VisitStatus, VisitType
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
@@ -102,7 +102,8 @@ class ClientDetail:
     safety_notes: str
     needs_peer_support: bool
     needs_interpreter: bool
-    consent: bool
+    two_person_visit: bool
+    consent: ConsentState
     active: bool
     clinician_id: int | None
     clinician: str
@@ -128,6 +129,8 @@ class ClientEdit:
     safety_notes: str | None = None
     needs_peer_support: bool | None = None
     needs_interpreter: bool | None = None
+    two_person_visit: bool | None = None
+    consent: ConsentState | None = None
     clinician_id: int | None = None
 
 
@@ -225,7 +228,8 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
             safety_notes=client.safety_notes,
             needs_peer_support=client.needs_peer_support,
             needs_interpreter=client.needs_interpreter,
-            consent=client.consent,
+            two_person_visit=client.two_person_visit,
+            consent=ConsentState(client.consent),
             active=client.active,
             clinician_id=client.assigned_clinician_id,
             clinician=staff.get(client.assigned_clinician_id or -1, ""),
@@ -298,6 +302,8 @@ def update_client(
             if value is None:
                 continue
             column = "assigned_clinician_id" if f.name == "clinician_id" else f.name
+            if isinstance(value, ConsentState):
+                value = value.value  # stored as its plain string
             if getattr(client, column) != value:
                 setattr(client, column, value.strip() if isinstance(value, str) else value)
                 changed.append(f.name)

@@ -83,14 +83,24 @@ class StaffRole(StrEnum):
 
 
 class Skill(StrEnum):
-    """Skills a crew member brings; a visit may require some of them."""
+    """Skills a crew brings (its members', plus TWO_PERSON for a crew of two or more); a visit
+    may require some of them. Languages are skills too, named by `caseload.languages`."""
 
     PARAMEDIC = "paramedic"
     VACCINE = "vaccine"
     PEER_SUPPORT = "peer_support"
-    SPANISH = "spanish"
     NALOXONE = "naloxone"
     WOUND_CARE = "wound_care"
+    TWO_PERSON = "two_person"
+
+
+class ConsentState(StrEnum):
+    """A client's consent to the program: only GIVEN is a consenting client; NOT_RECORDED
+    (nothing on file) is visited only to obtain consent, DECLINED never."""
+
+    GIVEN = "given"
+    DECLINED = "declined"
+    NOT_RECORDED = "not_recorded"
 
 
 class Tier(StrEnum):

@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 from caseload.demo.history import CONDITIONS, PURPOSE, ClientRows, HistoryBuilder
 from caseload.demo.roster import Roster
 from caseload.demo.seeds import Site, demo_seeds
-from caseload.enums import GeocodeQuality, HousingStatus, ProgramCode, ReferralSource
+from caseload.enums import (
+    ConsentState,
+    GeocodeQuality,
+    HousingStatus,
+    ProgramCode,
+    ReferralSource,
+)
 
 P = ProgramCode
 BBOX = (35.86, 36.24, -79.01, -78.75)  # south, north, west, east: Durham County, roughly
@@ -146,7 +152,8 @@ class _Builder(HistoryBuilder):
                 "safety_notes": safety,
                 "needs_peer_support": needs_peer,
                 "needs_interpreter": spanish and rng.random() < 0.8,
-                "consent": rng.random() < 0.97,
+                "two_person_visit": _needs_two_people(safety),
+                "consent": _consent(rng.random()).value,
                 "active": active,
                 "discharged_on": discharged_on,
                 "_staff": clinician if active else None,
@@ -251,6 +258,19 @@ class _Builder(HistoryBuilder):
                     "is_primary": n == 0,
                 }
             )
+
+
+def _needs_two_people(safety_notes: str) -> bool:
+    """The structured flag for a safety note that says two people must attend."""
+    text = safety_notes.lower()
+    return "two-person" in text or "two person" in text
+
+
+def _consent(r: float) -> ConsentState:
+    """One draw (as the demo always made): mostly given, a few declined or not recorded."""
+    if r < 0.97:
+        return ConsentState.GIVEN
+    return ConsentState.DECLINED if r < 0.985 else ConsentState.NOT_RECORDED
 
 
 def _quota_kinds(rng: random.Random, active: int) -> list[str]:

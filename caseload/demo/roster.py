@@ -69,13 +69,13 @@ class Roster:
         return [i for i, m in enumerate(self.team) if m.is_clinician]
 
 
-_P, _N, _V, _W, _PS, _ES = (
+# Languages are not skills here: a member's `languages` gives the crew its language skills.
+_P, _N, _V, _W, _PS = (
     Skill.PARAMEDIC,
     Skill.NALOXONE,
     Skill.VACCINE,
     Skill.WOUND_CARE,
     Skill.PEER_SUPPORT,
-    Skill.SPANISH,
 )
 
 
@@ -95,7 +95,7 @@ def _fixed_team() -> tuple[tuple[Member, ...], Member, Member]:
         Member(
             "Alicia Moreno",
             StaffRole.COMMUNITY_PARAMEDIC,
-            (_P, _N, _V, _W, _ES),
+            (_P, _N, _V, _W),
             ("en", "es"),
             s3,
             40.0,
@@ -106,9 +106,7 @@ def _fixed_team() -> tuple[tuple[Member, ...], Member, Member]:
             "Tanya Okafor", StaffRole.COMMUNITY_PARAMEDIC, (_P, _N, _V, _W), ("en",), s7, 32.0, 0.9
         ),
         Member("Dwayne Pettiford", StaffRole.PEER_SUPPORT, (_PS, _N), ("en",), s1, 40.0, 0.6),
-        Member(
-            "Luz Hernández", StaffRole.PEER_SUPPORT, (_PS, _N, _ES), ("en", "es"), s3, 32.0, 0.5
-        ),
+        Member("Luz Hernández", StaffRole.PEER_SUPPORT, (_PS, _N), ("en", "es"), s3, 32.0, 0.5),
     )
     manager = Member("Renee Carrington", StaffRole.PROGRAM_MANAGER, (), ("en",), s1, 40.0, 0.0)
     supervisor = Member("Samuel Ortiz", StaffRole.SUPERVISOR, (_P,), ("en", "es"), s1, 40.0, 0.0)
@@ -138,7 +136,7 @@ def _extra_members(rng: random.Random, clinicians: int, fixed: tuple[Member, ...
 
     for i in range(4, paramedics):
         spanish = i % 5 == 1
-        skills = [_P, _N, _W] + ([_V] if i % 3 != 2 else []) + ([_ES] if spanish else [])
+        skills = [_P, _N, _W] + ([_V] if i % 3 != 2 else [])
         extra.append(
             Member(
                 fresh_name(spanish),
@@ -156,7 +154,7 @@ def _extra_members(rng: random.Random, clinicians: int, fixed: tuple[Member, ...
             Member(
                 fresh_name(spanish),
                 StaffRole.PEER_SUPPORT,
-                (_PS, _N) + ((_ES,) if spanish else ()),
+                (_PS, _N),
                 ("en", "es") if spanish else ("en",),
                 stations[i % len(stations)],
                 rng.choice((32.0, 40.0)),

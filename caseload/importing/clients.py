@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
-from caseload.enums import GeocodeQuality, HousingStatus, PlaceKind, ProgramCode
+from caseload.enums import ConsentState, GeocodeQuality, HousingStatus, PlaceKind, ProgramCode
 from caseload.errors import RowProblem
 from caseload.geocoding import Geocoder, open_geocoder, save_cache
 from caseload.importing.common import ImportReport, RowWarning, chunks, report_duplicates
@@ -34,7 +34,7 @@ CLIENT_REQUIRED = ("external_id", "first_name", "last_name", "date_of_birth")
 CLIENT_COLUMNS = (
     *CLIENT_REQUIRED,
     *("phone", "address", "city", "state", "zip", "lat", "lon", "housing_status", "programs"),
-    *("language", "safety_notes"),
+    *("language", "safety_notes", "two_person_visit", "consent"),
 )
 
 _PLACE_KIND = {
@@ -61,6 +61,8 @@ class _ClientRow:
     programs: tuple[ProgramCode, ...]
     language: str
     safety_notes: str
+    two_person_visit: bool
+    consent: ConsentState
 
 
 def import_clients(
@@ -111,12 +113,14 @@ class _ClientJob(ImportJob[_ClientRow]):
         programs = c.programs("programs")
         language = c.text("language", max_len=40) or "en"
         safety_notes = c.row.get("safety_notes")
+        two_person = c.flag("two_person_visit")
+        consent = c.consent("consent")  # an absent column is "not recorded", never "given"
         if not c.ok or born is None:
             return None
         return _ClientRow(
             c.row.number,
             *(external_id, first_name, last_name, born, phone, address, city, state, zip_code),
-            *(location, housing, programs, language, safety_notes),
+            *(location, housing, programs, language, safety_notes, two_person, consent),
         )
 
     def check_file(
@@ -223,6 +227,8 @@ def _write_clients(session: Session, located: Sequence[_Located], today: date) -
             state=row.state,
             zip=row.zip,
             safety_notes=row.safety_notes,
+            two_person_visit=row.two_person_visit,
+            consent=row.consent.value,
             created_at=now,
         )
         if location is not None:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, tzinfo
 
-from caseload.enums import EventKind, HousingStatus, ProgramCode
+from caseload.enums import ConsentState, EventKind, HousingStatus, ProgramCode
 from caseload.errors import RowProblem
 from caseload.importing.tabular import TableRow
 
@@ -32,6 +32,16 @@ EVENT_KIND_ALIASES: Mapping[str, EventKind] = {
     "non_fatal_overdose": EventKind.OVERDOSE,
     "discharge": EventKind.HOSPITAL_DISCHARGE,
 }
+
+
+# Accepted spellings of consent (compared like event kinds); a blank cell is "not recorded".
+CONSENT_ALIASES: Mapping[str, ConsentState] = {
+    **{state.value: state for state in ConsentState},
+    "yes": ConsentState.GIVEN,
+    "no": ConsentState.DECLINED,
+}
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0", ""})
 
 
 def _key(value: str) -> str:
@@ -171,6 +181,27 @@ class RowChecker:
             if program not in codes:
                 codes.append(program)
         return tuple(codes)
+
+    def flag(self, column: str) -> bool:
+        """yes/no (also y/n, true/false, 1/0); blank is no."""
+        value = self.row.get(column)
+        if value.strip().lower() in _YES:
+            return True
+        if value.strip().lower() not in _NO:
+            self.problem(column, value, "yes or no (blank means no)")
+        return False
+
+    def consent(self, column: str) -> ConsentState:
+        """given, declined or not_recorded (also yes/no); blank is not recorded."""
+        value = self.row.get(column)
+        if not value.strip():
+            return ConsentState.NOT_RECORDED
+        state = CONSENT_ALIASES.get(_key(value))
+        if state is None:
+            allowed = ", ".join(c.value for c in ConsentState)
+            self.problem(column, value, f"one of {allowed} (or yes, no; blank: not recorded)")
+            return ConsentState.NOT_RECORDED
+        return state
 
     def event_kind(self, column: str) -> EventKind | None:
         value = self.row.get(column)

@@ -1,7 +1,10 @@
 """Candidate visits for a day: every active client, ranked, with where, how long and who can go.
 
 MUST and HIGH clients are pre-selected; the program manager adds or removes any. Planned visits
-on the day (fixed appointments) bring their windows and visit ids along.
+on the day (fixed appointments) bring their windows and visit ids along. A client's needs are
+required skills (peer support, two people for safety, a speaker of their language when they need
+an interpreter); a client without consent on record is visited only to obtain it, and one who
+declined is never routed (`caseload.planning.service`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload import settings
 from caseload.actor import Actor
-from caseload.enums import HousingStatus, PlaceKind, Skill, Tier, VisitStatus, VisitType
+from caseload.enums import (
+    ConsentState,
+    HousingStatus,
+    PlaceKind,
+    Skill,
+    Tier,
+    VisitStatus,
+    VisitType,
+)
 from caseload.languages import skill_for_language
 from caseload.planning.crews import CrewInfo
 from caseload.priority.facts import ClientPriority
@@ -54,6 +65,7 @@ class Candidate:
     # that passes before anyone is on shift means "as early as possible today", not "never".
     window_is_deadline: bool
     required_skills: frozenset[str]
+    consent: ConsentState
     assigned_clinician_id: int | None
     assigned_clinician: str
     due_by: datetime | None
@@ -113,7 +125,19 @@ def _required_skills(client: Client, visit_type: str, programs: list[Program]) -
             skills |= {s for s in program.required_skills.split(",") if s}
     if client.needs_interpreter and (language_skill := skill_for_language(client.language)):
         skills.add(language_skill)
+    if client.needs_peer_support:
+        skills.add(Skill.PEER_SUPPORT.value)
+    if client.two_person_visit:
+        skills.add(Skill.TWO_PERSON.value)
     return frozenset(skills)
+
+
+OBTAIN_CONSENT = "Obtain consent — "
+
+
+def _purpose(consent: ConsentState, purpose: str) -> str:
+    """Without consent on record the visit is a first contact to obtain it, and says so."""
+    return OBTAIN_CONSENT + purpose if consent is ConsentState.NOT_RECORDED else purpose
 
 
 def _candidates_in(
@@ -166,6 +190,7 @@ def _candidates_in(
         skills = _required_skills(client, visit_type, programs)
         if visit is not None and visit.required_skills:
             skills |= {s for s in visit.required_skills.split(",") if s}
+        consent = ConsentState(client.consent)
         result.append(
             Candidate(
                 key=f"c{client.id}",
@@ -175,7 +200,10 @@ def _candidates_in(
                 tier=prio.tier,
                 score=prio.score,
                 priority=routing_priority(prio.tier, prio.score, top),
-                purpose=(visit.purpose if visit is not None and visit.purpose else prio.purpose),
+                purpose=_purpose(
+                    consent,
+                    visit.purpose if visit is not None and visit.purpose else prio.purpose,
+                ),
                 visit_type=visit_type,
                 reasons=tuple(r.label for r in prio.reasons),
                 location=location,
@@ -184,6 +212,7 @@ def _candidates_in(
                 windows=windows,
                 window_is_deadline=is_deadline,
                 required_skills=frozenset(skills),
+                consent=consent,
                 assigned_clinician_id=client.assigned_clinician_id,
                 assigned_clinician=staff_names.get(client.assigned_clinician_id or -1, ""),
                 due_by=prio.due_by,
@@ -206,13 +235,19 @@ TRAVEL_ALLOWANCE_MIN = 15  # rough drive between two visits, for the pre-selecti
 
 def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set[str]:
     """The visits suggested for the day: every MUST, then HIGH in rank order while the crews'
-    time lasts (visit length plus a drive each), so the list is one the crews can do."""
+    time lasts (visit length plus a drive each), so the list is one the crews can do. A MUST or
+    HIGH client who declined consent is chosen at no cost: the plan lists them as not planned,
+    with the reason, rather than leaving them out unseen."""
     capacity = sum(
         (crew.ends_at - crew.starts_at).total_seconds() / 60 - crew.break_minutes for crew in crews
     )
     chosen: set[str] = set()
     used = 0.0
     for cand in candidates:
+        if cand.consent is ConsentState.DECLINED:
+            if cand.tier in (Tier.MUST, Tier.HIGH):
+                chosen.add(cand.key)
+            continue
         cost = cand.service_min + TRAVEL_ALLOWANCE_MIN
         if cand.tier is Tier.MUST or (
             cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity

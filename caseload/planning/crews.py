@@ -1,9 +1,11 @@
 """Crews on shift for a day: who works together, when, from where, with which skills.
 
-A crew is one or two staff (e.g. paramedic + peer-support specialist). Crew rows for the day
-define the pairing; anyone on shift that day who is in no crew works as a crew of one. Members
-marked out sick are left out; a crew with nobody left is not on shift. Also the day's shifts as
-the crew editor loads them; its edits are saved by `caseload.planning.crew_edits`.
+A crew is one or two staff (e.g. paramedic + peer-support specialist); its skills are its
+members' (roles, skills and languages: `caseload.languages`) and `two_person` when two or more
+work together. Crew rows for the day define the pairing; anyone on shift that day who is in no
+crew works as a crew of one. Members marked out sick are left out; a crew with nobody left is
+not on shift. Also the day's shifts as the crew editor loads them; its edits are saved by
+`caseload.planning.crew_edits`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
 from caseload.enums import Skill, StaffRole
+from caseload.languages import language_skills
 from caseload.store.database import Database
 from caseload.store.models import Crew, CrewMember, Shift, Staff
 from routing.geo import LatLon
@@ -67,7 +70,7 @@ def _staff_skills(staff: Staff) -> frozenset[str]:
         skills.add(Skill.PARAMEDIC.value)
     if staff.role == StaffRole.PEER_SUPPORT.value:
         skills.add(Skill.PEER_SUPPORT.value)
-    return frozenset(skills)
+    return frozenset(skills) | language_skills(staff.languages)
 
 
 def _crew_from(name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]]) -> CrewInfo:
@@ -85,6 +88,8 @@ def _crew_from(name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]])
     for staff, _ in pairs:
         skills |= _staff_skills(staff)
         languages |= _split(staff.languages)
+    if len(pairs) >= 2:
+        skills.add(Skill.TWO_PERSON.value)  # a visit where two people must attend
     return CrewInfo(
         name=name,
         crew_id=crew_id,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from caseload import settings
 from caseload.actor import Actor
+from caseload.enums import ConsentState
 from caseload.errors import UserError
 from caseload.planning.build import PlanEdits, build_problem
 from caseload.planning.candidates import Candidate, day_candidates, preselect
@@ -30,6 +31,7 @@ from routing.solve import ProgressInfo, solve
 
 Progress = Callable[[int, int, str], None]
 SEARCH_PROCESSES = 2
+DECLINED_CONSENT = "Declined consent on record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,8 @@ def plan_day(
     """Plan `on` for the crews on shift. `selected` = candidate keys to visit (default: every
     MUST and as many HIGH as the crews have time for). `solution_limit` ends each search after
     that many solutions even before the time limit (the same plan on a busy or idle machine).
-    Nothing is stored: call `save_plan`."""
+    A client who declined consent is never sent to routing: the plan lists them as not planned
+    with `DECLINED_CONSENT`. Nothing is stored: call `save_plan`."""
     edits = edits or PlanEdits()
     program = settings.load(db, ProgramSettings)
     if crews is None:
@@ -83,7 +86,9 @@ def plan_day(
     chosen_keys = set(selected) if selected is not None else preselect(candidates, crews)
     chosen_keys |= set(edits.pinned) | {k for keys in edits.locked.values() for k in keys}
     chosen = [c for c in candidates if c.key in chosen_keys]
-    if not chosen:
+    declined = [c for c in chosen if c.consent is ConsentState.DECLINED]
+    chosen = [c for c in chosen if c.consent is not ConsentState.DECLINED]
+    if not chosen and not declined:
         raise UserError(f"No visits are selected for {on:%a %d %b %Y}: pick at least one client.")
     limit = program.plan_time_limit_s if time_limit_s is None else time_limit_s
     if progress is not None:
@@ -96,6 +101,11 @@ def plan_day(
         chosen,
         lambda locs: provider.durations(locs, cancel=cancel),
         edits=edits,
+    )
+    # Left out before solving, like a visit without a location: edits and saved versions keep
+    # the reason because it travels with the built problem.
+    built = replace(
+        built, unroutable=built.unroutable + tuple((c, DECLINED_CONSENT) for c in declined)
     )
 
     def on_progress(info: ProgressInfo) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caseload.enums import Tier
+from caseload.enums import ConsentState, Tier
 from caseload.errors import UserError
 from caseload.planning.build import BuiltProblem, IdMap, PlanEdits
 from caseload.planning.candidates import Candidate
@@ -72,6 +72,7 @@ def _candidate(c: Candidate) -> Doc:
         "windows": [[_t(a), _t(b)] for a, b in c.windows],
         "window_is_deadline": c.window_is_deadline,
         "required_skills": sorted(c.required_skills),
+        "consent": c.consent.value,
         "assigned_clinician_id": c.assigned_clinician_id,
         "assigned_clinician": c.assigned_clinician,
         "due_by": _t(c.due_by),
@@ -202,6 +203,7 @@ class _Reader:
             windows=tuple((self.tt(a), self.tt(b)) for a, b in d["windows"]),
             window_is_deadline=d["window_is_deadline"],
             required_skills=frozenset(d["required_skills"]),
+            consent=ConsentState(d["consent"]),
             assigned_clinician_id=d["assigned_clinician_id"],
             assigned_clinician=d["assigned_clinician"],
             due_by=self.t(d["due_by"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from caseload.languages import speaker_of
 from caseload.planning.build import BuiltProblem, PlanEdits
 from caseload.planning.model import CrewRoute, DayPlan, PlanBasis, PlannedStop, UnassignedVisit
 from routing import explain
@@ -17,12 +18,12 @@ from routing.problem import TimeWindow
 from routing.solution import Route, Solution, Unassigned
 
 SKILL_NAMES = {
-    "spanish": "a Spanish speaker",
     "vaccine": "vaccine administration",
     "naloxone": "naloxone",
     "peer_support": "a peer-support specialist",
     "paramedic": "a paramedic",
     "wound_care": "wound care",
+    "two_person": "two or more people",
 }
 
 
@@ -43,7 +44,7 @@ def _windows_text(built: BuiltProblem, windows: tuple[TimeWindow, ...]) -> str:
 def _skills_text(built: BuiltProblem, skills: frozenset[int]) -> str:
     names = {i: name for name, i in built.skill_ids.items()}
     words = sorted(names.get(s, str(s)) for s in skills)
-    return ", ".join(SKILL_NAMES.get(w, w.replace("_", " ")) for w in words)
+    return ", ".join(SKILL_NAMES.get(w) or speaker_of(w) or w.replace("_", " ") for w in words)
 
 
 def explain_unassigned(built: BuiltProblem, item: Unassigned, *, cancelled: bool = False) -> str:

@@ -1,7 +1,7 @@
 """Hard rules of caseload assignment: who may carry whom. Pure.
 
 - Language: a client whose language is not English needs a clinician who speaks it (the
-  clinician's `languages` field, or the language's skill, e.g. "spanish": `caseload.languages`).
+  clinician's `languages` field, or the language's skill, e.g. "lang:es": `caseload.languages`).
 - Peer support: a client who needs peer support needs a clinician with the peer_support skill
   (peer-support specialists have it by their role).
 - Program skills: every skill an active program of the client requires (e.g. naloxone for

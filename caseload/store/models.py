@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from caseload.enums import ConsentState
 from caseload.store.orm_types import AwareDateTime
 
 
@@ -83,7 +84,9 @@ class Client(Versioned, Base):
     safety_notes: Mapped[str] = mapped_column(Text, default="")
     needs_peer_support: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent: Mapped[bool] = mapped_column(Boolean, default=True)
+    two_person_visit: Mapped[bool] = mapped_column(Boolean, default=False)  # safety: 2+ attend
+    # A ConsentState value; nothing on file is "not recorded", never silently "given".
+    consent: Mapped[str] = mapped_column(String(20), default=ConsentState.NOT_RECORDED.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     discharged_on: Mapped[date | None] = mapped_column(Date)
     assigned_clinician_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

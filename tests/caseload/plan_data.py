@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
-from caseload.enums import Tier
+from caseload.enums import ConsentState, Tier
 from caseload.planning.build import BuiltProblem, PlanEdits, build_problem
 from caseload.planning.candidates import Candidate
 from caseload.planning.crews import CrewInfo, CrewMemberInfo
@@ -83,6 +83,7 @@ def cand(
         windows=windows,
         window_is_deadline=deadline,
         required_skills=skills,
+        consent=ConsentState.GIVEN,
         assigned_clinician_id=1,
         assigned_clinician="A",
         due_by=None,

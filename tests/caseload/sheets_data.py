@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseload.actor import Actor, Role
-from caseload.enums import HousingStatus, PlaceKind, StaffRole, Tier, VisitType
+from caseload.enums import ConsentState, HousingStatus, PlaceKind, StaffRole, Tier, VisitType
 from caseload.planning.build import PlanEdits, build_problem
 from caseload.planning.candidates import Candidate, location_of
 from caseload.planning.crews import crews_on_shift
@@ -108,6 +108,7 @@ def _candidate(client: Client, visit: Visit) -> Candidate:
         windows=windows,
         window_is_deadline=False,
         required_skills=frozenset(),
+        consent=ConsentState.GIVEN,
         assigned_clinician_id=None,
         assigned_clinician="",
         due_by=None,

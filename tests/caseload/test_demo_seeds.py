@@ -64,7 +64,11 @@ SEED_7_PLACES = [
     ("home", "Home", "2785 Morgan St, Durham", 36.001316, -78.889716),
 ]
 # sha256 of repr() of every staff, shift, crew and client-history row for seed 7, 60 clients.
-SEED_7_DIGEST = "98b737a1395e9b1742ea0741ecc3fd16b14e068438381d5dc46a8af74446d025"
+# Changed deliberately (issue 11): consent became a three-state value from the same single draw,
+# clients gained `two_person_visit`, and staff no longer list "spanish" as a skill (their
+# `languages` carry it). Undoing exactly those three changes gives the previous digest
+# 98b737a1395e9b1742ea0741ecc3fd16b14e068438381d5dc46a8af74446d025: nothing else moved.
+SEED_7_DIGEST = "bcb462003a2daab0548fc40eef353fa6e470eed4c36167f78d8f6fa42b0484b6"
 SEED_3_EXTRA_STAFF = [
     ("Wei Evans", "Station 1"),
     ("Ruby Nguyen", "Station 3"),

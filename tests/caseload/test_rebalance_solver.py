@@ -88,7 +88,7 @@ def _index_assignment(problem: RebalanceProblem, ids: Sequence[int | None]) -> l
     return [None if i is None else positions[i] for i in ids]
 
 
-SPANISH = Capabilities.of("community_paramedic", ["naloxone", "spanish"], ["en"])
+SPANISH = Capabilities.of("community_paramedic", ["naloxone", "lang:es"], ["en"])
 PEER = Capabilities.of("peer_support", ["naloxone"], ["en"])
 NO_NALOXONE = Capabilities.of("nurse", [], ["en", "es"])
 

@@ -17,9 +17,9 @@ from tests.caseload.plan_data import DAY, LEG_S, ZONE, at, crew, durations, spre
 def _built() -> BuiltProblem:
     crews = [
         crew("Medic 1", 7, 15, staff_id=1),
-        crew("Bilingual 2", 7, 15, frozenset({"spanish"}), staff_id=2),
+        crew("Bilingual 2", 7, 15, frozenset({"lang:es"}), staff_id=2),
     ]
-    cands = [spread(1), spread(2, skills=frozenset({"spanish", "vaccine"}))]
+    cands = [spread(1), spread(2, skills=frozenset({"lang:es", "vaccine"}))]
     return build_problem(DAY, ZONE, crews, cands, durations)
 
 
@@ -34,13 +34,13 @@ def test_missing_skills_are_named_in_words() -> None:
     assert _word(built, nobody) == (
         "No crew on shift has vaccine administration, which this visit needs."
     )
-    both = frozenset({ids["spanish"], ids["paramedic"]})
+    both = frozenset({ids["lang:es"], ids["paramedic"]})
     split = Unassigned(2, "x", explain.NO_SKILL, missing_skills=both)
     assert _word(built, split) == (
-        "No single crew on shift has all of: a paramedic, a Spanish speaker."
+        "No single crew on shift has all of: a Spanish speaker, a paramedic."
     )
     pinned = Unassigned(
-        2, "x", explain.NO_SKILL, vehicle_id=1, missing_skills=frozenset({ids["spanish"]})
+        2, "x", explain.NO_SKILL, vehicle_id=1, missing_skills=frozenset({ids["lang:es"]})
     )
     assert _word(built, pinned) == "Pinned to Medic 1, who lacks a Spanish speaker."
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 09:33:00.510889
+Create Date: 2026-12-02 09:45:39.834181
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ def upgrade() -> None:
     sa.Column('safety_notes', sa.Text(), nullable=False),
     sa.Column('needs_peer_support', sa.Boolean(), nullable=False),
     sa.Column('needs_interpreter', sa.Boolean(), nullable=False),
-    sa.Column('consent', sa.Boolean(), nullable=False),
+    sa.Column('two_person_visit', sa.Boolean(), nullable=False),
+    sa.Column('consent', sa.String(length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('discharged_on', sa.Date(), nullable=True),
     sa.Column('assigned_clinician_id', sa.Integer(), nullable=True),
