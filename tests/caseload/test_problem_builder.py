@@ -12,7 +12,7 @@ from caseload.enums import Tier
 from caseload.planning.build import IdMap, PlanEdits, build_problem
 from caseload.planning.candidates import routing_priority
 from caseload.planning.crews import CrewInfo
-from routing.model import drop_penalties
+from routing.objective import drop_penalties
 from tests.caseload.plan_data import DAY, ZONE, at, cand, crew, durations, spread
 
 
