@@ -96,6 +96,7 @@ def plan_day(
         chosen,
         lambda locs: provider.durations(locs, cancel=cancel),
         edits=edits,
+        program=program,
     )
 
     def on_progress(info: ProgressInfo) -> None:
