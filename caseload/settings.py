@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.enums import Tier
 from caseload.errors import ConflictError
 from caseload.store.database import Database
 from caseload.store.models import Setting
@@ -58,6 +59,10 @@ class ProgramSettings:
     leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     default_visit_minutes: int = 45
     plan_time_limit_s: float = 10.0
+    # A first-contact deadline is a soft latest start: each minute late costs as much as this
+    # many minutes of driving (MUST >> HIGH; HIGH also applies to ROUTINE).
+    must_lateness_cost_per_min: int = 100
+    high_lateness_cost_per_min: int = 10
     # The program's area, for maps without base tiles: an outline (GeoJSON text, e.g. the
     # county) and a centre (where an empty map looks, and the OSRM test's drive). Unset: maps
     # draw no outline and centre on their data.
@@ -68,6 +73,11 @@ class ProgramSettings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def lateness_cost_per_min(self, tier: Tier) -> int:
+        if tier is Tier.MUST:
+            return self.must_lateness_cost_per_min
+        return self.high_lateness_cost_per_min
 
     @property
     def map_centre(self) -> LatLon | None:

@@ -11,7 +11,11 @@ restricted to the union of its windows; slack = waiting. Breaks are interval var
 time dimension (`SetBreakIntervalsOfVehicle`) that may overlap travel and waiting but never a
 visit. Skills and pins restrict each job's vehicles; capacity and max tasks are dimensions;
 every job is optional (a disjunction) with a drop penalty that makes the objective
-lexicographic: MUST jobs, then priority, then the number of jobs, then travel cost.
+lexicographic: MUST jobs, then priority, then the number of jobs, then cost. A soft deadline
+is a soft upper bound on the job's cumul (`SetCumulVarSoftUpperBound`): its lateness cost sits
+in the last tier, weighed with travel at `lateness_cost_per_min` travel seconds per second
+late (MUST 100, HIGH 10 in planning make lateness dominate travel), so being late never
+outweighs serving a visit.
 """
 
 from __future__ import annotations
@@ -30,42 +34,9 @@ from ortools.constraint_solver import (
 )
 
 from routing.errors import ProblemError, SolveError
-from routing.problem import MUST_PRIORITY, Job, Problem
+from routing.objective import drop_penalties, horizon
+from routing.problem import Job, Problem
 from routing.search import CancelToken, Improvement, SearchResult, SearchStrategy
-
-_INT64_SAFE = 2**62
-MIN_COUNT_UNIT = 1
-"""Lower bound on the drop penalty of a priority-0 job (tuning knob)."""
-
-
-def _horizon(problem: Problem, jobs: Sequence[Job]) -> int:
-    ends = [tw.end_s for j in jobs for tw in j.time_windows]
-    ends += [v.time_window.end_s for v in problem.vehicles if v.time_window is not None]
-    max_d = int(problem.durations.max()) if problem.durations.size else 0
-    extra = sum(j.service_s for j in jobs) + sum(
-        b.service_s for v in problem.vehicles for b in v.breaks
-    )
-    return max([0, *ends]) + extra + (len(jobs) + len(problem.vehicles) + 1) * max_d + 1
-
-
-def drop_penalties(problem: Problem, jobs: Sequence[Job], travel_bound: int) -> list[int]:
-    """Penalties making the objective lexicographic (see the module docstring).
-
-    count unit C > any travel cost; priority unit P > C * number of jobs; MUST > all the rest.
-    On huge instances the exact tiers would overflow int64; the tiers are then compressed
-    (travel may then trade against the job count, never against priority of MUST jobs)."""
-    m = len(jobs)
-    n_must = sum(1 for j in jobs if j.priority >= MUST_PRIORITY)
-    count_unit = max(travel_bound + 1, MIN_COUNT_UNIT)
-    prio_unit = count_unit * (m + 1)
-    must = prio_unit * (100 * m + 1)
-    if must * (n_must + 1) >= _INT64_SAFE:
-        must = _INT64_SAFE // (n_must + 2)
-        prio_unit = max(1, must // (100 * m + 1))
-        count_unit = max(1, min(count_unit, prio_unit // (m + 1)))
-    return [
-        must if j.priority >= MUST_PRIORITY else prio_unit * j.priority + count_unit for j in jobs
-    ]
 
 
 class _State:
@@ -106,7 +77,7 @@ class _Built:
         travel[:, locs < 0] = 0
         service = np.array([j.service_s for j in self.jobs] + [0] * n_depots, dtype=np.int64)
         self.service = service
-        self.horizon = _horizon(problem, self.jobs)
+        self.horizon = horizon(problem, self.jobs)
 
         # Arc costs: travel, plus the continuity penalty on arriving at a job whose preferred
         # crew is another one. Vehicles that nobody prefers share one evaluator.
@@ -137,7 +108,13 @@ class _Built:
         routing.AddDimension(time_cb, self.horizon, self.horizon, False, "time")
         self.time = routing.GetDimensionOrDie("time")
         for k, job in enumerate(self.jobs):
-            cumul = self.time.CumulVar(self.manager.NodeToIndex(k))
+            index = self.manager.NodeToIndex(k)
+            cumul = self.time.CumulVar(index)
+            if job.soft_deadline_s is not None and job.lateness_cost_per_min > 0:
+                # Coefficient per second late, in travel seconds (see `Job`).
+                cost = job.lateness_cost_per_min
+                self.time.SetCumulVarSoftUpperBound(index, job.soft_deadline_s, cost)
+                travel_bound += cost * self.horizon
             if job.time_windows:
                 cumul.SetRange(job.time_windows[0].start_s, job.time_windows[-1].end_s)
                 for a, b in zip(job.time_windows, job.time_windows[1:], strict=False):

@@ -101,6 +101,11 @@ class Job:
     `pinned_vehicle`: only this crew may serve it. `preferred_vehicle`: continuity of care, any
     other crew costs `Problem.continuity_penalty_s`. `delivery`: load units taken from the
     crew's capacity.
+
+    `soft_deadline_s`: the latest service start without penalty (a first-contact deadline); a
+    later start is allowed and costs `lateness_cost_per_min` per minute late, in minutes of
+    travel (one minute late weighs as much as that many minutes of driving). Hard
+    `time_windows` (fixed appointments) still apply; a job may have both.
     """
 
     id: int
@@ -113,6 +118,8 @@ class Job:
     preferred_vehicle: int | None = None
     delivery: int = 0
     description: str = ""
+    soft_deadline_s: int | None = None
+    lateness_cost_per_min: int = 0
 
     def __post_init__(self) -> None:
         where = f"job {self.id}"
@@ -132,6 +139,15 @@ class Job:
             if value is not None:
                 _check_int(value, where, name.replace("_", " "), minimum=None)
         _check_int(self.delivery, where, "delivery")
+        if self.soft_deadline_s is not None:
+            _check_int(self.soft_deadline_s, where, "soft deadline")
+        _check_int(self.lateness_cost_per_min, where, "lateness cost per minute")
+
+    def late_s(self, service_start_s: int) -> int:
+        """Seconds past the soft deadline when service starts at `service_start_s`."""
+        if self.soft_deadline_s is None:
+            return 0
+        return max(0, service_start_s - self.soft_deadline_s)
 
     @property
     def is_must(self) -> bool:
@@ -215,9 +231,11 @@ class Problem:
     has one `LatLon` per matrix row (for maps and JSON output only; the solver uses the matrix).
 
     Objective, lexicographic: serve every MUST job that can be served; then maximise the
-    served priority; then the number of served jobs; then minimise travel seconds plus
-    `continuity_penalty_s` for each job served by a crew other than its preferred one plus
-    `balance_cost_per_s` times the longest crew workload (travel + service seconds).
+    served priority; then the number of served jobs; then minimise travel seconds plus the
+    lateness cost (60 x `lateness_cost_per_min` per minute past a job's soft deadline, i.e.
+    that many travel seconds per second late) plus `continuity_penalty_s` for each job served
+    by a crew other than its preferred one plus `balance_cost_per_s` times the longest crew
+    workload (travel + service seconds).
     """
 
     jobs: tuple[Job, ...]

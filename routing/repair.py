@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from routing.explain import eligible_vehicles
 from routing.problem import Job, Problem, Vehicle
 from routing.schedule import ScheduleError, schedule_route
-from routing.solution import Route
+from routing.solution import Route, lateness_cost
 
 
 def _tier(job: Job) -> tuple[int, int]:
@@ -37,9 +37,13 @@ class _Repairer:
             return [("break", b.id) for b in vehicle.breaks]
         return [(s.type, s.id) for s in route.steps[1:-1] if s.id is not None]
 
-    def travel(self, vehicle: Vehicle) -> int:
+    def cost(self, vehicle: Vehicle) -> int:
         route = self.routes.get(vehicle.id)
-        return route.travel_s if route else 0
+        return self.route_cost(route) if route else 0
+
+    def route_cost(self, route: Route) -> int:
+        """Travel plus lateness cost: what the search minimises in its last tier."""
+        return route.travel_s + lateness_cost(self.problem, route)
 
     def extra(self, job: Job, vehicle: Vehicle) -> int:
         pref = job.preferred_vehicle
@@ -65,7 +69,7 @@ class _Repairer:
         """Cheapest feasible insertion of `job` into `seq`: (added cost, route)."""
         if not self.room(vehicle, seq, job):
             return None
-        base = self.travel(vehicle)
+        base = self.cost(vehicle)
         best: tuple[int, Route] | None = None
         for pos in range(self.first_free(vehicle, seq), len(seq) + 1):
             cand = [*seq[:pos], ("job", job.id), *seq[pos:]]
@@ -73,7 +77,7 @@ class _Repairer:
                 route = schedule_route(self.problem, vehicle, cand)  # type: ignore[arg-type]
             except ScheduleError:
                 continue
-            delta = route.travel_s - base + self.extra(job, vehicle)
+            delta = self.route_cost(route) - base + self.extra(job, vehicle)
             if best is None or delta < best[0]:
                 best = (delta, route)
         return best
@@ -112,7 +116,7 @@ class _Repairer:
                     shorter = schedule_route(problem, vehicle, rest)  # type: ignore[arg-type]
                 except ScheduleError:
                     continue
-                saved = self.travel(vehicle) - shorter.travel_s + self.extra(other, vehicle)
+                saved = self.cost(vehicle) - self.route_cost(shorter) + self.extra(other, vehicle)
                 self.routes[vehicle.id], previous = shorter, self.routes.get(vehicle.id)
                 try:
                     found = self.insert(vehicle, rest, job)

@@ -95,7 +95,16 @@ def schedule_route(
             if first_leg and not had_breaks and delay_start:
                 shift_delay = wait
             steps.append(
-                Step("job", job.id, loc, arrival, wait, job.service_s, start + job.service_s)
+                Step(
+                    "job",
+                    job.id,
+                    loc,
+                    arrival,
+                    wait,
+                    job.service_s,
+                    start + job.service_s,
+                    job.late_s(start),
+                )
             )
             waiting_total += wait
             service_total += job.service_s
@@ -123,6 +132,7 @@ def schedule_route(
             0,
             first.service_s,
             first.departure_s,
+            first.late_s,
         )
         waiting_total -= shift_delay
     return Route(

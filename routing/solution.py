@@ -32,6 +32,8 @@ class Step:
     waiting_s: int
     service_s: int
     departure_s: int
+    late_s: int = 0
+    """Seconds the service starts past the job's soft deadline (0 if none, or on time)."""
 
     @property
     def service_start_s(self) -> int:
@@ -55,6 +57,11 @@ class Route:
     @property
     def start_s(self) -> int:
         return self.steps[0].departure_s
+
+    @property
+    def late_s(self) -> int:
+        """Total seconds past soft deadlines on this route."""
+        return sum(s.late_s for s in self.steps)
 
     @property
     def end_s(self) -> int:
@@ -95,6 +102,8 @@ class Summary:
     served_priority: int
     unassigned_priority: int
     must_unassigned: int
+    late_s: int = 0
+    """Total seconds past soft deadlines over all routes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,4 +149,14 @@ def summarize(
         served_priority=sum(r.priority for r in routes),
         unassigned_priority=sum(j.priority for j in unassigned_jobs),
         must_unassigned=sum(1 for j in unassigned_jobs if j.priority >= MUST_PRIORITY),
+        late_s=sum(r.late_s for r in routes),
+    )
+
+
+def lateness_cost(problem: Problem, route: Route) -> int:
+    """The route's lateness cost in travel seconds (see `Problem`'s objective)."""
+    return sum(
+        problem.job(s.id).lateness_cost_per_min * s.late_s
+        for s in route.steps
+        if s.type == "job" and s.id is not None and s.late_s
     )

@@ -183,7 +183,21 @@ def _check_summary(problem: Problem, solution: Solution) -> list[Violation]:
         ("served jobs", s.served_jobs, served),
         ("served priority", s.served_priority, priority),
         ("unassigned jobs", s.unassigned_jobs, len(solution.unassigned)),
+        ("lateness", s.late_s, _lateness(problem, solution)),
     ):
         if reported != actual:
             out.append(Violation("summary", f"summary {name} is {reported}, routes give {actual}"))
     return out
+
+
+def _lateness(problem: Problem, solution: Solution) -> int:
+    """Seconds past soft deadlines, from the service starts (not from the reported figures)."""
+    total = 0
+    for route in solution.routes:
+        for st in route.steps:
+            if st.type != "job" or st.id is None or not problem.has_job(st.id):
+                continue
+            deadline = problem.job(st.id).soft_deadline_s
+            if deadline is not None:
+                total += max(0, st.service_start_s - deadline)
+    return total

@@ -209,6 +209,18 @@ def check_reported_times(problem: Problem, vehicle: Vehicle, route: Route) -> li
                         job.id,
                     )
                 )
+            # Lateness is no violation; a wrong reported figure is.
+            deadline = job.soft_deadline_s
+            late = 0 if deadline is None else max(0, s.service_start_s - deadline)
+            if s.late_s != late:
+                out.append(
+                    Violation(
+                        "lateness",
+                        f"job {job.id} reports {s.late_s} s late, its service start says {late} s",
+                        vid,
+                        job.id,
+                    )
+                )
             if s.location_index != job.location_index:
                 out.append(
                     Violation(

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from caseload.errors import UserError
 from caseload.planning.candidates import Candidate
 from caseload.planning.crews import CrewInfo
+from caseload.settings import ProgramSettings
 from routing.geo import LatLon
 from routing.problem import Break, Job, Problem, TimeWindow, Vehicle
 
@@ -118,9 +119,16 @@ def build_problem(
     *,
     edits: PlanEdits | None = None,
     continuity_penalty_s: int = 600,
+    program: ProgramSettings | None = None,
 ) -> BuiltProblem:
-    """Build the routing problem. `durations_for(locations) -> n x n seconds` (a provider)."""
+    """Build the routing problem. `durations_for(locations) -> n x n seconds` (a provider).
+
+    Appointments are hard time windows. A first-contact deadline (`due_by`) is a soft one: the
+    latest start without penalty is max(deadline, the day's earliest shift start), so an
+    overdue visit goes as early as the route allows, and each minute late costs the tier's
+    `ProgramSettings.lateness_cost_per_min` (MUST >> HIGH) in minutes of travel."""
     edits = edits or PlanEdits()
+    program = program or ProgramSettings()
     if not crews:
         raise UserError(f"No crews are on shift on {on:%a %d %b %Y}: add shifts or crews first.")
     origin = day_origin(on, zone)
@@ -192,9 +200,7 @@ def build_problem(
             for start, end in cand.windows
             if (w := _window(origin, start, end, horizon)) is not None
         ]
-        if cand.window_is_deadline and all(w.end_s < first_start for w in windows):
-            windows = []  # overdue before anyone starts: as soon as possible, not never
-        elif cand.windows and not windows:
+        if cand.windows and not windows:
             unroutable.append((cand, "Its time window is not on this day."))
             continue
         routable.append(cand)
@@ -217,6 +223,10 @@ def build_problem(
                 pinned_vehicle=crew_ids[pinned_crew] if pinned_crew is not None else None,
                 preferred_vehicle=preferred,
                 description=cand.purpose,
+                soft_deadline_s=(
+                    None if cand.due_by is None else max(first_start, _seconds(origin, cand.due_by))
+                ),
+                lateness_cost_per_min=program.lateness_cost_per_min(cand.tier),
             )
         )
     if locations:

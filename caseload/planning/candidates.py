@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -60,15 +60,12 @@ class Candidate:
     location: LatLon | None
     location_text: str
     service_min: int
-    windows: tuple[tuple[datetime, datetime], ...]
-    # True when the window is a first-contact deadline rather than an appointment: a deadline
-    # that passes before anyone is on shift means "as early as possible today", not "never".
-    window_is_deadline: bool
+    windows: tuple[tuple[datetime, datetime], ...]  # hard: appointments and booked slots
     required_skills: frozenset[str]
     consent: ConsentState
     assigned_clinician_id: int | None
     assigned_clinician: str
-    due_by: datetime | None
+    due_by: datetime | None  # first contact due: a soft deadline (late is allowed, at a cost)
     selected: bool  # MUST or HIGH: the tiers the day's suggestion draws from
 
 
@@ -174,14 +171,10 @@ def _candidates_in(
         visit = visits.get(client.id)
         visit_type = prio.visit_type.value if visit is None else visit.visit_type
         windows: tuple[tuple[datetime, datetime], ...] = ()
-        is_deadline = False
         if prio.appointment is not None:
             windows = (prio.appointment,)
         elif visit is not None and visit.window_start and visit.window_end:
             windows = ((visit.window_start, visit.window_end),)
-        elif prio.due_by is not None and prio.due_by.astimezone(program_settings.zone).date() == on:
-            windows = ((prio.due_by - timedelta(hours=24), prio.due_by),)
-            is_deadline = True
         minutes = max(
             [p.visit_minutes for p in programs]
             + ([visit.duration_min] if visit is not None else [])
@@ -210,7 +203,6 @@ def _candidates_in(
                 location_text=location_text,
                 service_min=minutes,
                 windows=windows,
-                window_is_deadline=is_deadline,
                 required_skills=frozenset(skills),
                 consent=consent,
                 assigned_clinician_id=client.assigned_clinician_id,

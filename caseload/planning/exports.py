@@ -28,6 +28,7 @@ CSV_COLUMNS = (
     "departure",
     "window_start",
     "window_end",
+    "deadline",
     "client",
     "age",
     "location",
@@ -83,6 +84,7 @@ def stops_csv_rows(sheets: Iterable[CrewSheet]) -> list[dict[str, str]]:
                     "departure": _local(stop.departure),
                     "window_start": _local(stop.window_start),
                     "window_end": _local(stop.window_end),
+                    "deadline": _cell(stop.deadline),
                     "client": _cell(stop.client_name),
                     "age": "" if stop.age is None else str(stop.age),
                     "location": _cell(stop.location_text),
@@ -166,8 +168,8 @@ def _description(sheet: CrewSheet, stop: SheetStop) -> str:
     lines = [f"Stop {stop.seq} of {sheet.total_stops} — {sheet.crew_name}"]
     if stop.window_start is not None and stop.window_end is not None:
         lines.append(f"Window: {stop.window_start:%H:%M}–{stop.window_end:%H:%M}")
-    elif stop.window_end is not None:
-        lines.append(f"Due by {stop.window_end:%H:%M}")
+    if stop.deadline:
+        lines.append(stop.deadline[:1].upper() + stop.deadline[1:])
     if stop.reasons:
         lines.append("Why today: " + "; ".join(stop.reasons))
     if stop.safety_notes:

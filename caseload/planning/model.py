@@ -9,7 +9,7 @@ edits can re-time it without touching the database or the routing JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
 
 from caseload.enums import Tier
 from caseload.planning.build import BuiltProblem, PlanEdits
@@ -36,15 +36,45 @@ class PlannedStop:
     departure: datetime
     waiting_s: int
     service_s: int
-    window: tuple[datetime, datetime] | None
-    window_is_deadline: bool  # the window is "by <end>" (first contact due), not a slot
+    window: tuple[datetime, datetime] | None  # a hard slot (appointment)
+    due_by: datetime | None  # first contact due (a soft deadline)
     pinned: bool
     locked: bool
 
     @property
+    def lateness(self) -> timedelta:
+        """How long after its deadline the visit is planned to start (at the planned start,
+        not at the start of the day); zero when on time or without a deadline."""
+        if self.due_by is None:
+            return timedelta(0)
+        return max(timedelta(0), self.start - self.due_by)
+
+    @property
     def late(self) -> bool:
-        """Service starts after the window closes (an overdue first contact)."""
-        return self.window is not None and self.start > self.window[1]
+        return self.lateness > timedelta(0)
+
+
+def deadline_text(due: datetime, planned: datetime | None, zone: tzinfo | None = None) -> str:
+    """ "due by 10:00", or "due 05:16, planned 08:40 (3 h 24 min late)"; a deadline on
+    another day than the planned start carries its weekday ("due Mon 17:00, ...")."""
+    due_local = due.astimezone(zone)
+    if planned is None or planned <= due:
+        return f"due by {due_local:%H:%M}"
+    planned_local = planned.astimezone(zone)
+    when = f"{due_local:%H:%M}"
+    if due_local.date() != planned_local.date():
+        when = f"{due_local:%a %H:%M}"
+    return f"due {when}, planned {planned_local:%H:%M} ({_duration(planned - due)} late)"
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    parts += [f"{hours} h"] if hours else []
+    parts += [f"{mins} min"] if mins or not parts else []
+    return " ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,6 +101,7 @@ def plan_day(
         chosen,
         lambda locs: provider.durations(locs, cancel=cancel),
         edits=edits,
+        program=program,
     )
     # Left out before solving, like a visit without a location: edits and saved versions keep
     # the reason because it travels with the built problem.

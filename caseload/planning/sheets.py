@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from caseload import audit, settings
 from caseload.actor import Actor
-from caseload.planning.model import CrewRoute, DayPlan, PlannedStop
+from caseload.planning.model import CrewRoute, DayPlan, PlannedStop, deadline_text
 from caseload.planning.versions import load_plan
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
@@ -40,8 +40,9 @@ class SheetStop:
     client_id: int
     eta: datetime | None  # arrival, program zone
     departure: datetime | None
-    window_start: datetime | None  # None: any time in the shift, or "by" `window_end`
+    window_start: datetime | None  # a hard slot (appointment); None: any time in the shift
     window_end: datetime | None
+    deadline: str  # "due by 10:00" or "due 05:16, planned 08:40 (3 h 24 min late)"; "": none
     client_name: str  # full name, or initials ("A. L.") when PHI-minimised
     age: int | None  # None when PHI-minimised or unknown
     location_text: str
@@ -222,7 +223,7 @@ def _sheet_stop(
     zone = program.zone
     window_start = window_end = None
     if stop.window is not None:
-        window_start = None if stop.window_is_deadline else _aware(stop.window[0], zone)
+        window_start = _aware(stop.window[0], zone)
         window_end = _aware(stop.window[1], zone)
     if client is None:  # deleted since the plan was saved: the plan's own words only
         first, _, last = stop.name.partition(" ")
@@ -244,6 +245,7 @@ def _sheet_stop(
         departure=_aware(stop.departure, zone),
         window_start=window_start,
         window_end=window_end,
+        deadline="" if stop.due_by is None else deadline_text(stop.due_by, stop.start, zone),
         client_name=name,
         age=age,
         location_text=stop.location_text,

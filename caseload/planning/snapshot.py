@@ -70,7 +70,6 @@ def _candidate(c: Candidate) -> Doc:
         "location_text": c.location_text,
         "service_min": c.service_min,
         "windows": [[_t(a), _t(b)] for a, b in c.windows],
-        "window_is_deadline": c.window_is_deadline,
         "required_skills": sorted(c.required_skills),
         "consent": c.consent.value,
         "assigned_clinician_id": c.assigned_clinician_id,
@@ -97,7 +96,7 @@ def _stop(s: PlannedStop) -> Doc:
         "purpose": s.purpose,
         "reasons": list(s.reasons),
         "window": None if s.window is None else [_t(s.window[0]), _t(s.window[1])],
-        "window_is_deadline": s.window_is_deadline,
+        "due_by": _t(s.due_by),
         "late": s.late,
     }
 
@@ -200,8 +199,10 @@ class _Reader:
             location=self.latlon(d["location"]),
             location_text=d["location_text"],
             service_min=d["service_min"],
-            windows=tuple((self.tt(a), self.tt(b)) for a, b in d["windows"]),
-            window_is_deadline=d["window_is_deadline"],
+            # Plans saved before deadlines became soft held them as windows: drop those.
+            windows=()
+            if d.get("window_is_deadline")
+            else tuple((self.tt(a), self.tt(b)) for a, b in d["windows"]),
             required_skills=frozenset(d["required_skills"]),
             consent=ConsentState(d["consent"]),
             assigned_clinician_id=d["assigned_clinician_id"],
@@ -228,8 +229,10 @@ class _Reader:
             departure=self.tt(d["departure"]),
             waiting_s=d["waiting_s"],
             service_s=d["service_s"],
-            window=None if window is None else (self.tt(window[0]), self.tt(window[1])),
-            window_is_deadline=d["window_is_deadline"],
+            window=None
+            if window is None or d.get("window_is_deadline")
+            else (self.tt(window[0]), self.tt(window[1])),
+            due_by=cand.due_by,
             pinned=d["pinned"],
             locked=d["locked"],
         )

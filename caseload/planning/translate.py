@@ -130,7 +130,7 @@ def _route(
                     waiting_s=step.waiting_s,
                     service_s=step.service_s,
                     window=cand.windows[0] if cand.windows else None,
-                    window_is_deadline=cand.window_is_deadline,
+                    due_by=cand.due_by,
                     pinned=edits.pinned.get(cand.key) == crew.name,
                     locked=cand.key in locked_keys,
                 )

@@ -3,7 +3,7 @@ routes, and unassigned visits in grey."""
 
 from __future__ import annotations
 
-from caseload.planning.model import DayPlan
+from caseload.planning.model import DayPlan, deadline_text
 from caseload.settings import ProgramSettings
 from maps.model import UNASSIGNED_COLOR, MapData, MapMarker, MapPolyline, group_colors, popup_html
 from routing.geo import LatLon
@@ -52,6 +52,7 @@ def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str 
                 continue
             points.append(stop.location)
             eta = stop.start.astimezone(zone).strftime("%H:%M")
+            due = "" if stop.due_by is None else deadline_text(stop.due_by, stop.start, zone)
             markers.append(
                 MapMarker(
                     key=stop.key,
@@ -61,12 +62,13 @@ def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str 
                     color=color,
                     tier=stop.tier.value,
                     kind="stop",
-                    tooltip=f"{stop.seq}. {stop.name} — {eta}",
+                    tooltip=f"{stop.seq}. {stop.name} — {eta}" + (f" ({due})" if due else ""),
                     popup_html=popup_html(
                         f"{stop.seq}. {stop.name}",
                         [
                             ("Crew", crew.name),
                             ("ETA", eta),
+                            *((("Deadline", due),) if due else ()),
                             ("Purpose", stop.purpose),
                             ("Where", stop.location_text),
                             *(("Why", r) for r in stop.reasons[:2]),

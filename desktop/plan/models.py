@@ -19,7 +19,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from caseload.planning.candidates import Candidate
-from caseload.planning.model import CrewRoute, DayPlan, PlannedStop, UnassignedVisit
+from caseload.planning.model import (
+    CrewRoute,
+    DayPlan,
+    PlannedStop,
+    UnassignedVisit,
+    deadline_text,
+)
 from desktop.caseload_model import TIER_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -34,13 +40,18 @@ def hhmm(moment: datetime | None, zone: Any = None) -> str:
 
 
 def window_text(
-    window: tuple[datetime, datetime] | None, zone: Any = None, *, deadline: bool = False
+    window: tuple[datetime, datetime] | None,
+    zone: Any = None,
+    *,
+    due: datetime | None = None,
+    planned: datetime | None = None,
 ) -> str:
-    if window is None:
-        return "any time"
-    if deadline:
-        return f"by {hhmm(window[1], zone)}"
-    return f"{hhmm(window[0], zone)}–{hhmm(window[1], zone)}"
+    """The hard slot, or the first-contact deadline (with how late `planned` is for it)."""
+    if window is not None:
+        return f"{hhmm(window[0], zone)}–{hhmm(window[1], zone)}"
+    if due is not None:
+        return deadline_text(due, planned, zone)
+    return "any time"
 
 
 class ReadModelTable(QAbstractTableModel):
@@ -126,7 +137,7 @@ class CandidateTableModel(ReadModelTable):
                 window_text(
                     cand.windows[0] if cand.windows else None,
                     self._zone,
-                    deadline=cand.window_is_deadline,
+                    due=cand.due_by,
                 ),
                 cand.location_text,
                 cand.assigned_clinician,
@@ -282,7 +293,7 @@ class RouteTreeModel(QAbstractItemModel):
             case 1:
                 return hhmm(stop.start, self._zone)
             case 2:
-                return window_text(stop.window, self._zone, deadline=stop.window_is_deadline)
+                return window_text(stop.window, self._zone, due=stop.due_by, planned=stop.start)
             case 3:
                 return f"{stop.waiting_s // 60} min" if stop.waiting_s >= 60 else ""
             case 4:

@@ -140,8 +140,8 @@ def _time_cell(stop: SheetStop) -> str:
             f'<span class="small"><b>Window<br><span class="nowrap">{hhmm(stop.window_start)}–'
             f"{hhmm(stop.window_end)}</span></b></span>"
         )
-    elif stop.window_end is not None:  # a first-contact deadline
-        parts.append(f'<span class="small"><b>Due by {hhmm(stop.window_end)}</b></span>')
+    if stop.deadline:  # a first-contact deadline, and how late the plan is for it
+        parts.append(f'<span class="small"><b>{_text(stop.deadline)}</b></span>')
     return "<br>".join(parts)
 
 

@@ -8,8 +8,11 @@ description), `matrices.car.durations` (or the legacy top-level `matrix`).
 
 Our extensions (ignored by VROOM): job `pinned_vehicle`, `preferred_vehicle`; vehicle
 `locked_jobs` (route prefix, job ids in order); top-level `options` {`continuity_penalty`,
-`balance_cost`}. Output adds `reason`, `reason_code` (and, where they apply, `reason_vehicle`,
-`missing_skills`, `time_windows`) to each unassigned job, `departure` to each step and a
+`balance_cost`}; job `soft_deadline` (seconds: latest service start without penalty, a
+lateness is allowed) and `lateness_cost_per_min` (travel minutes per minute late, default 0).
+Output adds `reason`, `reason_code` (and, where they apply, `reason_vehicle`,
+`missing_skills`, `time_windows`) to each unassigned job, `departure` to each step,
+`lateness` (seconds past the soft deadline) to each job step and to the summary, and a
 `status` object (feasible, optimal, cancelled, time_limit_reached).
 
 Differences from VROOM: priority 100 is a MUST visit (dropped only when infeasible), not just

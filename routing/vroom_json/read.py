@@ -169,6 +169,14 @@ def _job(raw: Any, where: str, locs: _Locations) -> Job:
         ),
         delivery=as_amount(delivery, f"{where}.delivery"),
         description=str(obj.get("description", "")),
+        soft_deadline_s=(
+            None
+            if obj.get("soft_deadline") is None
+            else as_int(obj["soft_deadline"], f"{where}.soft_deadline")
+        ),
+        lateness_cost_per_min=as_int(
+            obj.get("lateness_cost_per_min", 0), f"{where}.lateness_cost_per_min"
+        ),
     )
 
 
@@ -250,8 +258,13 @@ def solution_from_vroom(problem: Problem, data: Mapping[str, Any]) -> Solution:
             arrival = as_int(so.get("arrival", 0), f"{sw}.arrival", minimum=None)
             waiting = as_int(so.get("waiting_time", 0), f"{sw}.waiting_time")
             service = as_int(so.get("service", 0), f"{sw}.service")
+            late = 0
+            if sid is not None and kind == "job":
+                # Files without our `lateness` (e.g. VROOM's output): derive it.
+                derived = problem.job(sid).late_s(arrival + waiting)
+                late = as_int(so.get("lateness", derived), f"{sw}.lateness")
             steps.append(
-                Step(kind, sid, loc, arrival, waiting, service, arrival + waiting + service)
+                Step(kind, sid, loc, arrival, waiting, service, arrival + waiting + service, late)
             )
         if not steps or steps[0].type != "start":
             # VROOM omits start/end steps for vehicles without a start/end location.

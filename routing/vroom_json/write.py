@@ -38,6 +38,9 @@ def problem_to_vroom(problem: Problem) -> dict[str, Any]:
                 d[key] = getattr(j, key)
         if j.description:
             d["description"] = j.description
+        if j.soft_deadline_s is not None:
+            d["soft_deadline"] = j.soft_deadline_s
+            d["lateness_cost_per_min"] = j.lateness_cost_per_min
         jobs.append(d)
     vehicles = []
     for v in problem.vehicles:
@@ -101,6 +104,7 @@ def _step_to_vroom(problem: Problem, step: Step, travel_so_far: int) -> dict[str
         d["id"] = step.id
         if step.type == "job":
             d["job"] = step.id
+            d["lateness"] = step.late_s
             job = problem.job(step.id)
             if job.description:
                 d["description"] = job.description
@@ -182,6 +186,7 @@ def solution_to_vroom(problem: Problem, solution: Solution) -> dict[str, Any]:
             "duration": s.travel_s,
             "waiting_time": s.waiting_s,
             "priority": s.served_priority,
+            "lateness": s.late_s,
             "violations": [],
             "computing_times": {
                 "loading": 0,

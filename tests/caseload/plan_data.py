@@ -61,7 +61,7 @@ def cand(
     client_id: int,
     *,
     windows: tuple[tuple[datetime, datetime], ...] = (),
-    deadline: bool = False,
+    due_by: datetime | None = None,
     location: LatLon | None = HOME,
     skills: frozenset[str] = frozenset(),
     tier: Tier = Tier.MUST,
@@ -81,12 +81,11 @@ def cand(
         location_text="somewhere",
         service_min=45,
         windows=windows,
-        window_is_deadline=deadline,
         required_skills=skills,
         consent=ConsentState.GIVEN,
         assigned_clinician_id=1,
         assigned_clinician="A",
-        due_by=None,
+        due_by=due_by,
         selected=True,
     )
 

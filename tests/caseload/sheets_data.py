@@ -106,7 +106,6 @@ def _candidate(client: Client, visit: Visit) -> Candidate:
         location_text=where_text,
         service_min=visit.duration_min,
         windows=windows,
-        window_is_deadline=False,
         required_skills=frozenset(),
         consent=ConsentState.GIVEN,
         assigned_clinician_id=None,
@@ -303,6 +302,7 @@ def sample_sheet(
                 departure=eta + timedelta(minutes=10),
                 window_start=eta - timedelta(minutes=15) if j % 4 == 1 else None,
                 window_end=eta + timedelta(minutes=45) if j % 4 == 1 else None,
+                deadline="due 05:16, planned 08:40 (3 h 24 min late)" if j % 4 == 2 else "",
                 client_name=f"{first[0]}. {last[0]}." if minimised else f"{first} {last}",
                 age=None if minimised else 40 + i % 45,
                 location_text=(

@@ -185,12 +185,21 @@ def test_outputs_are_written_in_place_of_older_files(tmp_path: Path) -> None:
     assert "old" not in target.read_text(encoding="utf-8-sig")
 
 
-def test_a_first_contact_deadline_is_due_by_its_end() -> None:
+def test_a_late_first_contact_says_how_late_in_the_calendar_and_the_csv(tmp_path: Path) -> None:
     sheet = sample_sheet(2)
     first, second = sheet.stops
-    assert second.window_start is not None and second.window_end is not None
-    due = dataclasses.replace(second, window_start=None)
-    (_, event) = events(crew_ics(dataclasses.replace(sheet, stops=(first, due))).encode())
+    late = dataclasses.replace(
+        second,
+        window_start=None,
+        window_end=None,
+        deadline="due 05:16, planned 08:40 (3 h 24 min late)",
+    )
+    late_sheet = dataclasses.replace(sheet, stops=(first, late))
+    (_, event) = events(crew_ics(late_sheet).encode())
     description = unescape(event["DESCRIPTION"])
-    assert f"Due by {second.window_end:%H:%M}" in description
+    assert "Due 05:16, planned 08:40 (3 h 24 min late)" in description
     assert "Window:" not in description
+    target = tmp_path / "stops.csv"
+    write_stops_csv([late_sheet], target)
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["deadline"] for r in rows] == ["", "due 05:16, planned 08:40 (3 h 24 min late)"]

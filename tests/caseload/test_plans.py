@@ -3,7 +3,7 @@ store versions, reopen them, conflicts between two planners."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -46,17 +46,15 @@ def test_planned_day_is_feasible_and_explains_every_unplanned_visit(demo_db: Dat
     _assert_valid(plan)
     assert plan.served_count > 0
     zone = settings.load(demo_db, ProgramSettings).zone
-    first_start = min(r.crew.starts_at for r in plan.routes)
     for route in plan.routes:
         for stop in route.stops:
             assert route.crew.starts_at <= stop.arrival
             assert stop.departure <= route.crew.ends_at
-            if stop.window is not None and not stop.window_is_deadline:
+            if stop.window is not None:  # appointments are hard windows
                 assert stop.window[0] <= stop.start <= stop.window[1]
-            elif stop.window is not None and stop.window[1] >= first_start:
-                assert stop.start <= stop.window[1], "a first-contact deadline was missed"
-            # A deadline that passed before anyone was on shift is served as early as the
-            # plan allows (it is overdue either way); nothing to assert about its time.
+            # A first-contact deadline is soft: a late visit is planned, with its lateness.
+            if stop.due_by is not None:
+                assert stop.lateness == max(stop.start - stop.due_by, timedelta(0))
         times = [s.start for s in route.stops]
         assert times == sorted(times)
     for item in plan.unassigned:
@@ -66,6 +64,25 @@ def test_planned_day_is_feasible_and_explains_every_unplanned_visit(demo_db: Dat
     for item in plan.unassigned:
         assert item.candidate.key not in served_keys
     assert all(s.start.astimezone(zone).date() == TODAY for r in plan.routes for s in r.stops)
+
+
+def test_no_flexible_visit_comes_before_an_overdue_must_visit_in_its_crew(
+    demo_db: Database,
+) -> None:
+    """A MUST visit planned after its first-contact deadline is preceded on its route only by
+    other MUST visits or by fixed appointments (which cannot move)."""
+    plan = _plan(demo_db)
+    _assert_valid(plan)
+    late_musts = 0
+    for route in plan.routes:
+        for k, stop in enumerate(route.stops):
+            if stop.tier is not Tier.MUST or not stop.late:
+                continue
+            late_musts += 1
+            before = route.stops[:k]
+            flexible = [s.name for s in before if s.tier is not Tier.MUST and s.window is None]
+            assert flexible == [], f"{flexible} planned before overdue {stop.name}"
+    assert late_musts >= 2  # the demo day has overdue first contacts to put first
 
 
 def test_suggested_visits_include_every_must_and_fit_crew_time(demo_db: Database) -> None:

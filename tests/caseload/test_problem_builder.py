@@ -12,7 +12,8 @@ from caseload.enums import Tier
 from caseload.planning.build import IdMap, PlanEdits, build_problem
 from caseload.planning.candidates import routing_priority
 from caseload.planning.crews import CrewInfo
-from routing.model import drop_penalties
+from caseload.settings import ProgramSettings
+from routing.objective import drop_penalties
 from tests.caseload.plan_data import DAY, ZONE, at, cand, crew, durations, spread
 
 
@@ -37,18 +38,43 @@ def test_times_are_seconds_since_local_midnight_even_on_a_dst_day() -> None:
     assert built.at(window.start_s) == _at(7)
 
 
-def test_deadline_before_any_shift_means_as_soon_as_possible() -> None:
-    overdue = _cand(1, windows=((_at(2) - timedelta(hours=24), _at(2)),), deadline=True)
-    built = build_problem(DAY, ZONE, [_crew("Medic 1", 7, 15)], [overdue], _durations)
-    assert built.problem.jobs[0].time_windows == ()
+def test_an_overdue_deadline_is_a_soft_bound_at_the_earliest_shift_start() -> None:
+    overdue = _cand(1, due_by=_at(2) - timedelta(hours=30))
+    crews = [_crew("Medic 1", 7, 15), _crew("Medic 2", 8, 16)]
+    built = build_problem(DAY, ZONE, crews, [overdue], _durations)
+    (job,) = built.problem.jobs
+    assert job.time_windows == ()
+    assert job.soft_deadline_s is not None
+    assert built.at(job.soft_deadline_s) == _at(7)
+    assert job.lateness_cost_per_min == ProgramSettings().must_lateness_cost_per_min
     assert not built.unroutable
 
 
-def test_deadline_during_the_shift_is_kept() -> None:
-    due = _cand(1, windows=((_at(10) - timedelta(hours=24), _at(10)),), deadline=True)
-    built = build_problem(DAY, ZONE, [_crew("Medic 1", 7, 15)], [due], _durations)
-    (window,) = built.problem.jobs[0].time_windows
-    assert built.at(window.end_s) == _at(10)
+def test_a_deadline_during_the_shift_is_soft_and_costs_by_tier() -> None:
+    program = dataclasses.replace(
+        ProgramSettings(), must_lateness_cost_per_min=300, high_lateness_cost_per_min=7
+    )
+    must = _cand(1, due_by=_at(10))
+    high = _cand(2, due_by=_at(11), tier=Tier.HIGH)
+    built = build_problem(
+        DAY, ZONE, [_crew("Medic 1", 7, 15)], [must, high], _durations, program=program
+    )
+    first, second = built.problem.jobs
+    assert first.time_windows == () and second.time_windows == ()
+    assert first.soft_deadline_s is not None and second.soft_deadline_s is not None
+    assert built.at(first.soft_deadline_s) == _at(10)
+    assert built.at(second.soft_deadline_s) == _at(11)
+    assert (first.lateness_cost_per_min, second.lateness_cost_per_min) == (300, 7)
+
+
+def test_an_appointment_stays_a_hard_window_next_to_a_deadline() -> None:
+    both = _cand(1, windows=((_at(9), _at(10)),), due_by=_at(8))
+    built = build_problem(DAY, ZONE, [_crew("Medic 1", 7, 15)], [both], _durations)
+    (job,) = built.problem.jobs
+    (window,) = job.time_windows
+    assert (built.at(window.start_s), built.at(window.end_s)) == (_at(9), _at(10))
+    assert job.soft_deadline_s is not None
+    assert built.at(job.soft_deadline_s) == _at(8)
 
 
 def test_appointment_on_another_day_is_unroutable_with_reason() -> None:

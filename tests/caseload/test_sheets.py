@@ -213,8 +213,8 @@ def test_sheet_reads_the_saved_crew_after_the_crews_change(db: Database) -> None
 
 def test_sheets_from_a_plan_on_a_dst_day_keep_its_clock_times() -> None:
     """Pure: the sheet copies the plan's aware times (no clock arithmetic of its own), and a
-    first-contact deadline prints as "due by" its end."""
-    deadline = plan_data.spread(2, windows=((plan_data.at(0), plan_data.at(12)),), deadline=True)
+    first-contact deadline prints when it is due and how late the planned start is."""
+    deadline = plan_data.spread(2, due_by=plan_data.at(5, 16))
     plan = plan_data.timed_plan(
         [plan_data.crew("Medic 1", 7, 15)], {"Medic 1": [plan_data.spread(1), deadline]}
     )
@@ -224,8 +224,11 @@ def test_sheets_from_a_plan_on_a_dst_day_keep_its_clock_times() -> None:
     assert sheet.finish_at == route.returns == plan_data.at(9)  # 07:00 + 3 drives + 2 visits
     assert [s.eta for s in sheet.stops] == [s.start for s in route.stops]
     assert sheet.stops[1].window_start is None
-    assert sheet.stops[1].window_end == plan_data.at(12)
-    assert sheet.stops[0].window_end is None
+    assert sheet.stops[1].window_end is None
+    # 07:00 + drive + visit + drive = 08:05 EDT: 2 h 49 min after 05:16, at the planned start.
+    assert sheet.stops[1].deadline == "due 05:16, planned 08:05 (2 h 49 min late)"
+    assert route.stops[1].lateness == plan_data.at(8, 5) - plan_data.at(5, 16)
+    assert sheet.stops[0].deadline == ""
     # No client record to read: the plan's own name, as initials on a minimised sheet.
     assert sheet.stops[0].client_name == "C. 1."
     assert sheet.driving_s == 3 * plan_data.LEG_S

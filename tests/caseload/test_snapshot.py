@@ -25,7 +25,7 @@ def _day() -> DayPlan:
         crew("Peer 2", 8, 16, frozenset({"spanish"}), staff_id=2),
     ]
     appointment = spread(3, windows=((at(9), at(11)),))
-    deadline = spread(4, windows=((at(0), at(12)),), deadline=True)
+    deadline = spread(4, due_by=at(6))
     edits = PlanEdits(pinned={"c4": "Peer 2"}, locked={"Medic 1": ("c1",)})
     return timed_plan(
         crews,

@@ -89,3 +89,21 @@ def test_no_time_left_changes_nothing() -> None:
     start = [schedule_with_breaks(problem, vehicles[0], [1])]
     repaired = repair(problem, start, [jobs[1]], deadline=time.monotonic() - 1)
     assert [r.job_ids for r in repaired] == [(1,)]
+
+
+def test_repair_inserts_an_overdue_visit_where_it_is_least_late() -> None:
+    """Travel alone would add the dropped visit at the far end of the route; its soft
+    deadline (the shift start, 100 travel seconds per second late) puts it first."""
+    d = line(4, 600)
+    overdue = Job(3, 3, 1800, priority=100, soft_deadline_s=0, lateness_cost_per_min=100)
+    jobs = (Job(1, 1, 1800, priority=60), Job(2, 2, 1800, priority=60), overdue)
+    vehicles = (Vehicle(1, 0, 0, TimeWindow(0, 20_000)),)
+    problem = Problem(jobs, vehicles, d)
+    start = [schedule_with_breaks(problem, vehicles[0], [1, 2])]
+    repaired = repair(problem, start, [overdue], deadline=FAR)
+    assert [r.job_ids for r in repaired] == [(3, 1, 2)]
+    assert repaired[0].steps[1].late_s == 1800
+    assert_valid(problem, _as_solution(problem, repaired, []))
+    plain = Problem((*jobs[:2], Job(3, 3, 1800, priority=100)), vehicles, d)
+    by_travel = repair(plain, start, [plain.job(3)], deadline=FAR)
+    assert by_travel[0].job_ids.index(3) > 0  # front costs 1200 s more travel
