@@ -51,11 +51,10 @@ class PriorityRules:
     recent_fall_days: int = 14
     recent_fall_points: float = 25.0
     recent_fall_points_per_extra_fall: float = 5.0
-    # A fall after the last completed contact (or with none on record) is "unseen": it counts
-    # as a recent fall however old, up to this many days, and adds `unseen_fall_points` with a
-    # "no contact since" reason that makes the client at least HIGH.
-    unseen_fall_lookback_days: int = 30
-    unseen_fall_points: float = 10.0
+    # A fall after the last completed contact (or with none on record) is "unseen": it makes the
+    # client at least HIGH, whatever the score, until a completed visit.
+    unseen_fall_lookback_days: int = 30  # an unseen fall counts (past recent_fall_days) this long
+    unseen_fall_points: float = 10.0  # added with a "no completed contact since the fall" reason
 
     # --- Homebound vaccination ----------------------------------------------------------------
     # Due when enrolled in homebound vaccination and no vaccination visit within the cadence.
