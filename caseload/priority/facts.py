@@ -102,18 +102,12 @@ class ClientPriority:
     deadline_missed_by: timedelta | None = None
 
     @property
-    def sort_key(self) -> tuple[int, int, float, float, int]:
-        """Tier; a missed first-contact deadline before any still running, most overdue first;
-        then score (highest first); the client id makes it a total order."""
+    def sort_key(self) -> tuple[int, float, float, int]:
+        """Tier; then a missed first-contact deadline (always > 0) before any still running, most
+        overdue first; then score (highest first); the client id makes it a total order."""
         missed = self.deadline_missed_by
         overdue_s = 0.0 if missed is None else missed.total_seconds()
-        return (
-            self.tier.rank,
-            0 if missed is not None else 1,
-            -overdue_s,
-            -self.score,
-            self.client_id,
-        )
+        return (self.tier.rank, -overdue_s, -self.score, self.client_id)
 
 
 def rank(priorities: Iterable[ClientPriority]) -> list[ClientPriority]:

@@ -375,6 +375,15 @@ def test_rank_is_a_deterministic_total_order(
     assert sorted(p.client_id for p in ranked) == sorted(f.client_id for f in clients)
 
 
+@settings(max_examples=50)
+@given(st.lists(facts_st, max_size=15, unique_by=lambda f: f.client_id))
+def test_missed_deadlines_lead_the_must_tier_most_overdue_first(clients: list[ClientFacts]) -> None:
+    musts = [p for p in rank(prio(f) for f in clients) if p.tier is Tier.MUST]
+    missed = [p.deadline_missed_by for p in musts if p.deadline_missed_by is not None]
+    assert [p.deadline_missed_by for p in musts[: len(missed)]] == missed  # a prefix
+    assert missed == sorted(missed, reverse=True)
+
+
 def test_rank_puts_must_before_high_before_routine_then_score() -> None:
     must = prio(facts(client_id=3, events=(("overdose", ago(hours=1)),)))
     high = prio(facts(client_id=1, housing_status="unsheltered", last_contact=ago(days=40)))
