@@ -32,6 +32,7 @@ _REASON_PURPOSE: dict[str, tuple[str, VisitType]] = {
     "overdose": ("Post-overdose follow-up", VisitType.OVERDOSE_FOLLOW_UP),
     "discharge": ("Post-discharge follow-up", VisitType.POST_DISCHARGE),
     "recent_fall": ("Fall assessment", VisitType.FALL_ASSESSMENT),
+    "unseen_fall": ("Fall assessment", VisitType.FALL_ASSESSMENT),
     "vaccine_due": ("Vaccination", VisitType.VACCINATION),
     "familiar_face": ("Familiar faces check-in", VisitType.FOLLOW_UP),
     "unsheltered": ("Outreach check-in", VisitType.OUTREACH),
@@ -48,6 +49,8 @@ class _Finding:
     flag: str | None = None
     must: bool = False
     due_by: datetime | None = None
+    missed_by: timedelta | None = None  # a first-contact deadline passed this long ago
+    at_least_high: bool = False  # never ROUTINE (an unseen fall)
 
 
 def _by_kind(facts: ClientFacts, now: datetime) -> dict[str, list[datetime]]:
@@ -96,7 +99,10 @@ def _first_contact(
         label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
         # Never worth less than the same event once seen (keeps priority monotone in recency).
         points = max(must_points, seen_points)
-        return _Finding(Reason(code, label, points), flag, must=True, due_by=deadline)
+        missed = -left if left < timedelta(0) else None
+        return _Finding(
+            Reason(code, label, points), flag, must=True, due_by=deadline, missed_by=missed
+        )
     last = times[-1]
     if last < now - timedelta(days=rules.recent_event_days):
         return None
@@ -132,19 +138,40 @@ def _familiar_face(
 
 
 def _recent_fall(
-    events: dict[str, list[datetime]], now: datetime, rules: PriorityRules
-) -> _Finding | None:
+    events: dict[str, list[datetime]],
+    contact: datetime | None,
+    now: datetime,
+    rules: PriorityRules,
+) -> list[_Finding]:
+    """Falls in the recency window, and any fall nobody has seen the client since (unseen)."""
     since = now - timedelta(days=rules.recent_fall_days)
-    falls = [t for t in events.get(EventKind.FALL.value, ()) if t >= since]
+    unseen_from = now - timedelta(days=rules.unseen_fall_lookback_days)
+    unseen = [
+        t
+        for t in events.get(EventKind.FALL.value, ())
+        if t >= unseen_from and (contact is None or t > contact)
+    ]
+    falls = [t for t in events.get(EventKind.FALL.value, ()) if t >= since or t in unseen]
     if not falls:
-        return None
+        return []
     ago = span(now - falls[-1])
     if len(falls) == 1:
         label = f"Fall {ago} ago"
-    else:
+    elif falls[0] >= since:
         label = f"{len(falls)} falls in {period(rules.recent_fall_days)}, the last {ago} ago"
+    else:
+        label = f"{len(falls)} falls, the first {span(now - falls[0])} ago, the last {ago} ago"
     points = rules.recent_fall_points + rules.recent_fall_points_per_extra_fall * (len(falls) - 1)
-    return _Finding(Reason("recent_fall", label, points), "recent_fall")
+    found = [_Finding(Reason("recent_fall", label, points), "recent_fall")]
+    if unseen:
+        what = "No completed contact since the fall"
+        if len(unseen) > 1:
+            what = f"No completed contact since {len(unseen)} falls, the first"
+        reason = Reason(
+            "unseen_fall", f"{what} {span(now - unseen[0])} ago", rules.unseen_fall_points
+        )
+        found.append(_Finding(reason, "recent_fall", at_least_high=True))
+    return found
 
 
 def _active_enrollments(facts: ClientFacts, on: date) -> list[EnrollmentFacts]:
@@ -280,7 +307,7 @@ def compute_priority(
             facts, EventKind.HOSPITAL_DISCHARGE, events.get("hospital_discharge", []), now, rules
         ),
         _familiar_face(events, now_utc, rules),
-        _recent_fall(events, now_utc, rules),
+        *_recent_fall(events, facts.last_contact, now_utc, rules),
         _housing(facts, rules),
     ]
     for enrollment in enrollments:
@@ -298,6 +325,8 @@ def compute_priority(
             f.flag,
             f.must,
             f.due_by,
+            f.missed_by,
+            f.at_least_high,
         )
         for f in findings
         if f.must or f.reason.points > 0
@@ -306,11 +335,12 @@ def compute_priority(
     score = round(math.fsum(r.points for r in reasons), 2)
     if any(f.must for f in kept):
         tier = Tier.MUST
-    elif score >= rules.high_tier_min_score:
+    elif score >= rules.high_tier_min_score or any(f.at_least_high for f in kept):
         tier = Tier.HIGH
     else:
         tier = Tier.ROUTINE
     deadlines = [f.due_by for f in kept if f.due_by is not None]
+    missed = [f.missed_by for f in kept if f.missed_by is not None]
     purpose, visit_type = _purpose(facts, kept, enrollments)
     window = None
     if facts.appointments:
@@ -328,4 +358,5 @@ def compute_priority(
         purpose=purpose,
         visit_type=visit_type,
         flags=flags,
+        deadline_missed_by=max(missed) if missed else None,
     )

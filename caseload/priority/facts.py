@@ -2,15 +2,17 @@
 
 `ClientFacts` (with its enrollments and appointments) is loaded by `caseload.priority.service`;
 `compute_priority` in `caseload.priority.engine` turns it into a `ClientPriority` of `Reason`s.
-`rank` orders a caseload: tier, then score (highest first), then client id.
+`rank` orders a caseload: tier; within a tier, missed first-contact deadlines first (most overdue
+first); then score (highest first), then client id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from caseload.clinical import enrollment_active_on
 from caseload.enums import HousingStatus, Tier, VisitType
 
 # Every flag a `ClientPriority` may carry.
@@ -30,7 +32,11 @@ FLAGS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class EnrollmentFacts:
-    """One program enrollment and the last completed visit that counts for it."""
+    """One program enrollment and the last completed visit that counts for it.
+
+    `duration_weeks` is the program's fixed length (None: open-ended); with `ended_on` it decides
+    the last active day (`caseload.clinical`).
+    """
 
     program_code: str
     program_name: str
@@ -38,9 +44,10 @@ class EnrollmentFacts:
     enrolled_on: date
     ended_on: date | None = None
     last_visit_on: date | None = None
+    duration_weeks: int | None = None
 
     def active_on(self, on: date) -> bool:
-        return self.enrolled_on <= on and (self.ended_on is None or self.ended_on >= on)
+        return enrollment_active_on(on, self.enrolled_on, self.ended_on, self.duration_weeks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +98,18 @@ class ClientPriority:
     purpose: str  # the suggested visit purpose, e.g. "Post-overdose follow-up"
     visit_type: VisitType
     flags: frozenset[str]
+    # How long ago the earliest missed first-contact deadline passed (None: none missed).
+    deadline_missed_by: timedelta | None = None
 
     @property
-    def sort_key(self) -> tuple[int, float, int]:
-        return (self.tier.rank, -self.score, self.client_id)
+    def sort_key(self) -> tuple[int, float, float, int]:
+        """Tier; then a missed first-contact deadline (always > 0) before any still running, most
+        overdue first; then score (highest first); the client id makes it a total order."""
+        missed = self.deadline_missed_by
+        overdue_s = 0.0 if missed is None else missed.total_seconds()
+        return (self.tier.rank, -overdue_s, -self.score, self.client_id)
 
 
 def rank(priorities: Iterable[ClientPriority]) -> list[ClientPriority]:
-    """Most urgent first: tier, then score (highest first), then client id (deterministic)."""
+    """Most urgent first, by `ClientPriority.sort_key` (deterministic)."""
     return sorted(priorities, key=lambda p: p.sort_key)

@@ -51,6 +51,10 @@ class PriorityRules:
     recent_fall_days: int = 14
     recent_fall_points: float = 25.0
     recent_fall_points_per_extra_fall: float = 5.0
+    # A fall after the last completed contact (or with none on record) is "unseen": it makes the
+    # client at least HIGH, whatever the score, until a completed visit.
+    unseen_fall_lookback_days: int = 30  # an unseen fall counts (past recent_fall_days) this long
+    unseen_fall_points: float = 10.0  # added with a "no completed contact since the fall" reason
 
     # --- Homebound vaccination ----------------------------------------------------------------
     # Due when enrolled in homebound vaccination and no vaccination visit within the cadence.
@@ -64,4 +68,5 @@ class PriorityRules:
     contact_max_points: float = 15.0  # also the points when there is no contact on record
 
     # --- Tiers --------------------------------------------------------------------------------
-    high_tier_min_score: float = 30.0  # not MUST and score >= this: HIGH; below: ROUTINE
+    # Not MUST and score >= this (or an unseen fall): HIGH; otherwise ROUTINE.
+    high_tier_min_score: float = 30.0

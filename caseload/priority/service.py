@@ -18,6 +18,7 @@ from sqlalchemy.sql import func
 
 from caseload import settings
 from caseload.actor import Actor
+from caseload.clinical import enrollment_active_on
 from caseload.enums import EventKind, VisitStatus, VisitType
 from caseload.errors import NotFoundError
 from caseload.priority.engine import compute_priority
@@ -151,7 +152,7 @@ def load_facts(
         EventKind.HOSPITAL_DISCHARGE: first_contact_days,
         EventKind.CALL_911: rules.familiar_face_calls_days,
         EventKind.ED_VISIT: rules.familiar_face_ed_days,
-        EventKind.FALL: rules.recent_fall_days,
+        EventKind.FALL: max(rules.recent_fall_days, rules.unseen_fall_lookback_days),
     }
     at = UtilizationEvent.occurred_at
     ev = select(UtilizationEvent.client_id, UtilizationEvent.kind, at).where(
@@ -212,7 +213,7 @@ def load_facts(
         ):
             last_vaccination[client_id] = last_date
 
-    # 4. Enrollments active on the day, with their program's cadence.
+    # 4. Enrollments active on the day (`caseload.clinical`), with their program's cadence.
     enrollments: dict[int, list[EnrollmentFacts]] = defaultdict(list)
     en = (
         select(
@@ -223,17 +224,15 @@ def load_facts(
             Program.cadence_days,
             Enrollment.enrolled_on,
             Enrollment.ended_on,
+            Program.duration_weeks,
         )
         .join(Program, Program.id == Enrollment.program_id)
-        .where(
-            Enrollment.enrolled_on <= on,
-            or_(Enrollment.ended_on.is_(None), Enrollment.ended_on >= on),
-        )
+        .where(Enrollment.enrolled_on <= on)
     )
-    for client_id, program_id, code, name, cadence, enrolled_on, ended_on in conn.execute(
+    for client_id, program_id, code, name, cadence, enrolled_on, ended_on, weeks in conn.execute(
         _restrict(en, Enrollment.client_id, ids)
     ).all():
-        if client_id not in wanted:
+        if client_id not in wanted or not enrollment_active_on(on, enrolled_on, ended_on, weeks):
             continue
         # A visit counts for the program it was recorded under; one recorded without a
         # program counts for every program.
@@ -247,6 +246,7 @@ def load_facts(
                 enrolled_on=enrolled_on,
                 ended_on=ended_on,
                 last_visit_on=max(candidates) if candidates else None,
+                duration_weeks=weeks,
             )
         )
 

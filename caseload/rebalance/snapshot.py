@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from caseload.actor import Actor
+from caseload.clinical import enrollment_active_on
 from caseload.enums import VisitStatus
 from caseload.languages import canonical_language
 from caseload.priority.service import rank_caseload
@@ -94,12 +95,9 @@ def active_programs(client: Client, today: date) -> tuple[ProgramLoad, ...]:
     programs: list[ProgramLoad] = []
     for enrollment in sorted(client.enrollments, key=lambda e: (e.enrolled_on, e.id)):
         program = enrollment.program
-        if enrollment.enrolled_on > today:
-            continue
-        if enrollment.ended_on is not None and enrollment.ended_on <= today:
-            continue
-        weeks = program.duration_weeks
-        if weeks is not None and enrollment.enrolled_on + timedelta(weeks=weeks) <= today:
+        if not enrollment_active_on(
+            today, enrollment.enrolled_on, enrollment.ended_on, program.duration_weeks
+        ):
             continue
         if program.cadence_days <= 0:
             continue

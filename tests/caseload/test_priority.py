@@ -179,7 +179,9 @@ def test_a_recent_fall() -> None:
     assert reason(p, "recent_fall") == ("Fall 72 h ago", 25)
     assert p.purpose == "Fall assessment"
     assert "recent_fall" in p.flags
-    assert "recent_fall" not in codes(prio(facts(events=(("fall", ago(days=15)),))))
+    # Older than the window and seen since: no longer a reason (unseen falls: tests/clinical).
+    seen = facts(events=(("fall", ago(days=15)),), last_contact=ago(days=10))
+    assert "recent_fall" not in codes(prio(seen))
 
 
 def test_vaccine_due_for_homebound_vaccination_without_a_recent_vaccination() -> None:
@@ -368,9 +370,18 @@ def test_rank_is_a_deterministic_total_order(
     shuffled = list(priorities)
     rnd.shuffle(shuffled)
     assert rank(shuffled) == ranked
-    keys = [(p.tier.rank, -p.score, p.client_id) for p in ranked]
+    keys = [p.sort_key for p in ranked]
     assert all(a < b for a, b in itertools.pairwise(keys))  # strictly increasing
     assert sorted(p.client_id for p in ranked) == sorted(f.client_id for f in clients)
+
+
+@settings(max_examples=50)
+@given(st.lists(facts_st, max_size=15, unique_by=lambda f: f.client_id))
+def test_missed_deadlines_lead_the_must_tier_most_overdue_first(clients: list[ClientFacts]) -> None:
+    musts = [p for p in rank(prio(f) for f in clients) if p.tier is Tier.MUST]
+    missed = [p.deadline_missed_by for p in musts if p.deadline_missed_by is not None]
+    assert [p.deadline_missed_by for p in musts[: len(missed)]] == missed  # a prefix
+    assert missed == sorted(missed, reverse=True)
 
 
 def test_rank_puts_must_before_high_before_routine_then_score() -> None:

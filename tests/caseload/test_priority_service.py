@@ -85,7 +85,8 @@ def caseload(db: Database) -> Database:
             s.add(UtilizationEvent(client_id=ff.id, kind="call_911", occurred_at=ago(days=days)))
         # ROUTINE: fall prevention, last visit 19 days ago -> 5 days overdue (15) + 9.5.
         fp = add_client(s, "FALLS")
-        s.add(Enrollment(client_id=fp.id, program_id=falls, enrolled_on=ON - timedelta(100)))
+        # Within the program's 12 weeks (an enrolment 100 days old would have ended).
+        s.add(Enrollment(client_id=fp.id, program_id=falls, enrolled_on=ON - timedelta(30)))
         s.add(completed(fp, ON - timedelta(19), program_id=falls))
         # MUST: a fixed appointment today 14:00-15:00.
         appt = add_client(s, "APPT")
