@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.clinical import enrollment_active_on
 from caseload.enums import ConsentState, HousingStatus, Tier, VisitStatus, VisitType
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.priority.facts import ClientPriority
@@ -148,12 +149,18 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
     ranked = rank_caseload(db, on, actor)
     with db.session() as session:
         programs: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for client_id, code, cadence_days in session.execute(
-            select(Enrollment.client_id, Program.code, Program.cadence_days)
-            .join(Program, Program.id == Enrollment.program_id)
-            .where((Enrollment.ended_on.is_(None)) | (Enrollment.ended_on >= on))
+        for client_id, code, cadence_days, enrolled_on, ended_on, weeks in session.execute(
+            select(
+                Enrollment.client_id,
+                Program.code,
+                Program.cadence_days,
+                Enrollment.enrolled_on,
+                Enrollment.ended_on,
+                Program.duration_weeks,
+            ).join(Program, Program.id == Enrollment.program_id)
         ):
-            programs[client_id].append((code, cadence_days))
+            if enrollment_active_on(on, enrolled_on, ended_on, weeks):
+                programs[client_id].append((code, cadence_days))
         last = _last_contacts(session)
         staff = dict(session.execute(select(Staff.id, Staff.name)).all())
         meta: dict[int, tuple[str, int | None]] = {

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload import settings
 from caseload.actor import Actor
+from caseload.clinical import enrollment_active_on
 from caseload.enums import (
     ConsentState,
     HousingStatus,
@@ -167,7 +168,11 @@ def _candidates_in(
         if client is None:
             continue
         location, location_text = location_of(client)
-        programs = [e.program for e in client.enrollments if e.ended_on is None or e.ended_on >= on]
+        programs = [
+            e.program
+            for e in client.enrollments
+            if enrollment_active_on(on, e.enrolled_on, e.ended_on, e.program.duration_weeks)
+        ]
         visit = visits.get(client.id)
         visit_type = prio.visit_type.value if visit is None else visit.visit_type
         windows: tuple[tuple[datetime, datetime], ...] = ()
