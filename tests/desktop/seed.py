@@ -104,8 +104,10 @@ def seed_caseload(db: Database) -> Seed:
                 assigned_clinician_id=staff[clinician].id if clinician else None,
                 created_at=now - timedelta(days=200),
             )
+            # 70 days ago: inside the 12-week fall-prevention program (an enrolment past its
+            # program's length is not active, for ranking and the caseload table alike).
             client.enrollments = [
-                Enrollment(program_id=programs[program.value], enrolled_on=day - timedelta(90))
+                Enrollment(program_id=programs[program.value], enrolled_on=day - timedelta(70))
             ]
             session.add(client)
             session.flush()
