@@ -58,12 +58,12 @@ def deadline_text(due: datetime, planned: datetime | None, zone: tzinfo | None =
     """ "due by 10:00", or "due 05:16, planned 08:40 (3 h 24 min late)"; a deadline on
     another day than the planned start carries its weekday ("due Mon 17:00, ...")."""
     due_local = due.astimezone(zone)
-    if planned is None or planned <= due:
-        return f"due by {due_local:%H:%M}"
-    planned_local = planned.astimezone(zone)
+    planned_local = None if planned is None else planned.astimezone(zone)
     when = f"{due_local:%H:%M}"
-    if due_local.date() != planned_local.date():
-        when = f"{due_local:%a %H:%M}"
+    if planned_local is not None and due_local.date() != planned_local.date():
+        when = f"{due_local:%a %H:%M}"  # "due by 05:16" at 11:48 would read as late
+    if planned is None or planned_local is None or planned <= due:
+        return f"due by {when}"
     return f"due {when}, planned {planned_local:%H:%M} ({_duration(planned - due)} late)"
 
 

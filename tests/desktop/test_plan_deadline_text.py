@@ -3,6 +3,8 @@ how late its planned start is (computed at the planned start, not at the start o
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from caseload.planning.model import DayPlan
 from caseload.settings import ProgramSettings
 from desktop.plan.map_data import plan_map_data
@@ -29,6 +31,14 @@ def test_an_on_time_deadline_and_a_slot_read_as_before() -> None:
     slot = (plan_data.at(9), plan_data.at(11))
     assert window_text(slot, plan_data.ZONE, due=due, planned=plan_data.at(9)) == "09:00–11:00"
     assert window_text(None, plan_data.ZONE) == "any time"
+
+
+def test_a_deadline_on_another_day_names_the_day() -> None:
+    """Due tomorrow at 05:16 and planned today at 11:48: on time, and it must not read as if
+    05:16 today had passed."""
+    due = plan_data.at(5, 16) + timedelta(days=1)
+    text = window_text(None, plan_data.ZONE, due=due, planned=plan_data.at(11, 48))
+    assert text == f"due by {due.astimezone(plan_data.ZONE):%a} 05:16"
 
 
 def test_the_map_tooltip_carries_the_lateness() -> None:
