@@ -125,6 +125,9 @@ def _required_skills(client: Client, visit_type: str, programs: list[Program]) -
         skills.add(language_skill)
     if client.needs_peer_support:
         skills.add(Skill.PEER_SUPPORT.value)
+    if any(not program.peer_support_allowed for program in programs):
+        # A clinical program's client: a peer-support specialist alone may not carry the visit.
+        skills.add(Skill.CLINICIAN.value)
     if client.two_person_visit:
         skills.add(Skill.TWO_PERSON.value)
     return frozenset(skills)

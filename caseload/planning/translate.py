@@ -24,6 +24,7 @@ SKILL_NAMES = {
     "paramedic": "a paramedic",
     "wound_care": "wound care",
     "two_person": "two or more people",
+    "clinician": "a clinician (paramedic or nurse)",
 }
 
 

@@ -5,15 +5,27 @@ gives. Everything is written through the ORM as an import would."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from caseload.actor import local_actor
-from caseload.enums import ConsentState, HousingStatus, PlaceKind, StaffRole
+from caseload.enums import ConsentState, HousingStatus, PlaceKind, ProgramCode, StaffRole
 from caseload.planning.model import DayPlan
+from caseload.programs import ensure_default_programs
 from caseload.planning.service import plan_day
 from caseload.store.database import Database
-from caseload.store.models import Client, ClientPlace, Crew, CrewMember, Shift, Staff
+from caseload.store.models import (
+    Client,
+    ClientPlace,
+    Crew,
+    CrewMember,
+    Enrollment,
+    Program,
+    Shift,
+    Staff,
+)
 from routing import validate
 
 ZONE_NAME = "America/New_York"  # the program's default zone
@@ -36,6 +48,7 @@ class Needs:
     interpreter: bool = False
     consent: ConsentState = ConsentState.GIVEN
     safety_notes: str = ""
+    programs: tuple[ProgramCode, ...] = ()  # enrolled a week before the day
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,7 @@ def write_day(db: Database, day: Day) -> list[str]:
     ends = datetime.combine(DAY, time(16, 0), tzinfo=tz)
     keys: list[str] = []
     with db.session() as s:
+        ensure_default_programs(s)
         for crew_name, people in day.crews.items():
             staff = [Staff(name=p.name, role=p.role.value, languages=p.languages) for p in people]
             s.add_all(staff)
@@ -100,6 +114,13 @@ def write_day(db: Database, day: Day) -> list[str]:
                     lon=BASE[1] - 0.003 * (n % 3),
                     is_primary=True,
                 )
+            ]
+            client.enrollments = [
+                Enrollment(
+                    program=s.scalars(select(Program).where(Program.code == code.value)).one(),
+                    enrolled_on=DAY - timedelta(days=7),
+                )
+                for code in needs.programs
             ]
             s.add(client)
             s.flush()
