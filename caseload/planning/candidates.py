@@ -30,7 +30,7 @@ from caseload.enums import (
 )
 from caseload.languages import skill_for_language
 from caseload.planning.crews import CrewInfo
-from caseload.priority.facts import ClientPriority
+from caseload.priority.facts import ClientPriority, TimedLabel
 from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
@@ -68,6 +68,16 @@ class Candidate:
     assigned_clinician: str
     due_by: datetime | None  # first contact due: a soft deadline (late is allowed, at a cost)
     selected: bool  # MUST or HIGH: the tiers the day's suggestion draws from
+    # Per reason, its time-dependent wording (None: the label reads the same all day).
+    timed: tuple[TimedLabel | None, ...] = ()
+
+    def reasons_at(self, when: datetime) -> tuple[str, ...]:
+        """The reasons as read at `when` (a planned visit's start, not the start of the day)."""
+        if not self.timed:
+            return self.reasons
+        return tuple(
+            r if t is None else t.at(when) for r, t in zip(self.reasons, self.timed, strict=True)
+        )
 
 
 def routing_priority(tier: Tier, score: float, top_score: float) -> int:
@@ -217,6 +227,7 @@ def _candidates_in(
                 assigned_clinician=staff_names.get(client.assigned_clinician_id or -1, ""),
                 due_by=prio.due_by,
                 selected=prio.tier in (Tier.MUST, Tier.HIGH),
+                timed=tuple(r.timed for r in prio.reasons),
             )
         )
     return result

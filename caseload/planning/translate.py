@@ -122,7 +122,7 @@ def _route(
                     name=cand.name,
                     tier=cand.tier,
                     purpose=cand.purpose,
-                    reasons=cand.reasons,
+                    reasons=cand.reasons_at(built.at(step.service_start_s)),
                     location=cand.location,
                     location_text=cand.location_text,
                     arrival=built.at(step.arrival_s),

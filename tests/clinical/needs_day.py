@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from caseload.actor import local_actor
-from caseload.enums import ConsentState, HousingStatus, PlaceKind, ProgramCode, StaffRole
+from caseload.enums import ConsentState, EventKind, HousingStatus, PlaceKind, ProgramCode, StaffRole
 from caseload.planning.model import DayPlan
-from caseload.programs import ensure_default_programs
 from caseload.planning.service import plan_day
+from caseload.programs import ensure_default_programs
 from caseload.store.database import Database
 from caseload.store.models import (
     Client,
@@ -25,6 +25,7 @@ from caseload.store.models import (
     Program,
     Shift,
     Staff,
+    UtilizationEvent,
 )
 from routing import validate
 
@@ -38,6 +39,7 @@ class Person:
     name: str
     role: StaffRole = StaffRole.COMMUNITY_PARAMEDIC
     languages: str = "en"
+    skills: str = ""  # comma-separated, beyond what the role gives
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Needs:
     consent: ConsentState = ConsentState.GIVEN
     safety_notes: str = ""
     programs: tuple[ProgramCode, ...] = ()  # enrolled a week before the day
+    overdose_hours_before_shift: float | None = None  # a non-fatal overdose, never seen since
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,10 @@ def write_day(db: Database, day: Day) -> list[str]:
     with db.session() as s:
         ensure_default_programs(s)
         for crew_name, people in day.crews.items():
-            staff = [Staff(name=p.name, role=p.role.value, languages=p.languages) for p in people]
+            staff = [
+                Staff(name=p.name, role=p.role.value, languages=p.languages, skills=p.skills)
+                for p in people
+            ]
             s.add_all(staff)
             s.flush()
             for member in staff:
@@ -124,6 +130,13 @@ def write_day(db: Database, day: Day) -> list[str]:
             ]
             s.add(client)
             s.flush()
+            if needs.overdose_hours_before_shift is not None:
+                at = starts - timedelta(hours=needs.overdose_hours_before_shift)
+                s.add(
+                    UtilizationEvent(
+                        client_id=client.id, kind=EventKind.OVERDOSE.value, occurred_at=at
+                    )
+                )
             keys.append(f"c{client.id}")
     return keys
 
