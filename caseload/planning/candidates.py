@@ -245,24 +245,33 @@ TRAVEL_ALLOWANCE_MIN = 15  # rough drive between two visits, for the pre-selecti
 
 
 def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set[str]:
-    """The visits suggested for the day: every MUST, then HIGH in rank order while the crews'
-    time lasts (visit length plus a drive each), so the list is one the crews can do. A MUST or
-    HIGH client who declined consent is chosen at no cost: the plan lists them as not planned,
-    with the reason, rather than leaving them out unseen."""
-    capacity = sum(
-        (crew.ends_at - crew.starts_at).total_seconds() / 60 - crew.break_minutes for crew in crews
-    )
+    """The visits suggested for the day: every MUST, then HIGH in rank order while the time of
+    a crew able to do the visit lasts (visit length plus a drive each), so the list is one the
+    crews can do: a HIGH visit needing the one Spanish-speaking crew does not take time from an
+    evening crew that could serve others. A MUST or HIGH client who declined consent is chosen
+    at no cost: the plan lists them as not planned, with the reason, rather than leaving them
+    out unseen."""
+    left = {
+        crew.name: (crew.ends_at - crew.starts_at).total_seconds() / 60 - crew.break_minutes
+        for crew in crews
+    }
     chosen: set[str] = set()
-    used = 0.0
     for cand in candidates:
         if cand.consent is ConsentState.DECLINED:
             if cand.tier in (Tier.MUST, Tier.HIGH):
                 chosen.add(cand.key)
             continue
+        if cand.tier not in (Tier.MUST, Tier.HIGH):
+            continue
         cost = cand.service_min + TRAVEL_ALLOWANCE_MIN
-        if cand.tier is Tier.MUST or (
-            cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity
-        ):
+        able = [c.name for c in crews if cand.required_skills <= c.skills]
+        # The able crew with the most time left takes it (a MUST even when none has room).
+        crew = max(able, key=lambda name: left[name], default=None)
+        if cand.tier is Tier.MUST:
             chosen.add(cand.key)
-            used += cost
+            if crew is not None:
+                left[crew] -= cost
+        elif cand.location is not None and crew is not None and left[crew] >= cost:
+            chosen.add(cand.key)
+            left[crew] -= cost
     return chosen

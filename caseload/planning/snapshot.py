@@ -104,6 +104,7 @@ def _stop(s: PlannedStop) -> Doc:
         "window": None if s.window is None else [_t(s.window[0]), _t(s.window[1])],
         "due_by": _t(s.due_by),
         "late": s.late,
+        "order_note": s.order_note,
     }
 
 
@@ -245,6 +246,7 @@ class _Reader:
             due_by=cand.due_by,
             pinned=d["pinned"],
             locked=d["locked"],
+            order_note=d.get("order_note", ""),
         )
 
 
