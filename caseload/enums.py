@@ -92,6 +92,8 @@ class Skill(StrEnum):
     NALOXONE = "naloxone"
     WOUND_CARE = "wound_care"
     TWO_PERSON = "two_person"
+    # A licensed clinician (paramedic or nurse): what a program closed to peer support needs.
+    CLINICIAN = "clinician"
 
 
 class ConsentState(StrEnum):

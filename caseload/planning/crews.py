@@ -60,6 +60,10 @@ class CrewInfo:
         return " + ".join(m.name for m in self.members)
 
 
+# Roles whose licence lets them carry a clinical program's visit (not peer support alone).
+CLINICAL_ROLES = frozenset({StaffRole.COMMUNITY_PARAMEDIC.value, StaffRole.NURSE.value})
+
+
 def _split(csv: str) -> frozenset[str]:
     return frozenset(part.strip() for part in csv.split(",") if part.strip())
 
@@ -68,6 +72,8 @@ def _staff_skills(staff: Staff) -> frozenset[str]:
     skills = set(_split(staff.skills))
     if staff.role == StaffRole.COMMUNITY_PARAMEDIC.value:
         skills.add(Skill.PARAMEDIC.value)
+    if staff.role in CLINICAL_ROLES:
+        skills.add(Skill.CLINICIAN.value)
     if staff.role == StaffRole.PEER_SUPPORT.value:
         skills.add(Skill.PEER_SUPPORT.value)
     return frozenset(skills) | language_skills(staff.languages)

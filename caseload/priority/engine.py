@@ -10,12 +10,19 @@ dates and `due_by` use its zone). Events after `now` are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
-from caseload.priority.facts import ClientFacts, ClientPriority, EnrollmentFacts, Reason
+from caseload.priority.facts import (
+    ClientFacts,
+    ClientPriority,
+    EnrollmentFacts,
+    Reason,
+    TimedLabel,
+)
 from caseload.priority.rules import PriorityRules
 from caseload.priority.wording import days_ago, num, period, plural, span
 
@@ -91,17 +98,18 @@ def _first_contact(
         first = uncleared[0]
         deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(zone)
         left = deadline - now
-        state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
-        if len(uncleared) == 1:
-            head = f"{what} {span(now - first)} ago"
-        else:
-            head = f"{len(uncleared)} {many} since last contact, first {span(now - first)} ago"
-        label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
+        head = what if len(uncleared) == 1 else f"{len(uncleared)} {many} since last contact, first"
+        tail = f"first contact due within {num(rules.first_contact_hours)} h"
+        timed = TimedLabel(head, first, tail, deadline)
         # Never worth less than the same event once seen (keeps priority monotone in recency).
         points = max(must_points, seen_points)
         missed = -left if left < timedelta(0) else None
         return _Finding(
-            Reason(code, label, points), flag, must=True, due_by=deadline, missed_by=missed
+            Reason(code, timed.at(now), points, timed),
+            flag,
+            must=True,
+            due_by=deadline,
+            missed_by=missed,
         )
     last = times[-1]
     if last < now - timedelta(days=rules.recent_event_days):
@@ -321,7 +329,7 @@ def compute_priority(
 
     kept = [
         _Finding(
-            Reason(f.reason.code, f.reason.label, round(f.reason.points, 2)),
+            dataclasses.replace(f.reason, points=round(f.reason.points, 2)),
             f.flag,
             f.must,
             f.due_by,
