@@ -83,7 +83,9 @@ def planned_day_in(session: Session, on: date) -> dict[int, DaySlot]:
         day_exception(e)
         for e in session.scalars(select(ShiftException).where(ShiftException.on_date == on))
     ]
-    return {sid: slot for sid, slot in resolve_day(on, patterns, exceptions).items() if sid in routed}
+    return {
+        sid: slot for sid, slot in resolve_day(on, patterns, exceptions).items() if sid in routed
+    }
 
 
 def at_minute(on: date, minute: int, zone: tzinfo) -> datetime:
@@ -149,14 +151,20 @@ def ensure_day_in(session: Session, on: date) -> bool:
     return True
 
 
-def forget_generated_days(session: Session, since: date) -> int:
-    """Delete the days from `since` on that were made from the pattern and never edited, so
-    the next read makes them again from the current pattern; returns how many days."""
+def forget_generated_days(session: Session, since: date, until: date | None = None) -> int:
+    """Delete the days from `since` on (to `until`, when given) that were made from the
+    pattern and never edited, so the next read makes them again from the current pattern;
+    returns how many days."""
     shifts_by_day: dict[date, list[Shift]] = defaultdict(list)
-    for shift in session.scalars(select(Shift).where(Shift.shift_date >= since)):
+    last = until or date.max
+    for shift in session.scalars(
+        select(Shift).where(Shift.shift_date >= since, Shift.shift_date <= last)
+    ):
         shifts_by_day[shift.shift_date].append(shift)
     crews_by_day: dict[date, list[Crew]] = defaultdict(list)
-    for crew in session.scalars(select(Crew).where(Crew.crew_date >= since)):
+    for crew in session.scalars(
+        select(Crew).where(Crew.crew_date >= since, Crew.crew_date <= last)
+    ):
         crews_by_day[crew.crew_date].append(crew)
     forgotten = 0
     for day, shifts in shifts_by_day.items():
