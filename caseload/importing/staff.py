@@ -105,9 +105,11 @@ class _StaffJob(ImportJob[_StaffRow]):
     def check_file(
         self, table: Table, rows: Sequence[_StaffRow], problems: list[RowProblem]
     ) -> None:
+        # Every row's name counts, also on rows with other problems.
+        named = [(row.number, row.get("name")) for row in table.rows if row.get("name").strip()]
         report_duplicates(
             problems,
-            ((r.row, r.draft.name, r.draft.name.lower(), "a name not listed twice") for r in rows),
+            ((n, name, name.strip().lower(), "a name not listed twice") for n, name in named),
             "name",
         )
 
