@@ -26,6 +26,7 @@ class ProgramInfo:
     first_contact_hours: float | None = None  # None: no first-contact deadline
     first_contact_events: frozenset[str] = frozenset()  # EventKind values that start it
     builtin: bool = False  # one of the catalogue programs a new database starts with
+    version: int = 1  # the row version it was read at (edits check it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ def to_info(program: Program) -> ProgramInfo:
         first_contact_hours=program.first_contact_hours,
         first_contact_events=frozenset(e for e in program.first_contact_events.split(",") if e),
         builtin=program.code in BUILTIN_CODES,
+        version=program.version,
     )
 
 

@@ -106,8 +106,9 @@ class ShiftException(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Program(Base):
+class Program(Versioned, Base):
     __tablename__ = "programs"
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

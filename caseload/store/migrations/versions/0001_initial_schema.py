@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 11:48:25.151254
+Create Date: 2026-12-02 11:56:27.573783
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def upgrade() -> None:
     sa.Column('eligibility_note', sa.Text(), nullable=False),
     sa.Column('first_contact_hours', sa.Float(), nullable=True),
     sa.Column('first_contact_events', sa.String(length=120), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
