@@ -151,3 +151,15 @@ def test_someone_who_is_off_can_be_put_on_shift_for_the_day(db: Database) -> Non
     with db.session() as session:
         count = session.scalar(select(func.count()).where(Shift.shift_date == friday))
     assert count == 3
+
+
+def test_rebalancing_counts_shift_hours_from_the_weekly_pattern(db: Database) -> None:
+    from caseload.rebalance.snapshot import load_snapshot
+
+    make_team(db)
+    snapshot = load_snapshot(db, ACTOR, today=TUESDAY)
+    ana = next(c for c in snapshot.clinicians if c.name == "Ana Reyes")
+    assert ana.capacity_source == "shifts"
+    # Mon-Fri 07:00-15:00 with a 30-minute break, 37.5 h a week, shared with her crew mate.
+    assert ana.shift_hours_per_week == pytest.approx(37.5 / 2)
+    assert {"paramedic", "naloxone"} <= ana.skills
