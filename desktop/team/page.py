@@ -13,11 +13,13 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -84,6 +86,7 @@ class TeamPage(QWidget):
         self.context = context
         self.tasks = TaskRunner(self)
         self.undo_steps: list[UndoStep] = []
+        self.last_import_report = ""
         self._patterns: list[PatternSlot] = []
         self.model = StaffTableModel(self)
         self.table = QTableView()
@@ -101,6 +104,11 @@ class TeamPage(QWidget):
         self.pattern_button = QPushButton("Weekly &pattern…")
         self.programs_button = QPushButton("P&rograms…")
         self.undo_button = QPushButton("&Undo")
+        self.import_button = QPushButton("&Import…")
+        import_menu = QMenu(self.import_button)
+        import_menu.addAction("Staff (CSV/XLSX)…", lambda: self._ask_import("staff"))
+        import_menu.addAction("Shifts (CSV/XLSX)…", lambda: self._ask_import("shifts"))
+        self.import_button.setMenu(import_menu)
         self.add_button.clicked.connect(self.add_staff)
         self.edit_button.clicked.connect(self.edit_selected)
         self.pattern_button.clicked.connect(self.edit_pattern)
@@ -112,6 +120,7 @@ class TeamPage(QWidget):
             self.edit_button,
             self.pattern_button,
             self.programs_button,
+            self.import_button,
         ):
             bar.addWidget(button)
         bar.addStretch(1)
@@ -198,6 +207,7 @@ class TeamPage(QWidget):
                 if warned
                 else "no certification expires within 30 days."
             )
+            + (f"  {self.last_import_report.splitlines()[0]}" if self.last_import_report else "")
         )
         self._show_selected()
         self.loaded.emit()
@@ -316,6 +326,31 @@ class TeamPage(QWidget):
 
         dialog = ProgramsDialog(self.context, self)
         dialog.open()
+
+    def _ask_import(self, kind: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"Import {kind}", "", "Team files (*.csv *.xlsx);;All files (*)"
+        )
+        if path:
+            self.import_file(kind, path)
+
+    def import_file(self, kind: str, path: str) -> None:
+        """Import a staff or shifts file (all or nothing) in the background; report, refresh."""
+        from caseload.importing.shifts import import_shifts
+        from caseload.importing.staff import import_staff
+
+        importer = import_staff if kind == "staff" else import_shifts
+        ctx = self.context
+
+        def work(progress: ProgressFn, cancel: object) -> str:
+            return str(importer(ctx.db, ctx.actor, path, progress=progress))
+
+        def done(report: str) -> None:
+            self.last_import_report = report
+            self._after_change()
+
+        self.status_label.setText(f"Importing {path}…")
+        self.tasks.run(work, done, on_failed=self._on_failed)
 
     # --- helpers -------------------------------------------------------------------------------
     def _run_change(self, change: Callable[[Database, Actor], None], undo: UndoStep | None) -> None:

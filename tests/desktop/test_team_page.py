@@ -277,3 +277,26 @@ def test_crews_dialog_adds_someone_who_is_off(qtbot: Any, context: AppContext, t
     assert dialog.model.rowCount() == 3
     names = {c.name for c in crews_on_shift(context.db, friday, context.actor)}
     assert names == {"Medic 1", "Chris Dunn"}
+
+
+def test_import_staff_and_shifts_from_the_page(
+    qtbot: Any, context: AppContext, errors: list[BaseException]
+) -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    page = open_page(qtbot, context)
+    assert page.model.rowCount() == 0
+    with qtbot.waitSignal(page.loaded):
+        page.import_file("staff", str(examples / "staff.csv"))
+    assert page.model.rowCount() == 7
+    assert "Imported staff.csv: 7 rows read, 7 staff members created." in page.status_label.text()
+    bad = Path(context.db.url.split("///", 1)[1]).parent / "bad.csv"
+    bad.write_text("staff,days,start,end\nNobody,Mon,07:00,15:00\n", encoding="utf-8")
+    with qtbot.waitSignal(page.loaded):
+        page.import_file("shifts", str(bad))
+    assert len(errors) == 1 and "row 2, column 'staff'" in str(errors[0])
+    with qtbot.waitSignal(page.loaded):
+        page.import_file("shifts", str(examples / "shifts.csv"))
+    select(page, "Ana Reyes")
+    assert page.pattern_label.text().startswith("Mon 07:00–15:00 (30 min break) · Medic 1 · CP-1")
