@@ -5,7 +5,8 @@ asked for and nothing is stored for it, `ensure_day_in` writes the day from the 
 exceptions (`caseload.team.rota`): one shift per person working (from their home station), and
 a crew for each crew name. Stored rows win from then on, so edits in the crew editor stay. A
 change to the pattern or to an exception forgets the days made from it that nobody has edited
-(`forget_generated_days`), so they are made again with the change.
+(`forget_generated_days`), so they are made again with the change; a day with a saved plan
+keeps the crews it was planned for.
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caseload.enums import ShiftExceptionKind, StaffRole
 from caseload.settings import ProgramSettings, load_in
-from caseload.store.models import Crew, CrewMember, Shift, ShiftException, ShiftPattern, Staff
+from caseload.store.models import (
+    Crew,
+    CrewMember,
+    Plan,
+    Shift,
+    ShiftException,
+    ShiftPattern,
+    Staff,
+)
 from caseload.team.rota import DayException, DaySlot, PatternSlot, resolve_day
 
 # Staff who go out on visits (program managers and supervisors plan, they are not routed).
@@ -112,6 +122,15 @@ def ensure_day_in(session: Session, on: date) -> bool:
     slots = planned_day_in(session, on)
     if not slots:
         return False
+    try:
+        with session.begin_nested():  # another planner may be making the same day right now
+            _write_day(session, on, slots)
+    except IntegrityError:
+        return False  # they did: their rows are the day's
+    return True
+
+
+def _write_day(session: Session, on: date, slots: dict[int, DaySlot]) -> None:
     zone = load_in(session, ProgramSettings).zone
     staff = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(slots)))}
     for slot in slots.values():
@@ -148,7 +167,6 @@ def ensure_day_in(session: Session, on: date) -> bool:
         ]
         session.add(crew)
     session.flush()
-    return True
 
 
 def forget_generated_days(session: Session, since: date, until: date | None = None) -> int:
@@ -166,12 +184,17 @@ def forget_generated_days(session: Session, since: date, until: date | None = No
         select(Crew).where(Crew.crew_date >= since, Crew.crew_date <= last)
     ):
         crews_by_day[crew.crew_date].append(crew)
+    planned = set(
+        session.scalars(
+            select(Plan.plan_date).where(Plan.plan_date >= since, Plan.plan_date <= last)
+        )
+    )
     forgotten = 0
     for day, shifts in shifts_by_day.items():
         untouched = all(s.from_pattern and s.version == 1 for s in shifts) and all(
             c.from_pattern for c in crews_by_day.get(day, [])
         )
-        if not untouched:
+        if not untouched or day in planned:  # a saved plan keeps the crews it was made for
             continue
         for crew in crews_by_day.get(day, []):
             session.delete(crew)

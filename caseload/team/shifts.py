@@ -1,9 +1,9 @@
 """Weekly shift patterns and their exceptions, with validation and audit.
 
-A change here forgets the days already made from the pattern that nobody edited, so they are
-made again with the change (`caseload.team.days`). A sick day or leave on a day whose crews were
-edited by hand is applied to that day's stored shift (out sick); other changes to such a day
-are made in the crew editor.
+A change here forgets the days already made from the pattern that nobody edited or planned, so
+they are made again with the change (`caseload.team.days`). A sick day or leave on a day whose
+crews were edited or planned is applied to that day's stored shift (out sick); other changes to
+such a day are made in the crew editor.
 """
 
 from __future__ import annotations
@@ -278,7 +278,7 @@ def _apply_to_edited_day(session: Session, exceptions: Sequence[DayException]) -
                 session, e.on
             ):
                 raise UserError(
-                    f"The crews for {e.on} were already changed by hand; add this "
+                    f"The crews for {e.on} are already set (planned or changed by hand); add this "
                     "person in the Crews dialog for that day instead."
                 )
             continue
@@ -286,7 +286,7 @@ def _apply_to_edited_day(session: Session, exceptions: Sequence[DayException]) -
             shift.out_sick = True
         else:
             raise UserError(
-                f"The crews for {e.on} were already changed by hand; change this shift in the "
+                f"The crews for {e.on} are already set (planned or changed by hand); change this shift in the "
                 "Crews dialog for that day instead."
             )
 

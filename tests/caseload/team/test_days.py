@@ -163,3 +163,30 @@ def test_rebalancing_counts_shift_hours_from_the_weekly_pattern(db: Database) ->
     # Mon-Fri 07:00-15:00 with a 30-minute break, 37.5 h a week, shared with her crew mate.
     assert ana.shift_hours_per_week == pytest.approx(37.5 / 2)
     assert {"paramedic", "naloxone"} <= ana.skills
+
+
+def test_a_day_with_a_saved_plan_keeps_its_crews_and_takes_sick_days(db: Database) -> None:
+    from caseload.store.models import Plan
+
+    team = make_team(db)
+    assert "Chris Dunn" in _crews(db, TUESDAY)
+    with db.session() as session:
+        session.add(
+            Plan(
+                plan_date=TUESDAY,
+                version_no=1,
+                created_at=datetime(2026, 12, 7, tzinfo=ZONE),
+                created_by="test",
+                problem_json="{}",
+                solution_json="{}",
+            )
+        )
+    set_weekly_pattern(db, ACTOR, team.emt, [], TUESDAY)
+    assert "Chris Dunn" in _crews(db, TUESDAY)  # planned: kept
+    assert "Chris Dunn" not in _crews(db, TUESDAY + timedelta(days=1))  # not planned: remade
+    add_exception(db, ACTOR, DayException(team.peer, TUESDAY, Kind.SICK))
+    assert _crews(db, TUESDAY)["Medic 1"] == "Ana Reyes"
+    with pytest.raises(UserError, match="already set"):
+        add_exception(
+            db, ACTOR, DayException(team.medic, TUESDAY, Kind.SWAP, swap_with_id=team.emt)
+        )
