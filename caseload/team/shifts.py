@@ -286,8 +286,8 @@ def _apply_to_edited_day(session: Session, exceptions: Sequence[DayException]) -
             shift.out_sick = True
         else:
             raise UserError(
-                f"The crews for {e.on} are already set (planned or changed by hand); change this shift in the "
-                "Crews dialog for that day instead."
+                f"The crews for {e.on} are already set (planned or changed by hand); change "
+                "this shift in the Crews dialog for that day instead."
             )
 
 
