@@ -76,10 +76,35 @@ class VisitType(StrEnum):
 
 class StaffRole(StrEnum):
     COMMUNITY_PARAMEDIC = "community_paramedic"
+    EMT = "emt"
     PEER_SUPPORT = "peer_support"
     NURSE = "nurse"
     PROGRAM_MANAGER = "program_manager"
     SUPERVISOR = "supervisor"
+
+
+class Certification(StrEnum):
+    """Certifications and licences a staff member can hold (each with an expiry date); some
+    give a skill while valid (`caseload.team.skills`)."""
+
+    COMMUNITY_PARAMEDIC = "community_paramedic"
+    PARAMEDIC = "paramedic"
+    EMT = "emt"
+    REGISTERED_NURSE = "registered_nurse"
+    PEER_SUPPORT = "peer_support"
+    NALOXONE_TRAINER = "naloxone_trainer"
+    IMMUNIZER = "immunizer"
+    WOUND_CARE = "wound_care"
+    CPR = "cpr"
+
+
+class ShiftExceptionKind(StrEnum):
+    """A change to someone's weekly pattern on one day."""
+
+    LEAVE = "leave"  # off (planned)
+    SICK = "sick"  # off sick: listed as out sick for the day
+    SWAP = "swap"  # a colleague (`swap_with`) works this person's shift instead
+    EXTRA = "extra"  # a one-off shift (or other hours than the pattern's) on that day
 
 
 class Skill(StrEnum):

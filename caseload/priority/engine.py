@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -71,14 +72,29 @@ def _by_kind(facts: ClientFacts, now: datetime) -> dict[str, list[datetime]]:
     return buckets
 
 
+def first_contact_hours(
+    enrollments: Iterable[EnrollmentFacts], kind: EventKind, rules: PriorityRules
+) -> float:
+    """Hours to a first contact after an event of `kind`: the shortest deadline among the
+    client's programs that are started by it, else the program-wide setting."""
+    hours = [
+        e.first_contact_hours
+        for e in enrollments
+        if e.first_contact_hours is not None and kind.value in e.first_contact_events
+    ]
+    return min(hours) if hours else rules.first_contact_hours
+
+
 def _first_contact(
     facts: ClientFacts,
     kind: EventKind,
     times: list[datetime],
     now: datetime,
     rules: PriorityRules,
+    hours: float,
 ) -> _Finding | None:
-    """The overdose / discharge rule: MUST until a completed contact after the event."""
+    """The overdose / discharge rule: MUST until a completed contact after the event, due
+    `hours` after it."""
     if kind is EventKind.OVERDOSE:
         code, what, many = "overdose", "Non-fatal overdose", "non-fatal overdoses"
         flag = "recent_overdose"
@@ -96,10 +112,10 @@ def _first_contact(
     uncleared = [t for t in times if t >= lookback and (contact is None or contact <= t)]
     if uncleared:
         first = uncleared[0]
-        deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(zone)
+        deadline = (first + timedelta(hours=hours)).astimezone(zone)
         left = deadline - now
         head = what if len(uncleared) == 1 else f"{len(uncleared)} {many} since last contact, first"
-        tail = f"first contact due within {num(rules.first_contact_hours)} h"
+        tail = f"first contact due within {num(hours)} h"
         timed = TimedLabel(head, first, tail, deadline)
         # Never worth less than the same event once seen (keeps priority monotone in recency).
         points = max(must_points, seen_points)
@@ -310,9 +326,21 @@ def compute_priority(
     events = _by_kind(facts, now_utc)
     found: list[_Finding | None] = [
         _appointment(facts, now, rules),
-        _first_contact(facts, EventKind.OVERDOSE, events.get("overdose", []), now, rules),
         _first_contact(
-            facts, EventKind.HOSPITAL_DISCHARGE, events.get("hospital_discharge", []), now, rules
+            facts,
+            EventKind.OVERDOSE,
+            events.get("overdose", []),
+            now,
+            rules,
+            first_contact_hours(enrollments, EventKind.OVERDOSE, rules),
+        ),
+        _first_contact(
+            facts,
+            EventKind.HOSPITAL_DISCHARGE,
+            events.get("hospital_discharge", []),
+            now,
+            rules,
+            first_contact_hours(enrollments, EventKind.HOSPITAL_DISCHARGE, rules),
         ),
         _familiar_face(events, now_utc, rules),
         *_recent_fall(events, facts.last_contact, now_utc, rules),

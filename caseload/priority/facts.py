@@ -46,6 +46,9 @@ class EnrollmentFacts:
     ended_on: date | None = None
     last_visit_on: date | None = None
     duration_weeks: int | None = None
+    # The program's first-contact deadline after these event kinds (None: it sets none).
+    first_contact_hours: float | None = None
+    first_contact_events: frozenset[str] = frozenset()
 
     def active_on(self, on: date) -> bool:
         return enrollment_active_on(on, self.enrolled_on, self.ended_on, self.duration_weeks)

@@ -225,13 +225,24 @@ def load_facts(
             Enrollment.enrolled_on,
             Enrollment.ended_on,
             Program.duration_weeks,
+            Program.first_contact_hours,
+            Program.first_contact_events,
         )
         .join(Program, Program.id == Enrollment.program_id)
         .where(Enrollment.enrolled_on <= on)
     )
-    for client_id, program_id, code, name, cadence, enrolled_on, ended_on, weeks in conn.execute(
-        _restrict(en, Enrollment.client_id, ids)
-    ).all():
+    for (
+        client_id,
+        program_id,
+        code,
+        name,
+        cadence,
+        enrolled_on,
+        ended_on,
+        weeks,
+        deadline_hours,
+        deadline_events,
+    ) in conn.execute(_restrict(en, Enrollment.client_id, ids)).all():
         if client_id not in wanted or not enrollment_active_on(on, enrolled_on, ended_on, weeks):
             continue
         # A visit counts for the program it was recorded under; one recorded without a
@@ -247,6 +258,8 @@ def load_facts(
                 ended_on=ended_on,
                 last_visit_on=max(candidates) if candidates else None,
                 duration_weeks=weeks,
+                first_contact_hours=deadline_hours,
+                first_contact_events=frozenset(k for k in deadline_events.split(",") if k),
             )
         )
 
