@@ -8,6 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.enums import ProgramCode, Skill
+from caseload.outcomes.checklist import (
+    DEFAULT_PROGRAM_CHECKLISTS,
+    ChecklistItem,
+    checklist_text,
+    program_checklist,
+)
 from caseload.store.database import Database
 from caseload.store.models import Program
 
@@ -22,6 +28,7 @@ class ProgramInfo:
     visit_minutes: int
     required_skills: frozenset[str]
     peer_support_allowed: bool
+    checklist: tuple[ChecklistItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,7 @@ def ensure_default_programs(session: Session) -> None:
                     visit_minutes=default.visit_minutes,
                     required_skills=",".join(s.value for s in default.required_skills),
                     peer_support_allowed=default.peer_support_allowed,
+                    checklist=checklist_text(DEFAULT_PROGRAM_CHECKLISTS.get(default.code, ())),
                 )
             )
     session.flush()
@@ -103,6 +111,7 @@ def to_info(program: Program) -> ProgramInfo:
         visit_minutes=program.visit_minutes,
         required_skills=frozenset(s for s in program.required_skills.split(",") if s),
         peer_support_allowed=program.peer_support_allowed,
+        checklist=program_checklist(program.checklist),
     )
 
 
