@@ -212,42 +212,73 @@ def record_outcome(
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise NotFoundError(f"Plan {plan_id} does not exist (it may have been deleted).")
-        stop = next((s for s in plan.stops if s.client_id == client_id), None)
-        if stop is None:
+        if not any(s.client_id == client_id for s in plan.stops):
             raise NotFoundError(
                 f"Client {client_id} is not on version {plan.version_no} of this plan."
             )
-        on = plan.plan_date
-        _check(session, entry, client_id, on, moment)
-        if recorded_outcome(session, client_id, on) is not None:
-            raise ConflictError(
-                f"An outcome is already recorded for client {client_id} on {on:%a %d %b}; "
-                "correct it instead (with a reason)."
-            )
-        visit = session.get(Visit, stop.visit_id) if stop.visit_id is not None else None
-        if visit is None or visit.status != VisitStatus.PLANNED.value:
-            saved = _stop_doc(plan, client_id)
-            visit = Visit(
-                client_id=client_id,
-                visit_date=on,
-                visit_type=saved.get("visit_type", VisitType.FOLLOW_UP.value),
-                purpose=str(saved.get("purpose", ""))[:200],
-                duration_min=int(saved.get("service_min", 45)),
-            )
-            session.add(visit)
-            session.flush()
-        _link_stops(session, on, client_id, visit.id)
-        _apply(session, visit, entry, actor, moment)
-        audit.record(
-            session,
-            actor,
-            "visit.outcome",
-            "visit",
-            visit.id,
-            f"plan {plan_id} client {client_id}: {_summary(visit)}",
-            at=moment,
-        )
+        _check(session, entry, client_id, plan.plan_date, moment)
+        visit = record_in(session, actor, plan, client_id, plan.plan_date, entry, moment)
         return info_of(visit, place_labels(session, client_id))
+
+
+def record_in(
+    session: Session,
+    actor: Actor,
+    plan: Plan | None,
+    client_id: int,
+    on: date,
+    entry: OutcomeEntry,
+    moment: datetime,
+) -> Visit:
+    """Store a checked outcome for the client's planned visit on `on` (the stop of `plan`, else
+    a visit booked for the day, else a new visit row) in `session`, with its audit entry."""
+    if recorded_outcome(session, client_id, on) is not None:
+        raise ConflictError(
+            f"An outcome is already recorded for client {client_id} on {on:%a %d %b}; "
+            "correct it instead (with a reason)."
+        )
+    stop = None if plan is None else next((s for s in plan.stops if s.client_id == client_id), None)
+    visit = session.get(Visit, stop.visit_id) if stop is not None and stop.visit_id else None
+    if visit is None or visit.status != VisitStatus.PLANNED.value:
+        visit = booked_visit(session, client_id, on)
+    if visit is None:
+        saved = {} if plan is None else _stop_doc(plan, client_id)
+        visit = Visit(
+            client_id=client_id,
+            visit_date=on,
+            visit_type=saved.get("visit_type", VisitType.FOLLOW_UP.value),
+            purpose=str(saved.get("purpose", ""))[:200],
+            duration_min=int(saved.get("service_min", 45)),
+        )
+        session.add(visit)
+        session.flush()
+    _link_stops(session, on, client_id, visit.id)
+    _apply(session, visit, entry, actor, moment)
+    where = f"plan {plan.id} " if plan is not None else ""
+    audit.record(
+        session,
+        actor,
+        "visit.outcome",
+        "visit",
+        visit.id,
+        f"{where}client {client_id}: {_summary(visit)}",
+        at=moment,
+    )
+    return visit
+
+
+def booked_visit(session: Session, client_id: int, on: date) -> Visit | None:
+    """A visit booked for the client on the day that has no outcome yet."""
+    return session.scalars(
+        select(Visit)
+        .where(
+            Visit.client_id == client_id,
+            Visit.visit_date == on,
+            Visit.status == VisitStatus.PLANNED.value,
+        )
+        .order_by(Visit.id)
+        .limit(1)
+    ).first()
 
 
 def _link_stops(session: Session, on: date, client_id: int, visit_id: int) -> None:
@@ -281,31 +312,47 @@ def record_unplanned(
         if client is None:
             raise NotFoundError(f"There is no client with id {client_id}.")
         _check(session, entry, client_id, on, moment)
-        if entry.status not in (*MET_CLIENT, VisitStatus.REFUSED):
-            raise UserError(
-                "An unplanned contact is one where the crew met the client: completed, "
-                "declined or transported to the ED."
-            )
-        visit = Visit(
-            client_id=client_id,
-            visit_date=on,
-            visit_type=VisitType.OUTREACH.value,
-            purpose="Unplanned contact",
-            unplanned=True,
-        )
-        session.add(visit)
-        session.flush()
-        _apply(session, visit, entry, actor, moment)
-        audit.record(
-            session,
-            actor,
-            "visit.unplanned",
-            "visit",
-            visit.id,
-            f"client {client_id}: {_summary(visit)}",
-            at=moment,
-        )
+        visit = unplanned_in(session, actor, client_id, on, entry, moment)
         return info_of(visit, place_labels(session, client_id))
+
+
+UNPLANNED_OUTCOMES = (*MET_CLIENT, VisitStatus.REFUSED)
+
+
+def unplanned_in(
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    on: date,
+    entry: OutcomeEntry,
+    moment: datetime,
+) -> Visit:
+    """Store a checked unplanned contact in `session`, with its audit entry."""
+    if entry.status not in UNPLANNED_OUTCOMES:
+        raise UserError(
+            "An unplanned contact is one where the crew met the client: completed, "
+            "declined or transported to the ED."
+        )
+    visit = Visit(
+        client_id=client_id,
+        visit_date=on,
+        visit_type=VisitType.OUTREACH.value,
+        purpose="Unplanned contact",
+        unplanned=True,
+    )
+    session.add(visit)
+    session.flush()
+    _apply(session, visit, entry, actor, moment)
+    audit.record(
+        session,
+        actor,
+        "visit.unplanned",
+        "visit",
+        visit.id,
+        f"client {client_id}: {_summary(visit)}",
+        at=moment,
+    )
+    return visit
 
 
 def correct_outcome(
@@ -359,3 +406,26 @@ def outcome_history(db: Database, client_id: int, actor: Actor) -> list[OutcomeI
             .order_by(Visit.visit_date.desc(), Visit.id.desc())
         )
         return [info_of(v, places) for v in visits]
+
+
+def outcomes_on(db: Database, on: date, actor: Actor) -> dict[int, OutcomeInfo]:
+    """Client id -> the planned visit's outcome recorded on `on` (unplanned contacts are left
+    out: they never stand for a planned stop)."""
+    del actor
+    with db.session() as session:
+        visits = list(
+            session.scalars(
+                select(Visit)
+                .where(
+                    Visit.visit_date == on,
+                    Visit.status != VisitStatus.PLANNED.value,
+                    Visit.unplanned.is_(False),
+                )
+                .order_by(Visit.id)
+            )
+        )
+        result: dict[int, OutcomeInfo] = {}
+        for visit in visits:
+            if visit.client_id not in result:
+                result[visit.client_id] = info_of(visit, place_labels(session, visit.client_id))
+        return result

@@ -229,9 +229,12 @@ def _candidates_in(
     return result
 
 
-def day_candidates(db: Database, on: date, actor: Actor) -> list[Candidate]:
-    """Every active client as a candidate for `on`, most urgent first."""
-    ranked = rank_caseload(db, on, actor)
+def day_candidates(
+    db: Database, on: date, actor: Actor, *, now: datetime | None = None
+) -> list[Candidate]:
+    """Every active client as a candidate for `on`, most urgent first (ranked as of `now`:
+    by default now on the day itself, else 07:00)."""
+    ranked = rank_caseload(db, on, actor, now=now)
     program_settings = settings.load(db, ProgramSettings)
     with db.session() as session:
         return _candidates_in(session, on, ranked, program_settings)

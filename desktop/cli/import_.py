@@ -15,6 +15,7 @@ from caseload.importing.addresses import import_address_table
 from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
+from caseload.importing.visits import import_visits
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
@@ -27,6 +28,10 @@ _WHAT = {
     "addresses": "Load the agency's local address table (address, city, state, zip, lat, lon) "
     "used to place client addresses without any network.",
 }
+_WHAT["visits"] = (
+    "Record visit outcomes (completed, not_found, declined, transported, cancelled, "
+    "rescheduled) for clients already in the database, e.g. from a crew's spreadsheet."
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         "events": import_events,
         "addresses": import_address_table,
     }
+    importer["visits"] = import_visits
     db = open_database(args.db)
     try:
         report = importer[args.import_kind](db, local_actor(), args.file, dry_run=args.dry_run)
