@@ -50,6 +50,7 @@ class ImportReport:
 
 
 _NOUNS = {"clients": "client", "events": "event", "addresses": "address point"}
+_NOUNS["visits"] = "visit outcome"
 QUALITY_HELP = (
     "exact = coordinates given in the file, address = found in the address table or by the "
     "geocoder, street/approximate = geocoder found the street or area only, zip = centre of the "

@@ -2,9 +2,9 @@
 
 A row names the client (`external_id`) and the day (`visit_date`); the outcome goes to the
 client's stop on the newest saved plan of that day, else to a visit booked for the day, else to
-a new visit. `crew` (optional) must then match the crew the plan sent. `unplanned` = yes records
-a contact nobody planned. Every check of the app's outcome entry applies, named by row and
-column.
+a new visit. `crew` (optional) must match the crew that plan sent, when there is one.
+`unplanned` = yes records a contact nobody planned. Every check of the app's outcome entry
+applies, named by row and column.
 """
 
 from __future__ import annotations
@@ -245,13 +245,11 @@ class _VisitJob(ImportJob[_VisitRow]):
                     )
                 )
                 continue
-            if r.crew:
-                plan = self._plan(r.visit_date)
-                stop = None
-                if plan is not None:
-                    stop = next(
-                        (s for s in plan.stops if s.client_id == client_id and s.crew_name), None
-                    )
+            plan = self._plan(r.visit_date) if r.crew else None
+            if plan is not None:  # without a saved plan for the day there is nothing to check
+                stop = next(
+                    (s for s in plan.stops if s.client_id == client_id and s.crew_name), None
+                )
                 if stop is None or stop.crew_name != r.crew:
                     sent = "no crew" if stop is None else stop.crew_name
                     problems.append(
