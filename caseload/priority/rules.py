@@ -67,18 +67,6 @@ class PriorityRules:
     contact_points_per_day: float = 0.5
     contact_max_points: float = 15.0  # also the points when there is no contact on record
 
-    # --- Visit outcomes (`caseload.outcomes`) -------------------------------------------------
-    # Each attempt that found nobody since the last completed contact adds this much (the
-    # deadline or cadence that put the client on the list keeps running).
-    not_found_points_per_attempt: float = 0.0
-    # This many declined visits in a row propose disenrolment (a flag; nothing is changed).
-    declines_to_propose_disenrolment: int = 3
-    # Transported to the ED from a visit: check in once they are back.
-    transported_points: float = 10.0
-    transported_days: int = 14  # ... for this many days after the transport
-    # A visit rescheduled to the day: at least HIGH, with these points.
-    rescheduled_points: float = 30.0
-
     # --- Tiers --------------------------------------------------------------------------------
     # Not MUST and score >= this (or an unseen fall): HIGH; otherwise ROUTINE.
     high_tier_min_score: float = 30.0
