@@ -2,7 +2,8 @@
 again from each crew's last recorded stop and the time now.
 
 Visits with a recorded outcome (`caseload.outcomes`) are done: they stay first on their crew's
-route, at their recorded times, in the order they were done, and are never routed again. Each
+route, at their recorded times, in the order they were done, and are never routed again; a
+visit cancelled or rescheduled without anyone going is listed as not planned, with its outcome. Each
 crew continues from its last done stop (its location, the later of its end and now), or from
 its base at now when nothing is recorded yet; its route still ends at its base. The plan's other
 visits stay selected (preferring their crew), every MUST on the list now joins, and `add` names
@@ -18,7 +19,7 @@ from datetime import datetime
 
 from caseload import settings
 from caseload.actor import Actor
-from caseload.enums import Tier
+from caseload.enums import Tier, VisitStatus
 from caseload.errors import UserError
 from caseload.outcomes.model import OutcomeInfo
 from caseload.outcomes.service import outcomes_on
@@ -31,6 +32,12 @@ from caseload.planning.travel import travel_time_provider
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from routing.solve import solve
+
+
+def _went(outcome: OutcomeInfo) -> bool:
+    """Whether the crew went to the stop: anything but a visit called off without times."""
+    called_off = outcome.status in (VisitStatus.CANCELLED, VisitStatus.RESCHEDULED)
+    return not called_off or outcome.started_at is not None or outcome.ended_at is not None
 
 
 def _done_times(stop: PlannedStop, outcome: OutcomeInfo) -> tuple[datetime, datetime]:
@@ -69,13 +76,19 @@ def replan_from_now(
     )
 
     done: list[DoneVisit] = []
+    called_off: list[tuple[Candidate, str]] = []  # cancelled or rescheduled without a visit
     starts: dict[str, CrewStart] = {}
     for route in plan.routes:
-        finished = [
-            (stop, *_done_times(stop, recorded[stop.client_id]))
-            for stop in route.stops
-            if stop.client_id in recorded
-        ]
+        finished = []
+        for stop in route.stops:
+            outcome = recorded.get(stop.client_id)
+            if outcome is None:
+                continue
+            if _went(outcome):
+                finished.append((stop, *_done_times(stop, outcome)))
+            else:
+                cand = replace(known[stop.key], visit_id=outcome.visit_id)
+                called_off.append((cand, f"{outcome.label} (outcome recorded)."))
         finished.sort(key=lambda item: (item[2], item[1]))  # in the order they were done
         for stop, start, end in finished:
             visit_id = recorded[stop.client_id].visit_id
@@ -86,7 +99,7 @@ def replan_from_now(
             starts[route.crew.name] = CrewStart(last.location, max(end, now))
         else:
             starts[route.crew.name] = CrewStart(route.crew.base, now)
-    done_keys = {d.candidate.key for d in done}
+    done_keys = {d.candidate.key for d in done} | {c.key for c, _ in called_off}
     recorded_keys = {f"c{client_id}" for client_id in recorded}
 
     if progress is not None:
@@ -122,7 +135,7 @@ def replan_from_now(
         program=program,
         starts=starts,
     )
-    built = replace(built, done=tuple(done))
+    built = replace(built, done=tuple(done), unroutable=built.unroutable + tuple(called_off))
     limit = program.plan_time_limit_s if time_limit_s is None else time_limit_s
     solution = solve(
         built.problem,

@@ -44,6 +44,14 @@ def test_replan_at_eleven_keeps_done_stops_and_takes_the_urgent_visit(
         record_outcome(db, ACTOR, plan.plan_id, first.client_id, entry, now=program.at(day, 11))
         done[route.crew.name] = (first.key, 9 + n)
     assert done
+    # A later visit is called off by the program: nobody goes, it is not planned again.
+    later = [s for r in plan.routes for s in r.stops[1:]]
+    assert later, "the plan has a second stop on some route"
+    cancelled = later[0]
+    record_outcome(
+        db, ACTOR, plan.plan_id, cancelled.client_id, OutcomeEntry(VisitStatus.CANCELLED),
+        now=program.at(day, 10, 50),
+    )  # fmt: skip
     # 10:40: a new referral overdoses; written like an event import would (it is "tomorrow").
     urgent = [["NEW1", "Nia", "Ewe", "1990-03-03", "", "Durham", "NC", "27701", "36.0050",
                "-78.8990", "unsheltered", "", "given"]]  # fmt: skip
@@ -83,6 +91,9 @@ def test_replan_at_eleven_keeps_done_stops_and_takes_the_urgent_visit(
         assert all(s.start >= now for s in rest), "nothing new is planned in the past"
     # Nothing is lost: every client of the morning's plan is done, routed or listed unplanned.
     assert plan.keys <= again.keys
+    assert cancelled.key not in routed
+    [reason] = [u.reason for u in again.unassigned if u.candidate.key == cancelled.key]
+    assert reason == "Cancelled by program (outcome recorded)."
 
     saved = save_plan(db, ACTOR, again, based_on_version=plan.version_no, note="re-plan 11:00")
     assert saved.plan_id is not None
