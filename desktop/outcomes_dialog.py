@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseload.clients import ClientRow, list_client_rows
 from caseload.enums import VisitStatus
 from caseload.errors import UserError
 from caseload.outcomes.checklist import ChecklistItem
@@ -45,7 +46,7 @@ from caseload.outcomes.model import (
     StopForOutcome,
     outcome_label,
 )
-from caseload.outcomes.service import correct_outcome, record_outcome
+from caseload.outcomes.service import correct_outcome, record_outcome, record_unplanned
 from caseload.outcomes.stops import stops_for_outcomes
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
@@ -129,6 +130,17 @@ class OutcomesDialog(QDialog):
         self.save_button = QPushButton("Save && &next (Enter)")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_current)
+        self.unplanned_client = QComboBox()
+        self.unplanned_client.setEditable(True)
+        self.unplanned_client.setToolTip("A client the crew met without a planned visit")
+        self.unplanned_client.setMinimumContentsLength(18)
+        self.unplanned_button = QPushButton("Record &unplanned contact")
+        self.unplanned_button.setAutoDefault(False)
+        self.unplanned_button.setToolTip(
+            "Record the form (completed, declined or transported) for the client chosen on "
+            "the left: a contact nobody planned, e.g. met on the street"
+        )
+        self.unplanned_button.clicked.connect(self.save_unplanned)
         close = QPushButton("Close")
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
@@ -137,6 +149,8 @@ class OutcomesDialog(QDialog):
         body.addWidget(self.table, 3)
         body.addWidget(right, 2)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.unplanned_client)
+        buttons.addWidget(self.unplanned_button)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(close)
@@ -155,12 +169,24 @@ class OutcomesDialog(QDialog):
 
     # --- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
-        ctx, plan_id = self.context, self.plan_id
+        ctx, plan_id, on = self.context, self.plan_id, self.plan_date
 
-        def load(_p: ProgressFn, _c: threading.Event) -> list[StopForOutcome]:
-            return stops_for_outcomes(ctx.db, plan_id, ctx.actor)
+        def load(
+            _p: ProgressFn, _c: threading.Event
+        ) -> tuple[list[StopForOutcome], list[ClientRow]]:
+            return stops_for_outcomes(ctx.db, plan_id, ctx.actor), list_client_rows(
+                ctx.db, on, ctx.actor
+            )
 
-        self.tasks.run(load, self._on_loaded)
+        self.tasks.run(load, self._on_loaded_all)
+
+    def _on_loaded_all(self, result: tuple[list[StopForOutcome], list[ClientRow]]) -> None:
+        stops, clients = result
+        self.unplanned_client.clear()
+        for client in sorted(clients, key=lambda c: c.name):
+            self.unplanned_client.addItem(f"{client.name} ({client.external_id})", client.client_id)
+        self.unplanned_client.setCurrentIndex(-1)
+        self._on_loaded(stops)
 
     def _on_loaded(self, stops: list[StopForOutcome]) -> None:
         self.stops = stops
@@ -327,6 +353,28 @@ class OutcomesDialog(QDialog):
         self.saved.emit()
         self.table.setCurrentCell(self._next_open(row), 0)
         self.outcome.setFocus()
+
+    def save_unplanned(self) -> None:
+        """The form, for the client picked beside the button, as a contact nobody planned."""
+        client_id = self.unplanned_client.currentData()
+        if not isinstance(client_id, int) or self.tasks.busy:
+            show_error(self, UserError("Unplanned contact: pick the client first."))
+            return
+        entry = replace(self.entry(), checklist=(), looked_place_id=None, looked_where="")
+        ctx, on, now = self.context, self.plan_date, self.now()
+        name = self.unplanned_client.currentText()
+
+        def save(_p: ProgressFn, _c: threading.Event) -> OutcomeInfo:
+            return record_unplanned(ctx.db, ctx.actor, client_id, on, entry, now=now)
+
+        def done(info: OutcomeInfo) -> None:
+            self._set_enabled(True)
+            self.status.setText(f"Unplanned contact with {name}: {info.label}.")
+            self.outcomes_changed.emit()
+            self.saved.emit()
+
+        self._set_enabled(False)
+        self.tasks.run(save, done, on_failed=self._on_failed)
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_enabled(True)

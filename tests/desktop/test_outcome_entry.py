@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from caseload import settings
 from caseload.actor import local_actor
@@ -18,6 +19,8 @@ from caseload.enums import VisitStatus
 from caseload.outcomes.service import outcome_history
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
+from caseload.store.models import AuditEntry
+from desktop import outcomes_dialog as dialog_module
 from desktop.context import AppContext
 from desktop.outcomes_dialog import OutcomesDialog
 from desktop.plan import page as page_module
@@ -162,3 +165,56 @@ def test_replan_goes_on_from_the_last_recorded_stop_at_now(
         assert all(s.start >= now for s in rest)
     assert "Re-planned from 12:00" in page.ui.status.text()
     assert page.state.dirty  # a new version to save and hand out
+
+
+def test_a_recorded_row_is_corrected_with_a_reason_and_an_unplanned_contact_recorded(
+    qtbot: QtBot, page: PlanPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[BaseException] = []
+    monkeypatch.setattr(dialog_module, "show_error", lambda _parent, exc: shown.append(exc))
+    _plan_and_save(qtbot, page)
+    dialog = _dialog(qtbot, page)
+    dialog.table.setCurrentCell(0, 0)
+    stop = dialog.stops[0]
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(VisitStatus.REFUSED.value))
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.keyClick(dialog.outcome, Qt.Key.Key_Return)
+    dialog.table.setCurrentCell(0, 0)  # back to the recorded row: a correction now
+    assert dialog.why.isEnabled() and "Correct" in dialog.save_button.text()
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(VisitStatus.COMPLETED.value))
+    qtbot.keyClick(dialog.outcome, Qt.Key.Key_Return)  # no reason: refused, nothing changes
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "Why" in str(shown[-1])
+    dialog.why.setText("Entered on the wrong row")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        qtbot.keyClick(dialog.why, Qt.Key.Key_Return)
+    assert dialog.table.item(0, 4).text() == "Completed"
+    ctx = page.context
+    [today] = [
+        o for o in outcome_history(ctx.db, stop.client_id, ctx.actor) if o.visit_date == TODAY
+    ]
+    assert today.status is VisitStatus.COMPLETED
+    with ctx.db.session() as s:
+        [audit] = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "visit.outcome.correct")
+        ).all()
+        assert "was: status=refused" in audit.details and "why: Entered on the wrong row" in (
+            audit.details
+        )
+
+    # Someone met on the street, not on any route.
+    routed = {s.client_id for s in dialog.stops}
+    other = next(
+        i for i in range(dialog.unplanned_client.count())
+        if dialog.unplanned_client.itemData(i) not in routed
+    )  # fmt: skip
+    client_id = dialog.unplanned_client.itemData(other)
+    dialog.unplanned_client.setCurrentIndex(other)
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(VisitStatus.COMPLETED.value))
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.unplanned_button.click()
+    assert "Unplanned contact with" in dialog.status.text()
+    [contact] = [o for o in outcome_history(ctx.db, client_id, ctx.actor) if o.visit_date == TODAY]
+    assert contact.unplanned and contact.status is VisitStatus.COMPLETED
+    assert len(shown) == 1
+    dialog.close()
