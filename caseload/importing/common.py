@@ -55,6 +55,7 @@ _NOUNS = {
     "addresses": "address point",
     "staff": "staff member",
     "shifts": "shift row",
+    "visits": "visit outcome",
 }
 QUALITY_HELP = (
     "exact = coordinates given in the file, address = found in the address table or by the "

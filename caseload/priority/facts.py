@@ -27,8 +27,24 @@ FLAGS = frozenset(
         "vaccine_due",
         "overdue",
         "appointment",
+        "not_found",
+        "propose_disenrolment",
+        "transported",
+        "rescheduled",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFacts:
+    """A recorded visit outcome other than "completed" (`caseload.outcomes`), as the rules read
+    it: what happened, on which day, when, and where the crew looked for a client not found."""
+
+    status: str  # a VisitStatus value
+    visit_date: date
+    at: datetime | None = None  # ended, started or recorded, whichever is known
+    looked_where: str = ""
+    looked_place_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +94,12 @@ class ClientFacts:
     appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
     last_vaccination_on: date | None = None  # the last completed vaccination visit
     active: bool = True
+    # Outcomes other than "completed" since the last completed contact, oldest first.
+    outcomes: tuple[OutcomeFacts, ...] = ()
+    # The client's usual places (id, label) the crews have not looked at since then.
+    untried_places: tuple[tuple[int, str], ...] = ()
+    # A planned visit on the day that was rescheduled from this earlier day.
+    rescheduled_from: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +144,8 @@ class ClientPriority:
     flags: frozenset[str]
     # How long ago the earliest missed first-contact deadline passed (None: none missed).
     deadline_missed_by: timedelta | None = None
+    # After "not found": the usual place to look next (a `ClientPlace` id), None otherwise.
+    suggested_place_id: int | None = None
 
     @property
     def sort_key(self) -> tuple[int, float, float, int]:

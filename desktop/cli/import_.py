@@ -17,6 +17,7 @@ from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
 from caseload.importing.shifts import import_shifts
 from caseload.importing.staff import import_staff
+from caseload.importing.visits import import_visits
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
@@ -33,6 +34,10 @@ _WHAT = {
     "shifts": "Import weekly shift patterns (who works which days, hours, crew, vehicle) and "
     "exceptions (leave, sick, swap, extra shift).",
 }
+_WHAT["visits"] = (
+    "Record visit outcomes (completed, not_found, declined, transported, cancelled, "
+    "rescheduled) for clients already in the database, e.g. from a crew's spreadsheet."
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         "staff": import_staff,
         "shifts": import_shifts,
     }
+    importer["visits"] = import_visits
     db = open_database(args.db)
     try:
         report = importer[args.import_kind](db, local_actor(), args.file, dry_run=args.dry_run)
