@@ -21,6 +21,7 @@ from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
 from caseload.enums import (
     ConsentState,
+    GeocodeQuality,
     HousingStatus,
     PlaceKind,
     Skill,
@@ -68,6 +69,8 @@ class Candidate:
     assigned_clinician: str
     due_by: datetime | None  # first contact due: a soft deadline (late is allowed, at a cost)
     selected: bool  # MUST or HIGH: the tiers the day's suggestion draws from
+    # Why the location cannot be routed as it is ("" when it can): see `location_check`.
+    location_check: str = ""
 
 
 def routing_priority(tier: Tier, score: float, top_score: float) -> int:
@@ -108,6 +111,34 @@ def location_of(client: Client) -> tuple[LatLon | None, str]:
             text += f" — {place.description}"
         return where, text
     return where, address or "No location on file"
+
+
+NEEDS_LOCATION = (
+    "Needs a location: no coordinates on file — pin the client on the map or type the "
+    "coordinates in the client panel."
+)
+APPROXIMATE_NOT_ACCEPTED = (
+    "Needs a location check: only the centre of its ZIP code is known — accept it as "
+    "approximate in Locations to check, or pin the client on the map."
+)
+CALL_AHEAD = "approximate location — call ahead"
+
+
+def location_check(client: Client, program_settings: ProgramSettings) -> tuple[str, str]:
+    """(note for the stop, reason it cannot be routed): a ZIP-centre location is routed only
+    when the manager accepted it (for this client, or in the settings for every client), and
+    then the stop says to call ahead; no coordinates at all is never routed."""
+    place = _place_for(client)
+    if place is None:
+        return "", NEEDS_LOCATION
+    quality = GeocodeQuality(place.geocode_quality)
+    if quality is GeocodeQuality.NONE:
+        return "", NEEDS_LOCATION
+    if quality is GeocodeQuality.ZIP:
+        if place.approximate_accepted or program_settings.plan_approximate_locations:
+            return CALL_AHEAD, ""
+        return "", APPROXIMATE_NOT_ACCEPTED
+    return "", ""
 
 
 def _required_skills(client: Client, visit_type: str, programs: list[Program]) -> frozenset[str]:
@@ -168,6 +199,9 @@ def _candidates_in(
         if client is None:
             continue
         location, location_text = location_of(client)
+        note, check = location_check(client, program_settings)
+        if note:
+            location_text = f"{location_text} ({note})"
         programs = [
             e.program
             for e in client.enrollments
@@ -214,6 +248,7 @@ def _candidates_in(
                 assigned_clinician=staff_names.get(client.assigned_clinician_id or -1, ""),
                 due_by=prio.due_by,
                 selected=prio.tier in (Tier.MUST, Tier.HIGH),
+                location_check=check,
             )
         )
     return result
@@ -247,7 +282,10 @@ def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set
             continue
         cost = cand.service_min + TRAVEL_ALLOWANCE_MIN
         if cand.tier is Tier.MUST or (
-            cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity
+            cand.tier is Tier.HIGH
+            and cand.location is not None
+            and not cand.location_check
+            and used + cost <= capacity
         ):
             chosen.add(cand.key)
             used += cost
