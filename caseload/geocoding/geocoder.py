@@ -77,7 +77,7 @@ class Geocoder:
                 centre.location,
                 GeocodeQuality.ZIP,
                 f"ZIP {parsed.zip5} centre ({centre.count} address points)",
-                parsed.zip5,
+                f"centre of ZIP {parsed.zip5}",
                 None,
                 round(centre.spread_m),
             )
