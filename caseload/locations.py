@@ -110,7 +110,7 @@ def _moved_m(place: ClientPlace | None) -> float | None:
 
 def check_reason(location: PlaceLocation, moved_m: float | None) -> str:
     """Why a location needs a person's look ("" when it does not)."""
-    if location.point is None or location.quality is GeocodeQuality.NONE:
+    if location.point is None:
         return "No location: not planned until one is set"
     if location.quality is GeocodeQuality.ZIP and not location.approximate_accepted:
         return "Only the centre of its ZIP code: accept it (call ahead) or place the pin"

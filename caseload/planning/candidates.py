@@ -127,14 +127,12 @@ CALL_AHEAD = "approximate location — call ahead"
 def location_check(client: Client, program_settings: ProgramSettings) -> tuple[str, str]:
     """(note for the stop, reason it cannot be routed): a ZIP-centre location is routed only
     when the manager accepted it (for this client, or in the settings for every client), and
-    then the stop says to call ahead; no coordinates at all is never routed."""
-    place = _place_for(client)
+    then the stop says to call ahead; no coordinates at all is never routed. (Coordinates
+    stored without a quality, as older code wrote them, are routed as they are.)"""
+    place = _place_for(client)  # only places with coordinates
     if place is None:
         return "", NEEDS_LOCATION
-    quality = GeocodeQuality(place.geocode_quality)
-    if quality is GeocodeQuality.NONE:
-        return "", NEEDS_LOCATION
-    if quality is GeocodeQuality.ZIP:
+    if GeocodeQuality(place.geocode_quality) is GeocodeQuality.ZIP:
         if place.approximate_accepted or program_settings.plan_approximate_locations:
             return CALL_AHEAD, ""
         return "", APPROXIMATE_NOT_ACCEPTED
