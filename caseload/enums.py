@@ -42,6 +42,10 @@ class GeocodeQuality(StrEnum):
     ZIP = "zip"
     MANUAL = "manual"
     NONE = "none"
+    # Earlier names, kept as aliases so code written against them still runs (not listed when
+    # iterating); new code uses EXACT and ZIP.
+    ADDRESS = "exact"
+    APPROXIMATE = "zip"
 
     @classmethod
     def _missing_(cls, value: object) -> GeocodeQuality | None:

@@ -95,6 +95,7 @@ class CaseloadPage(QWidget):
         # Where the client is found, and setting it (issue 15): a tab of the detail panel.
         self.location_editor = ClientLocationEditor(context)
         self.detail.tabs.addTab(self.location_editor, "Locat&ion")
+        self.location_editor.location_changed.connect(self._load_detail)
         splitter = QSplitter()
         left = QWidget()
         left_layout = QVBoxLayout(left)

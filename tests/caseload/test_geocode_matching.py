@@ -4,8 +4,11 @@ misspelt-street steps, and precision/recall on generated variants of the Durham 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caseload.actor import local_actor
 from caseload.enums import GeocodeQuality
@@ -27,6 +30,7 @@ from tests.caseload.address_variants import (
     invented_queries,
     messy_queries,
     read_table,
+    street_rows,
 )
 from tests.data import DURHAM_ADDRESS_POINTS
 
@@ -177,3 +181,46 @@ def test_the_issue_examples(durham_geocoder: Geocoder) -> None:
     exact = durham_geocoder.geocode("4621 Hillsborough Rd", "Durham", "NC", "")
     assert exact.quality is GeocodeQuality.EXACT
     assert typo.quality is GeocodeQuality.STREET and typo.location == exact.location
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_parse_never_fails_on_any_text(text: str) -> None:
+    parsed = parse_address(text)
+    assert parsed.number is None or parsed.number >= 0
+    assert parsed.zip5 == "" or (len(parsed.zip5) == 5 and parsed.zip5.isdigit())
+
+
+_DURHAM_GEOCODER = Geocoder(
+    AddressIndex.build(
+        AddressRow(r.address, r.city, r.zip, r.lat, r.lon)
+        for r in read_table(DURHAM_ADDRESS_POINTS)
+    ),
+    cache={},
+)
+_STREET_ROWS = street_rows(read_table(DURHAM_ADDRESS_POINTS))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(_STREET_ROWS),
+    st.sampled_from([str.upper, str.lower, str.title, lambda s: "  ".join(s.split())]),
+)
+def test_case_and_spacing_never_change_the_answer(row: TableRow, respell: Any) -> None:
+    plain = _DURHAM_GEOCODER.geocode(row.address, row.city, "NC", row.zip)
+    again = _DURHAM_GEOCODER.geocode(respell(row.address), row.city.upper(), "nc", row.zip)
+    assert (again.quality, again.location) == (plain.quality, plain.location)
+    assert plain.quality is GeocodeQuality.EXACT  # every table address finds itself
+
+
+def test_earlier_member_names_are_aliases_not_new_qualities() -> None:
+    assert GeocodeQuality.ADDRESS is GeocodeQuality.EXACT
+    assert GeocodeQuality.APPROXIMATE is GeocodeQuality.ZIP
+    assert [q.value for q in GeocodeQuality] == [
+        "exact",
+        "interpolated",
+        "street",
+        "zip",
+        "manual",
+        "none",
+    ]
