@@ -112,7 +112,9 @@ class ClientLocationEditor(QWidget):
         coordinates_row = QHBoxLayout()
         coordinates_row.addWidget(self.coordinates, 1)
         coordinates_row.addWidget(self.set_button)
-        form.addRow("C&oordinates", coordinates_row)
+        coordinates_label = QLabel("C&oordinates")
+        coordinates_label.setBuddy(self.coordinates)  # Alt+O goes to the field
+        form.addRow(coordinates_label, coordinates_row)
         buttons = QHBoxLayout()
         for button in (self.find_button, self.accept_button, self.undo_button):
             buttons.addWidget(button)

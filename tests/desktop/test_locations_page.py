@@ -17,6 +17,7 @@ from desktop.context import AppContext
 from desktop.location_editor import parse_coordinates
 from desktop.locations_model import LocationsTableModel
 from desktop.locations_page import LocationsPage
+from tests.desktop.artifacts import save_screenshot
 from tests.desktop.seed import Seed
 from tests.desktop.test_map_view import run_js, wait_js
 
@@ -60,7 +61,11 @@ def test_click_on_the_map_places_the_client_and_ctrl_z_undoes_it(
     qtbot.waitUntil(lambda: page.editor.quality.text() == "Placed by hand", timeout=10_000)
     assert page.editor.coordinates.text() == "35.990000, -78.900000"
     assert page.editor.placed.text().startswith(f"by {context.actor.user_id} on ")
-
+    page.resize(1366, 700)
+    save_screenshot(page, "locations_page")  # test-artifacts/, to look at
+    # The pin is where the user clicked, and the map is zoomed to it.
+    assert run_js(qtbot, page.map, "window.roundsPin.getLatLng().lat") == 35.99
+    assert run_js(qtbot, page.map, "window.roundsMap.getZoom()") >= 15
     # Dragging the pin moves it again (Leaflet's dragend, as the map fires it).
     run_js(
         qtbot,
