@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.enums import GeocodeQuality
-from caseload.geocoding.index import AddressIndex, load_address_index
+from caseload.geocoding.index import AddressIndex, cached_address_index
 from caseload.geocoding.matching import match_in_table
 from caseload.geocoding.normalise import cache_key
 from caseload.geocoding.parse import ParsedAddress, parse_address
@@ -126,7 +126,7 @@ def open_geocoder(
         if chosen.geocoder_url.strip()
         else None
     )
-    return Geocoder(index=load_address_index(session), cache=cache, remote=remote)
+    return Geocoder(index=cached_address_index(session), cache=cache, remote=remote)
 
 
 def save_cache(session: Session, geocoder: Geocoder) -> int:

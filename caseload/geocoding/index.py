@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 import statistics
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseload.geocoding.normalise import normalise_city, normalise_zip
@@ -103,6 +104,40 @@ def _centre(points: Sequence[LatLon]) -> ZipCentre:
     )
     spread = statistics.median(metres_between(centre, p) for p in points)
     return ZipCentre(centre, len(points), spread)
+
+
+_CACHE_SIZE = 4  # databases whose index is kept in memory (usually one)
+_cache: dict[str, tuple[tuple[object, ...], AddressIndex]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_address_index(session: Session) -> AddressIndex:
+    """The address table's index, rebuilt only when the table changed since the last call in
+    this process (rows added, removed or moved): opening a geocoder for one lookup in the app
+    then costs one small query instead of reading and indexing 100,000 rows again."""
+    stamp = tuple(
+        session.execute(
+            select(
+                func.count(AddressPoint.id),
+                func.max(AddressPoint.id),
+                func.sum(AddressPoint.lat),
+                func.sum(AddressPoint.lon),
+            )
+        ).one()
+    )
+    bind = session.get_bind()
+    where = bind.engine.url.render_as_string(hide_password=True)
+    with _cache_lock:
+        known = _cache.get(where)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    index = load_address_index(session)
+    with _cache_lock:
+        _cache.pop(where, None)
+        while len(_cache) >= _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+        _cache[where] = (stamp, index)
+    return index
 
 
 def load_address_index(session: Session) -> AddressIndex:

@@ -245,3 +245,18 @@ def test_unreachable_server_is_a_warning_then_left_alone(db: Database) -> None:
 def test_unusable_geocoder_url_is_a_user_error(url: str) -> None:
     with pytest.raises(UserError, match="geocoder URL"):
         NominatimClient(url)
+
+
+def test_index_is_reused_until_the_address_table_changes(durham: Database, tmp_path: Path) -> None:
+    with durham.session() as session:
+        first = open_geocoder(session, ProgramSettings()).index
+        assert open_geocoder(session, ProgramSettings()).index is first
+    moved = tmp_path / "moved.csv"
+    moved.write_text(
+        "address,city,state,zip,lat,lon\n2526 Erwin Road,Durham,NC,27705,36.01,-78.94\n"
+    )
+    import_address_table(durham, local_actor(), moved)
+    with durham.session() as session:
+        again = open_geocoder(session, ProgramSettings())
+    assert again.index is not first
+    assert again.geocode("2526 Erwin Rd", "", "", "27705").location == LatLon(36.01, -78.94)
