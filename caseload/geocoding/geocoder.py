@@ -20,7 +20,7 @@ from caseload.enums import GeocodeQuality
 from caseload.geocoding.index import AddressIndex, cached_address_index
 from caseload.geocoding.matching import match_in_table
 from caseload.geocoding.normalise import cache_key
-from caseload.geocoding.parse import ParsedAddress, parse_address
+from caseload.geocoding.parse import ParsedAddress, parse_address, street_line
 from caseload.geocoding.remote import NominatimClient, RemoteUnavailableError
 from caseload.geocoding.result import NOT_FOUND, GeocodeResult
 from caseload.settings import ProgramSettings, load_in
@@ -68,7 +68,7 @@ class Geocoder:
         if parsed.street.name:
             cached = self.cache.get(key)
             if cached is None and self.remote is not None:
-                cached = self._ask_remote(key, address, city, state, zip_code or parsed.zip5)
+                cached = self._ask_remote(key, *_remote_fields(parsed, address, city, state))
             if cached is not None and cached.location is not None:
                 return cached
         centre = self.index.zip_centres.get(parsed.zip5)
@@ -102,6 +102,14 @@ class Geocoder:
         self.cache[key] = result
         self.new_cache_entries[key] = result
         return result
+
+
+def _remote_fields(
+    parsed: ParsedAddress, address: str, city: str, state: str
+) -> tuple[str, str, str, str]:
+    """Street, city, state, ZIP for the agency's geocoder: the address as written unless it
+    carries a unit or a whole line (city, ZIP) that a structured search would choke on."""
+    return street_line(address) or address, city or parsed.city.title(), state, parsed.zip5
 
 
 def open_geocoder(

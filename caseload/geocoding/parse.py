@@ -116,6 +116,14 @@ def parse_address(text: str, city: str = "", zip_code: str = "") -> ParsedAddres
     )
 
 
+def street_line(text: str) -> str:
+    """The street part as written: before the first comma, without a unit
+    ('10 Real Street Apt 4, Durham NC' -> '10 Real Street')."""
+    first = text.split(",", 1)[0]
+    unit = _UNIT_TAIL.search(first)
+    return (first[: unit.start()] if unit else first).strip()
+
+
 def _parse_with_usaddress(text: str) -> tuple[int | None, StreetParts, str, str, str]:
     try:
         tagged, _kind = usaddress.tag(text)

@@ -260,3 +260,15 @@ def test_index_is_reused_until_the_address_table_changes(durham: Database, tmp_p
         again = open_geocoder(session, ProgramSettings())
     assert again.index is not first
     assert again.geocode("2526 Erwin Rd", "", "", "27705").location == LatLon(36.01, -78.94)
+
+
+def test_the_server_gets_the_street_without_unit_and_the_city_and_zip_from_the_line(
+    db: Database, nominatim: str
+) -> None:
+    with db.session() as session:
+        geocoder = open_geocoder(session, ProgramSettings(geocoder_url=nominatim), min_delay_s=0)
+    found = geocoder.geocode("10 Real Street Apt 4, Durham NC 27701")
+    assert found.quality is GeocodeQuality.EXACT
+    _path, query, _agent = _FakeNominatim.requests[0]
+    assert query["street"] == ["10 Real Street"]
+    assert (query["city"], query["postalcode"]) == (["Durham"], ["27701"])
