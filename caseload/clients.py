@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from caseload import audit
 from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
-from caseload.enums import ConsentState, HousingStatus, Tier, VisitStatus, VisitType
+from caseload.enums import (
+    ConsentState,
+    GeocodeQuality,
+    HousingStatus,
+    Tier,
+    VisitStatus,
+    VisitType,
+)
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
@@ -242,7 +249,9 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
             clinician=staff.get(client.assigned_clinician_id or -1, ""),
             places=tuple(
                 PlaceInfo(
-                    p.kind, p.label, p.description, p.lat, p.lon, p.geocode_quality, p.is_primary
+                    *(p.kind, p.label, p.description, p.lat, p.lon),
+                    GeocodeQuality(p.geocode_quality).value,  # older names read as today's
+                    p.is_primary,
                 )
                 for p in client.places
             ),
@@ -377,7 +386,9 @@ def primary_places(db: Database, client_ids: list[int]) -> dict[int, PlaceInfo]:
             result.setdefault(
                 p.client_id,
                 PlaceInfo(
-                    p.kind, p.label, p.description, p.lat, p.lon, p.geocode_quality, p.is_primary
+                    *(p.kind, p.label, p.description, p.lat, p.lon),
+                    GeocodeQuality(p.geocode_quality).value,  # older names read as today's
+                    p.is_primary,
                 ),
             )
         return result

@@ -54,6 +54,9 @@ class MainWindow(QMainWindow):
         self.plan_page: Any = None
         self.rebalance_page: Any = None
         self.team_page: Any = None
+        # Locations to check (issue 15): a placeholder tab until first shown.
+        self.locations_page: Any = None
+        self._locations_placeholder: QWidget | None = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
 
@@ -122,6 +125,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), "&Plan the day")
             self.tabs.addTab(QWidget(), "Caseload &balance")
             self.tabs.addTab(QWidget(), "&Team")  # staff, shifts, programs (desktop.team)
+            self._locations_placeholder = QWidget()
+            self.tabs.addTab(self._locations_placeholder, "Locations to chec&k")
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -131,6 +136,7 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self._ensure_page(index)
+        self._ensure_locations_page(index)
 
     def _ensure_page(self, index: int) -> None:
         """Build the Plan (1) or Caseload balance (2) page the first time it is needed."""
@@ -164,6 +170,24 @@ class MainWindow(QMainWindow):
     def _on_team_page_changed(self) -> None:
         if self.plan_page is not None:
             self.plan_page.refresh()
+
+    def _ensure_locations_page(self, index: int) -> None:
+        """Build Locations to check the first time its tab is shown; refresh it after that."""
+        assert self.context is not None
+        if self.locations_page is not None:
+            if self.tabs.indexOf(self.locations_page) == index:
+                self.locations_page.refresh()
+            return
+        if self._locations_placeholder is None or (
+            self.tabs.widget(index) is not self._locations_placeholder
+        ):
+            return
+        from desktop.locations_page import LocationsPage
+
+        self.locations_page = LocationsPage(self.context)
+        self._replace_tab(index, self.locations_page, "Locations to chec&k")
+        self._locations_placeholder = None
+        self.locations_page.refresh()
 
     def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
         placeholder = self.tabs.widget(index)
@@ -313,7 +337,8 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.deleteLater()
         self.tabs.blockSignals(False)
-        self.caseload_page = self.plan_page = self.rebalance_page = None
+        self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
+        self.locations_page = self._locations_placeholder = None
         if self.context is not None:
             self.context.db.dispose()
         self.context = None

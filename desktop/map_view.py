@@ -276,6 +276,16 @@ class PlanMapView(QWidget):
         else:
             self.show_map(data)
 
+    def register_page_object(self, name: str, obj: QObject) -> None:
+        """Expose `obj` to the page as `window.roundsChannel.objects[name]` (e.g. the pin
+        editor's bridge). Call before `show_map`: the page reads the objects when it loads."""
+        self._channel.registerObject(name, obj)
+
+    def run_script(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        """Run JavaScript in the map page (no-op until a page is loaded or once disposed)."""
+        if not self._disposed and self._ready:
+            self._run_js(script, callback)
+
     def highlight(self, key: str | None) -> None:
         """Enlarge, bring forward, pan to and open the popup of marker `key` (None: clear)."""
         if self._disposed:

@@ -178,8 +178,18 @@ class ClientPlace(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    geocode_quality: Mapped[str] = mapped_column(String(20), default="none")
+    geocode_quality: Mapped[str] = mapped_column(String(20), default="none")  # GeocodeQuality
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the geocoder matched ('3808 Guess Road, Durham 27705', or how close it came).
+    geocode_match: Mapped[str] = mapped_column(String(240), default="")
+    # Where the import placed it: a later move of more than 500 m is listed for checking.
+    imported_lat: Mapped[float | None] = mapped_column(Float)
+    imported_lon: Mapped[float | None] = mapped_column(Float)
+    # Who set the coordinates by hand (a pin on the map, typed coordinates) and when.
+    located_by: Mapped[str] = mapped_column(String(80), default="")
+    located_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The manager accepted an approximate (ZIP centre) location: planned, "call ahead".
+    approximate_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     client: Mapped[Client] = relationship(back_populates="places")
 

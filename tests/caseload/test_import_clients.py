@@ -134,9 +134,12 @@ def test_addresses_are_placed_from_the_local_table(db: Database, tmp_path: Path)
         good("L1", lat="", lon="", address="3808 Guess Rd.", zip="27705"),
         good("L2", lat="", lon="", address="1 Nowhere Lane", zip="27705"),
         good("L3", lat="", lon="", address="1 Nowhere Lane", zip="99999"),
+        good("L4", lat="", lon="", address="3804 Guess Road", zip="27705"),
+        good("L5", lat="", lon="", address="3808 GUES RD APT 2", zip="27705"),
     ]
     report = import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", rows))
-    assert report.geocoded == {"address": 1, "zip": 1, "none": 1}
+    assert report.geocoded == {"exact": 1, "interpolated": 1, "street": 1, "zip": 1, "none": 1}
+    assert "Locations: 1 exact, 1 interpolated, 1 street, 1 zip, 1 none" in report.summary()
     assert [w.row for w in report.warnings] == [3, 4]
     assert "cannot be routed until a location is set" in str(report.warnings[1])
     with db.session() as session:
@@ -145,7 +148,7 @@ def test_addresses_are_placed_from_the_local_table(db: Database, tmp_path: Path)
                 select(Client.external_id, ClientPlace.geocode_quality).join(ClientPlace)
             ).all()
         )
-    assert qualities == {"L1": "address", "L2": "zip"}
+    assert qualities == {"L1": "exact", "L2": "zip", "L4": "interpolated", "L5": "street"}
 
 
 def test_cancel_writes_nothing_and_is_not_an_error(db: Database, tmp_path: Path) -> None:

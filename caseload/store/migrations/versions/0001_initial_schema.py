@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 12:24:29.819285
+Create Date: 2026-12-02 12:32:44.647648
 """
 
 from __future__ import annotations
@@ -242,6 +242,12 @@ def upgrade() -> None:
     sa.Column('lon', sa.Float(), nullable=True),
     sa.Column('geocode_quality', sa.String(length=20), nullable=False),
     sa.Column('is_primary', sa.Boolean(), nullable=False),
+    sa.Column('geocode_match', sa.String(length=240), nullable=False),
+    sa.Column('imported_lat', sa.Float(), nullable=True),
+    sa.Column('imported_lon', sa.Float(), nullable=True),
+    sa.Column('located_by', sa.String(length=80), nullable=False),
+    sa.Column('located_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('approximate_accepted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
