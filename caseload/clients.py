@@ -23,6 +23,7 @@ from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
 from caseload.store.database import Database
 from caseload.store.models import (
+    SAFETY_NOTES_MAX_CHARS,
     Client,
     ClientPlace,
     Enrollment,
@@ -297,6 +298,11 @@ def update_client(
         raise UserError("First name cannot be empty.")
     if edit.last_name is not None and not edit.last_name.strip():
         raise UserError("Last name cannot be empty.")
+    if edit.safety_notes is not None and len(edit.safety_notes.strip()) > SAFETY_NOTES_MAX_CHARS:
+        raise UserError(
+            f"Safety notes are {len(edit.safety_notes.strip())} characters long; at most "
+            f"{SAFETY_NOTES_MAX_CHARS} fit on a route sheet. Shorten them; nothing was saved."
+        )
     if edit.housing_status is not None and edit.housing_status not in set(HousingStatus):
         raise UserError(
             f"Housing status '{edit.housing_status}' is not one of housed, sheltered, unsheltered."

@@ -47,8 +47,15 @@ class RowProblem:
     value: str
     expected: str
 
+    SHOWN_CHARS = 60  # a long value is shown by its start and length, not pasted whole
+
     def __str__(self) -> str:
-        shown = repr(self.value) if self.value != "" else "(empty)"
+        if self.value == "":
+            shown = "(empty)"
+        elif len(self.value) > self.SHOWN_CHARS:
+            shown = f"{self.value[: self.SHOWN_CHARS]!r}… ({len(self.value)} characters)"
+        else:
+            shown = repr(self.value)
         return f"row {self.row}, column '{self.column}': got {shown}, expected {self.expected}"
 
 

@@ -66,6 +66,11 @@ class Program(Base):
     peer_support_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+# The longest safety note accepted (import and edit): about a page of a route sheet, so a crew
+# still reads all of it; anything longer belongs in the care record, not on the sheet.
+SAFETY_NOTES_MAX_CHARS = 4000
+
+
 class Client(Versioned, Base):
     __tablename__ = "clients"
 
@@ -81,6 +86,7 @@ class Client(Versioned, Base):
     city: Mapped[str] = mapped_column(String(80), default="")
     state: Mapped[str] = mapped_column(String(20), default="")
     zip: Mapped[str] = mapped_column(String(10), default="")
+    # At most SAFETY_NOTES_MAX_CHARS (checked on import and edit); printed in full on sheets.
     safety_notes: Mapped[str] = mapped_column(Text, default="")
     needs_peer_support: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,7 +4,8 @@ Every page gets the sheet's header (crew, date, members, shift, base, plan versi
 and when) and a footer with "Page i of n". The first page carries the totals line and the route
 map; the stop table follows and flows onto further pages, its column headings repeated. Rows
 are never split across pages (a stop's QR code stays with its name); the table is paginated
-here, row by row, from measured row heights.
+here, row by row, from measured row heights. A long safety note goes on in full-width rows
+under its stop ("continued"), which flow onto the next page like any row: nothing is cut.
 
 Works offscreen and in a worker thread: QTextDocument, QPdfWriter, QPainter and QImage only.
 A QGuiApplication must exist (`ensure_gui_application()` makes one for headless commands).
@@ -194,7 +195,7 @@ def _layout_sheet(
 
     if not sheet.stops:
         return frame, _SheetPages(header, [page(intro_html + sheet_html.empty_html())])
-    rows = [sheet_html.row_html(stop, i) for i, stop in enumerate(sheet.stops)]
+    rows = [row for i, stop in enumerate(sheet.stops) for row in sheet_html.rows_html(stop, i)]
     table = sheet_html.table_start() + "".join(rows) + sheet_html.TABLE_END
     heading, heights = _row_heights(page(table))
     intro_h = page(intro_html).size().height()
@@ -236,7 +237,8 @@ def _paint_page(
     painter.save()
     painter.translate(0, frame.body_top)
     body = laid_out.pages[index]
-    # A single row taller than a page is clipped rather than lost off the paper silently.
+    # Rows are built to fit a page (long safety notes are split into rows), so nothing is
+    # clipped here in practice; the clip only keeps a pathological row off the footer.
     body.drawContents(painter, QRectF(0, 0, frame.width, frame.body_h))
     painter.restore()
     font = QFont("DejaVu Sans")
