@@ -284,8 +284,8 @@ def _client_for_update(session: Session, client_id: int, expected_version: int) 
         raise NotFoundError(f"Client {client_id} no longer exists.")
     if client.version != expected_version:
         raise ConflictError(
-            f"{client.first_name} {client.last_name} was changed by someone else since you "
-            "opened the record; nothing was saved. Reload to see their change."
+            f"Client {client.external_id} was changed by someone else since you opened the "
+            "record; nothing was saved. Reload to see their change."
         )
     return client
 

@@ -30,6 +30,14 @@ class DatabaseUnavailableError(UserError):
     """The database cannot be opened or reached (the environment's fault, not ours)."""
 
 
+class DatabaseBusyError(UserError):
+    """Another writer held the database past the wait; nothing was written. Try again."""
+
+
+class DatabaseCorruptError(DatabaseUnavailableError):
+    """The database file is damaged or not a database; the message points to the backups."""
+
+
 class DatabaseMissingError(UserError):
     """The database named does not exist; the message says how to create one."""
 

@@ -79,7 +79,8 @@ class _MapPage(QWebEnginePage):
         scheme = QUrl(url).scheme().lower()
         if scheme in _LOCAL_NAVIGATION_SCHEMES:
             return True
-        log.info("Map: refused to navigate to %s", QUrl(url).toString())
+        # Scheme and host only: a geo: link or a query may carry a client's position.
+        log.info("Map: refused to navigate to a %s: link (%s)", scheme, QUrl(url).host())
         return False
 
     def javaScriptConsoleMessage(

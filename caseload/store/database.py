@@ -17,13 +17,20 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseload.errors import ConflictError, DatabaseMissingError, DatabaseUnavailableError
+from caseload.store.db_errors import translate
 from caseload.store.migrate import current_revision, upgrade_to_head
-from caseload.store.sqlite_file import set_sqlite_pragmas, sqlite_path
+from caseload.store.sqlite_file import set_postgres_lock_timeout, set_sqlite_pragmas, sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +76,13 @@ class Database:
                 "Someone else changed this record since you opened it; nothing was saved. "
                 "Reload to see their change, then make yours again."
             ) from exc
+        except DBAPIError as exc:
+            session.rollback()
+            plain = translate(exc)
+            if plain is None:
+                raise
+            # `from None`: the driver's text (PostgreSQL's DETAIL) may repeat row values.
+            raise plain from None
         except BaseException:
             session.rollback()
             raise
@@ -100,7 +114,10 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
     if sqlite_file is not None and create:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+        # hide_parameters: an error's text never carries a statement's values (client data).
+        engine = create_engine(
+            parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite", hide_parameters=True
+        )
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseUnavailableError(
             f"'{parsed.drivername}' is not a database MIH Rounds can use; expected "
@@ -108,6 +125,8 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", set_sqlite_pragmas)
+    elif parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", set_postgres_lock_timeout)
     return engine
 
 

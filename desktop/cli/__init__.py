@@ -72,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from desktop.log_format import SafeFormatter
+
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
     try:
         if args.command is None:
             from desktop.app import run_app
@@ -87,7 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         message = user_message(exc)
         if message is None:
-            raise  # a bug: the traceback is what we need, and the exit code is 1
+            if args.verbose:
+                raise  # asked for everything: the full traceback, message included
+            # A bug: the stack is what we need; the error's own text may quote client data.
+            from desktop.log_format import safe_traceback
+
+            print(safe_traceback(exc), file=sys.stderr)
+            print("rounds: internal error (a bug); please report it with the lines above.",
+                  file=sys.stderr)  # fmt: skip
+            return 1
         print(f"rounds: {message}", file=sys.stderr)
         return 2
 
