@@ -33,6 +33,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from caseload.private_files import create_private_file
 from desktop.map_guard import OfflineGuard, tile_host_pattern
 from maps.model import MapData
 from maps.plan_map import build_map_html, payload_js
@@ -256,7 +257,7 @@ class PlanMapView(QWidget):
         )
         self._page_counter += 1
         path = self._tmpdir / f"map-{self._page_counter}.html"
-        path.write_text(page_html, encoding="utf-8")
+        create_private_file(path).write_text(page_html, encoding="utf-8")  # names: 0600
         previous, self._page_file = self._page_file, path
         if previous is not None:
             previous.unlink(missing_ok=True)

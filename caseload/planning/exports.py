@@ -9,15 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from caseload.planning.sheets import CrewSheet, SheetStop
+from caseload.private_files import write_private_bytes
 
 CSV_COLUMNS = (
     "plan_date",
@@ -48,17 +47,7 @@ _FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_bytes(path, data)  # 0600, renamed into place from a .part file
 
 
 def _local(moment: datetime | None) -> str:

@@ -28,9 +28,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseload.errors import ConflictError, DatabaseMissingError, DatabaseUnavailableError
+from caseload.private_files import create_private_file, private_dir, remove_partial_files
 from caseload.store.db_errors import translate
 from caseload.store.migrate import current_revision, upgrade_to_head
-from caseload.store.sqlite_file import set_postgres_lock_timeout, set_sqlite_pragmas, sqlite_path
+from caseload.store.sqlite_file import (
+    secure_sqlite_files,
+    set_postgres_lock_timeout,
+    set_sqlite_pragmas,
+    sqlite_path,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +118,10 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
         ) from exc
     sqlite_file = sqlite_path(parsed)
     if sqlite_file is not None and create:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(sqlite_file.parent, ours=sqlite_file == default_database_path())
+        if not sqlite_file.exists():
+            # 0600 before SQLite opens it; its -wal and -shm take the database file's mode.
+            create_private_file(sqlite_file)
     try:
         # hide_parameters: an error's text never carries a statement's values (client data).
         engine = create_engine(
@@ -202,6 +211,9 @@ def open_database(
         raise DatabaseUnavailableError(
             f"{safe} is not a database MIH Rounds can read: {exc.orig}."
         ) from exc
+    if path is not None:
+        secure_sqlite_files(path)
+        remove_partial_files(path.parent)  # copies and exports killed half-way
     in_memory = engine.dialect.name == "sqlite" and path is None
     if revision is None and not create and not in_memory:
         engine.dispose()

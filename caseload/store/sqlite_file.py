@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from caseload.private_files import create_private_file, make_private, part_path
+
 log = logging.getLogger(__name__)
 
 
@@ -54,14 +56,32 @@ def backup_sqlite(engine: Engine, label: str) -> Path | None:
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    copy_sqlite(path, target)
     log.info("backed up %s to %s", path, target)
     return target
+
+
+def copy_sqlite(source_path: Path, target: Path) -> Path:
+    """A consistent copy of a live SQLite database (the online backup API), 0600, written as a
+    `.part` file and renamed into place, so a killed copy never looks like a backup."""
+    partial = create_private_file(part_path(target))
+    try:
+        source = sqlite3.connect(source_path)
+        try:
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def secure_sqlite_files(path: Path) -> None:
+    """The database file and its -wal/-shm: 0600 (a file from an older version may be 0644)."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        make_private(candidate)

@@ -68,14 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from caseload.private_files import private_umask
     from desktop.log_format import SafeFormatter
 
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))  # no row values
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[stderr])
+
+    with private_umask():  # whatever a library writes meanwhile is private too
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command is None:
             from desktop.app import run_app

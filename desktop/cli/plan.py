@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from caseload.planning.sheets import build_crew_sheets
     from caseload.planning.snapshot import routing_documents
     from caseload.planning.versions import save_plan
+    from caseload.private_files import private_dir
     from caseload.settings import ProgramSettings
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     )
     assert saved.plan_id is not None
     sheets = build_crew_sheets(db, saved.plan_id, actor, phi_minimised=args.phi)
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)  # a new folder is 0700; every file in it is written 0600
     pdfs = write_crew_pdfs(sheets, out, paper_size=program.paper_size, outline=program.outline())
     # Phone calendars often sync to cloud services: they get initials only, always.
     calendar_sheets = (

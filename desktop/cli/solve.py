@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(out + "\n")
     else:
         try:
-            args.output.write_text(out + "\n", encoding="utf-8")
+            from caseload.private_files import write_private_bytes
+
+            write_private_bytes(args.output, (out + "\n").encode("utf-8"))
         except OSError as exc:
             return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     return 0

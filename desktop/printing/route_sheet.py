@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 from caseload.errors import UserError
 from caseload.planning.exports import crew_file_stems
 from caseload.planning.sheets import CrewSheet
+from caseload.private_files import create_private_file, part_path, private_dir, remove_partial_files
 from desktop.printing import sheet_html
 from desktop.printing.qr import qr_image
 from desktop.printing.route_map import Ring, draw_route_map
@@ -299,8 +300,9 @@ def write_sheets_pdf(
     """All `sheets` in one PDF (each crew from a new page). Returns the path."""
     ensure_gui_application()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
+    private_dir(path.parent)
+    # 0600 before Qt opens it (Qt keeps the mode): a killed write leaves only a private .part.
+    tmp = create_private_file(part_path(path))
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(page_layout_for(paper_size))
@@ -328,7 +330,8 @@ def write_crew_pdfs(
     """One PDF per crew in `out_dir`, named `<date>-<crew>.pdf` (as the ICS files). For "Save all
     sheets as PDF" in a worker: reports progress, stops between crews when `cancel` is set and
     returns the files written so far."""
-    out = Path(out_dir)
+    out = private_dir(Path(out_dir))
+    remove_partial_files(out)  # left by an earlier write that was killed
     written: list[Path] = []
     for i, (sheet, stem) in enumerate(zip(sheets, crew_file_stems(sheets), strict=True)):
         if cancel is not None and cancel.is_set():
