@@ -43,7 +43,10 @@ CSV_COLUMNS = (
 ICS_PRODID = "-//MIH Rounds//Route sheet//EN"
 ICS_UID_DOMAIN = "mih-rounds"
 DEFAULT_EVENT_MIN = 30
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula (OWASP's CSV-injection list: = + - @ tab
+# CR; LF too; and the full-width = + - @ some spreadsheet programs take for the same).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
@@ -55,8 +58,11 @@ def _local(moment: datetime | None) -> str:
 
 
 def _cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (a leading quote makes it plain text)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Text a spreadsheet will not run as a formula (a leading quote makes it plain text). A
+    plain number such as -3.5 cannot be a formula and stays a number."""
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 def stops_csv_rows(sheets: Iterable[CrewSheet]) -> list[dict[str, str]]:
@@ -83,7 +89,7 @@ def stops_csv_rows(sheets: Iterable[CrewSheet]) -> list[dict[str, str]]:
                     "reasons": _cell("; ".join(stop.reasons)),
                     "safety_notes": _cell(stop.safety_notes),
                     "phone": _cell(stop.phone),
-                    "navigation_url": stop.navigation_url,
+                    "navigation_url": _cell(stop.navigation_url),
                 }
             )
     return rows
