@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return _fail(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    except RecursionError:
+        return _fail(f"{path}: the JSON is nested too deeply to be a routing problem")
+    except ValueError:  # an integer of more than 4300 digits (Python's guard against DoS)
+        return _fail(f"{path}: the JSON holds a number far too long to be a routing problem")
     try:
         problem = problem_from_vroom(data, durations_provider=_default_durations)
         solution = solve(problem, time_limit_s=args.time_limit, workers=max(1, args.workers))
