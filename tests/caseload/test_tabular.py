@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseload.errors import UserError
+from caseload.errors import InputFileError, UserError
 from caseload.importing.tabular import normalise_header, read_table
 
 KNOWN = ("external_id", "first_name", "date_of_birth", "zip")
@@ -102,3 +102,28 @@ def test_header_normalising_is_idempotent_and_case_blind(name: str) -> None:
     assert normalise_header(once) == once
     assert normalise_header(name.upper()) == once
     assert once == once.strip()
+
+
+def test_nul_characters_anywhere_are_refused_with_row_and_column(tmp_path: Path) -> None:
+    """Past the first 4 KB (where the binary-file check looks) too: every cell is named."""
+    filler = "".join(f"F{i},Ann,Able\n" for i in range(1000))  # well over 4 KB
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "external_id,first_name,last_name\n" + filler + "X1,Bo\x00b,Baker\nX2,Cy,Co\x00le\n",
+        encoding="utf-8",
+    )
+    assert path.stat().st_size > 8192
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, required=["external_id"], known=["first_name", "last_name"])
+    message = str(caught.value)
+    assert "row 1002, column 'first_name'" in message
+    assert "row 1003, column 'last_name'" in message
+    assert "NUL characters" in message and len(caught.value.problems) == 2
+
+
+def test_nul_characters_in_an_unnamed_column_give_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    filler = "".join(f"F{i},,Able\n" for i in range(1000))  # past the binary-file check
+    path.write_text("external_id,,last_name\n" + filler + "X1,\x00,Baker\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"row 1002, column '#2'"):
+        read_table(path, required=["external_id"], known=["last_name"])
