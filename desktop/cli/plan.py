@@ -59,6 +59,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
+def _initials_of(full_name: str) -> str:
+    """'Ana María López' -> 'A. L.' (first and last word), as on PHI-minimised sheets."""
+    from caseload.planning.sheets import initials
+
+    words = full_name.split()
+    return initials(words[0], words[-1] if len(words) > 1 else "") if words else ""
+
+
 def run(args: argparse.Namespace) -> int:
     from caseload import settings
     from caseload.actor import local_actor
@@ -142,9 +150,12 @@ def run(args: argparse.Namespace) -> int:
     )
     for route in plan.routes:
         print(f"  {route.crew.name:<12} {len(route.stops):3d} stops  {route.crew.member_names}")
+    # The terminal (and a scheduled run's mail or log) follows the sheets' choice: initials only.
+    minimised = program.phi_minimised_sheets if args.phi is None else args.phi
     for item in plan.unassigned:
         if item.candidate.tier.value == "MUST":
-            print(f"  NOT PLANNED (MUST) {item.candidate.name}: {item.reason}")
+            who = _initials_of(item.candidate.name) if minimised else item.candidate.name
+            print(f"  NOT PLANNED (MUST) {who}: {item.reason}")
     print(
         f"Wrote {len(pdfs)} PDF(s), {len(icss)} calendar(s), {csv_path.name} and "
         f"{json_path.name} to {out}"
