@@ -170,6 +170,9 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
                 select(Client.id, Client.housing_status, Client.assigned_clinician_id)
             )
         }
+    audit.record_now(
+        db, actor, "caseload.view", "caseload", on.isoformat(), f"{len(ranked)} clients listed"
+    )
     rows = []
     for prio in ranked:
         housing, clinician_id = meta.get(prio.client_id, (HousingStatus.HOUSED.value, None))
@@ -265,6 +268,8 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
             ),
             priority=None,
         )
+        # Every look at a client's record is on file: who, when, from which machine.
+        _audit(session, actor, "client.view", client_id, "client record opened")
     try:
         prio = priority_for_client(db, client_id, on, actor)
     except NotFoundError:

@@ -2,8 +2,9 @@
 
 Each sub-command lives in its own module with `register(subparsers)` and `run(args) -> int`.
 Exit codes: 0 ok, 2 the user's to fix (message on stderr, no traceback; the same errors the app
-shows as a plain message, see `desktop.errors`), 1 a bug. Qt is imported only by the commands
-that open a window or print, so headless commands start fast.
+shows as a plain message, see `desktop.errors`), 3 an integrity failure (`audit verify`), 1 a
+bug. Qt is imported only by the commands that open a window or print, so headless commands
+start fast.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("plan", "plan a day and write route sheets, JSON, CSV and calendars"),
     "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),
     "rebalance": ("rebalance", "suggest (and apply) caseload reassignments between clinicians"),
+    "audit": ("audit", "verify the tamper-evident audit log"),
 }
 
 

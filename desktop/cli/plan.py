@@ -68,7 +68,7 @@ def _initials_of(full_name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from caseload import settings
+    from caseload import audit, settings
     from caseload.actor import local_actor
     from caseload.errors import UserError
     from caseload.planning.exports import (
@@ -143,6 +143,11 @@ def run(args: argparse.Namespace) -> int:
     ]
     csv_path = write_stops_csv(sheets, out / f"{on.isoformat()}-stops.csv")
     json_path = write_plan_json(*routing_documents(saved), out / f"{on.isoformat()}-plan.json")
+    kind = "phi-minimised" if all(s.phi_minimised for s in sheets) else "full"
+    audit.record_now(
+        db, actor, "plan.export", "plan", saved.plan_id,
+        f"{len(pdfs)} PDF, {len(icss)} ICS, CSV and JSON ({kind}) written by rounds plan",
+    )  # fmt: skip
     print(
         f"Planned {on:%a %d %b %Y} (version {saved.version_no}): {plan.served_count} visits "
         f"for {len(day.crews)} crews, {len(plan.unassigned)} not planned, driving "
