@@ -27,7 +27,12 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseload.errors import ConflictError, DatabaseMissingError, DatabaseUnavailableError
+from caseload.errors import (
+    ConflictError,
+    DatabaseCorruptError,
+    DatabaseMissingError,
+    DatabaseUnavailableError,
+)
 from caseload.private_files import create_private_file, private_dir, remove_partial_files
 from caseload.store.db_errors import translate
 from caseload.store.migrate import current_revision, upgrade_to_head
@@ -167,6 +172,26 @@ def _missing(resolved: str) -> DatabaseMissingError:
     return DatabaseMissingError(f"{safe} holds no MIH Rounds database. {_how_to_create(safe)}")
 
 
+def _damaged(path: Path, reason: str) -> DatabaseCorruptError:
+    """A SQLite file that cannot be read: say so and where the backups are."""
+    from caseload.store.backup import backups_beside
+
+    kept = backups_beside(path)
+    where = (
+        f"The newest backup beside it is {kept[0]}"
+        + (f" ({len(kept)} in all)" if len(kept) > 1 else "")
+        if kept
+        else "No backup was found beside it; use one `rounds backup` wrote"
+    )
+    return DatabaseCorruptError(
+        f"{path} is damaged, or is not a database MIH Rounds can read ({reason}); nothing was "
+        "changed. "
+        f"It may have been cut short by a full disk, a crash during a copy, or a failing drive. "
+        f"{where}: restore it with `rounds restore BACKUP --db sqlite:///{path} --force` (the "
+        "damaged file is kept beside it)."
+    )
+
+
 def database_exists(url: str | None = None) -> bool:
     """Whether `url` (see `resolve_url`) holds an MIH Rounds database (its schema)."""
     try:
@@ -208,6 +233,8 @@ def open_database(
         ) from exc
     except DatabaseError as exc:
         engine.dispose()
+        if path is not None:
+            raise _damaged(path, str(exc.orig)) from None
         raise DatabaseUnavailableError(
             f"{safe} is not a database MIH Rounds can read: {exc.orig}."
         ) from exc

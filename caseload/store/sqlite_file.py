@@ -71,6 +71,9 @@ def copy_sqlite(source_path: Path, target: Path) -> Path:
             dest = sqlite3.connect(partial)
             try:
                 source.backup(dest)
+                # One self-contained file (no -wal/-shm beside it); opening it as a database
+                # turns WAL back on.
+                dest.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dest.close()
         finally:

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),
     "rebalance": ("rebalance", "suggest (and apply) caseload reassignments between clinicians"),
     "audit": ("audit", "verify the tamper-evident audit log"),
+    "backup": ("backup", "copy the database to a backup file (SQLite)"),
+    "restore": ("restore", "put a backup back in place of the database (checked first)"),
 }
 
 
