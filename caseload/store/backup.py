@@ -20,6 +20,7 @@ from sqlalchemy import make_url
 
 from caseload.errors import DatabaseExistsError, DatabaseMissingError, UserError
 from caseload.private_files import create_private_file, private_dir
+from caseload.store import encryption
 from caseload.store.sqlite_file import copy_sqlite, secure_sqlite_files, sqlite_path
 
 _NEEDED_TABLES = frozenset({"alembic_version", "clients", "audit_log"})
@@ -57,7 +58,7 @@ def check_backup_file(path: Path) -> tuple[int, int]:
     if not path.is_file():
         raise DatabaseMissingError(f"{path}: no such backup file.")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = encryption.connect(path, read_only=True)
     except sqlite3.Error as exc:
         raise UserError(f"{path} cannot be opened as a database ({exc}).") from None
     try:
@@ -72,7 +73,7 @@ def check_backup_file(path: Path) -> tuple[int, int]:
             raise UserError(f"{path} is a SQLite file but not an MIH Rounds database.")
         clients = int(conn.execute("SELECT count(*) FROM clients").fetchone()[0])
         audit_rows = int(conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, encryption.dbapi().DatabaseError) as exc:
         raise UserError(
             f"{path} is damaged or not a database ({exc}); nothing was changed. Use an older "
             "backup."
@@ -98,7 +99,7 @@ def backup_database(url: str, out: Path, *, force: bool = False) -> BackupReport
     private_dir(out.parent)
     try:
         copy_sqlite(source, out)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, encryption.dbapi().DatabaseError) as exc:
         raise UserError(
             f"{source} could not be copied ({exc}): it may be damaged. Restore an earlier "
             "backup with `rounds restore FILE`."
@@ -126,10 +127,16 @@ def restore_database(backup: Path, url: str, *, force: bool = False) -> BackupRe
         kept = _keep_current(target)
     else:
         private_dir(target.parent)
+    encrypted = encryption.is_encrypted_file(backup)
+    if target.exists() and encryption.is_encrypted_file(target) != encrypted:
+        for suffix in ("", "-wal", "-shm"):  # kept above; the file changes kind
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
     create_private_file(target)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    source = encryption.connect(backup, read_only=True, encrypted=encrypted)
     try:
-        dest = sqlite3.connect(target)
+        # An encrypted backup comes back encrypted with the same key.
+        key = encryption.key_for(backup) if encrypted else None
+        dest = encryption.connect(target, encrypted=encrypted, key=key)
         try:
             source.backup(dest)  # through SQLite: the -wal and -shm stay consistent
             result = [row[0] for row in dest.execute("PRAGMA integrity_check")]
@@ -159,12 +166,12 @@ def _keep_current(target: Path) -> Path:
 
 def _readable(path: Path) -> bool:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = encryption.connect(path, read_only=True)
+    except (sqlite3.Error, UserError):
         return False
     try:
         return [row[0] for row in conn.execute("PRAGMA quick_check")] == ["ok"]
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, encryption.dbapi().DatabaseError):
         return False
     finally:
         conn.close()

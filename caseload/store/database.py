@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -32,8 +33,10 @@ from caseload.errors import (
     DatabaseCorruptError,
     DatabaseMissingError,
     DatabaseUnavailableError,
+    UserError,
 )
 from caseload.private_files import create_private_file, private_dir, remove_partial_files
+from caseload.store import encryption
 from caseload.store.db_errors import translate
 from caseload.store.migrate import current_revision, upgrade_to_head
 from caseload.store.sqlite_file import (
@@ -111,9 +114,10 @@ class Database:
         self.engine.dispose()
 
 
-def create_db_engine(url: str, *, create: bool = False) -> Engine:
+def create_db_engine(url: str, *, create: bool = False, encrypt: bool = False) -> Engine:
     """An engine for `url`. A SQLite file's folder is made only when `create` is set, so a
-    mistyped path never leaves folders behind."""
+    mistyped path never leaves folders behind. An encrypted SQLite file (or a new one with
+    `encrypt`) is opened through SQLCipher with its key (`caseload.store.encryption`)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -122,26 +126,51 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
             "or postgresql+psycopg://user:password@host/dbname"
         ) from exc
     sqlite_file = sqlite_path(parsed)
+    if encrypt and (sqlite_file is None or _has_plain_content(sqlite_file)):
+        raise UserError(
+            "Only a new SQLite database file can be encrypted; "
+            + ("this one already exists unencrypted." if sqlite_file else f"not {url}.")
+        )
     if sqlite_file is not None and create:
         private_dir(sqlite_file.parent, ours=sqlite_file == default_database_path())
         if not sqlite_file.exists():
             # 0600 before SQLite opens it; its -wal and -shm take the database file's mode.
             create_private_file(sqlite_file)
+    encrypted = sqlite_file is not None and (encrypt or encryption.is_encrypted_file(sqlite_file))
+    key = encryption.key_for(sqlite_file) if encrypted and sqlite_file is not None else None
+    extra: dict[str, Any] = {"module": encryption.dbapi()} if key is not None else {}
     try:
         # hide_parameters: an error's text never carries a statement's values (client data).
         engine = create_engine(
-            parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite", hide_parameters=True
+            parsed,
+            pool_pre_ping=parsed.get_backend_name() != "sqlite",
+            hide_parameters=True,
+            **extra,
         )
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseUnavailableError(
             f"'{parsed.drivername}' is not a database MIH Rounds can use; expected "
             "sqlite:///path/rounds.db or postgresql+psycopg://user:password@host/dbname"
         ) from exc
-    if parsed.get_backend_name() == "sqlite":
+    if key is not None:
+        event.listen(engine, "connect", _unlock_then_pragmas(key))
+    elif parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", set_sqlite_pragmas)
     elif parsed.get_backend_name() == "postgresql":
         event.listen(engine, "connect", set_postgres_lock_timeout)
     return engine
+
+
+def _has_plain_content(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0 and not encryption.is_encrypted_file(path)
+
+
+def _unlock_then_pragmas(key: str) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        encryption.apply_key(dbapi_connection, key)  # before any other statement
+        set_sqlite_pragmas(dbapi_connection, record)
+
+    return on_connect
 
 
 # What PostgreSQL says when the database named in the URL is not there (not a missing role).
@@ -202,15 +231,16 @@ def database_exists(url: str | None = None) -> bool:
 
 
 def open_database(
-    url: str | None = None, *, migrate: bool = True, create: bool = False
+    url: str | None = None, *, migrate: bool = True, create: bool = False, encrypt: bool = False
 ) -> Database:
     """Open (and by default migrate) the database at `url` (see `resolve_url`).
 
     A database that does not exist (no SQLite file, a server database that is missing or holds
     no MIH Rounds schema) raises `DatabaseMissingError`, unless `create` is set: then an empty
-    one is made (on a server, the database itself must exist; its schema is created)."""
+    one is made (on a server, the database itself must exist; its schema is created), encrypted
+    with SQLCipher when `encrypt` is set (a new SQLite file only)."""
     resolved = resolve_url(url)
-    engine = create_db_engine(resolved, create=create)
+    engine = create_db_engine(resolved, create=create, encrypt=encrypt and create)
     path = sqlite_path(engine.url)
     if path is not None and not create and not path.is_file():
         engine.dispose()  # not connected yet: connecting would create the file

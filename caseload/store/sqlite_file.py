@@ -4,7 +4,6 @@ the same bounded wait for a lock on PostgreSQL."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from caseload.private_files import create_private_file, make_private, part_path
+from caseload.store import encryption
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,12 @@ def copy_sqlite(source_path: Path, target: Path) -> Path:
     `.part` file and renamed into place, so a killed copy never looks like a backup."""
     partial = create_private_file(part_path(target))
     try:
-        source = sqlite3.connect(source_path)
+        encrypted = encryption.is_encrypted_file(source_path)
+        source = encryption.connect(source_path, encrypted=encrypted)
         try:
-            dest = sqlite3.connect(partial)
+            # An encrypted database's copy is encrypted with the same key.
+            key = encryption.key_for(source_path) if encrypted else None
+            dest = encryption.connect(partial, encrypted=encrypted, key=key)
             try:
                 source.backup(dest)
                 # One self-contained file (no -wal/-shm beside it); opening it as a database

@@ -79,8 +79,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))  # no row values
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[stderr])
 
+    from caseload.store import encryption
+
+    encryption.set_key_prompt(_ask_for_key)  # an encrypted database without $ROUNDS_DB_KEY
     with private_umask():  # whatever a library writes meanwhile is private too
         return _run(args)
+
+
+def _ask_for_key(path: object) -> str | None:
+    """The passphrase of an encrypted database, typed without echo (only at a terminal)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(f"Passphrase for {path}: ") or None
 
 
 def _run(args: argparse.Namespace) -> int:

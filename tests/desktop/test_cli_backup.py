@@ -51,3 +51,25 @@ def test_restore_into_a_new_file_and_a_missing_backup(
     capsys.readouterr()
     assert main(["restore", str(tmp_path / "nope.db"), "--db", url, "--force"]) == 2
     assert "no such backup file" in capsys.readouterr().err
+
+
+def test_an_encrypted_demo_works_with_its_key_and_exits_2_with_a_wrong_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from caseload.store import encryption
+
+    monkeypatch.setattr(encryption, "_remembered", {})
+    monkeypatch.setenv("ROUNDS_DB_KEY", "s3cret passphrase")
+    url = f"sqlite:///{tmp_path / 'enc.db'}"
+    assert main(["demo", "--db", url, "--encrypt", "--clients", "10"]) == 0
+    with sqlite3.connect(tmp_path / "enc.db") as plain, pytest.raises(sqlite3.DatabaseError):
+        plain.execute("SELECT * FROM clients").fetchall()
+    assert main(["priorities", "--db", url]) == 0
+    assert main(["audit", "verify", "--db", url]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("ROUNDS_DB_KEY", "not it")
+    assert main(["priorities", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open the database: wrong key or not an encrypted database" in err
