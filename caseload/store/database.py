@@ -177,6 +177,14 @@ def _unlock_then_pragmas(key: str) -> Callable[[Any, Any], None]:
 _NO_SUCH_DATABASE = re.compile(r'database "[^"]*" does not exist')
 
 
+def sqlite_file_of(url: str | None) -> Path | None:
+    """The SQLite file `url` (see `resolve_url`) names; None for a server or a bad URL."""
+    try:
+        return sqlite_path(make_url(resolve_url(url)))
+    except ArgumentError:
+        return None
+
+
 def is_default_database(url: str | None) -> bool:
     """Whether `url` (see `resolve_url`) is the default SQLite file in the user data dir."""
     return resolve_url(url) == resolve_url(f"sqlite:///{default_database_path()}")

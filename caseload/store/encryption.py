@@ -68,6 +68,22 @@ def key_for(path: Path) -> str:
     return entered
 
 
+def remember_key(path: Path, key: str) -> None:
+    """Keep a key the user typed (in memory, for this process) for the file at `path`."""
+    _remembered[path.resolve()] = key
+
+
+def key_still_needed(path: Path | None) -> bool:
+    """Whether opening `path` needs a key nobody has given yet (no $ROUNDS_DB_KEY, none
+    typed): the app then asks on its UI thread before opening in the background."""
+    return (
+        path is not None
+        and is_encrypted_file(path)
+        and not os.environ.get(KEY_ENV)
+        and path.resolve() not in _remembered
+    )
+
+
 def dbapi() -> Any:
     """The SQLCipher DB-API module (a UserError when it is not installed)."""
     try:
