@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
                 db = create_program_database(db_url, actor)
             else:
                 db = open_database(db_url)
+            from caseload.store.backup import daily_backup
+
+            daily_backup(db)  # the day's first start keeps a copy beside the database
             return db, settings.load(db, ProgramSettings), client_count(db)
 
         self.tasks.run(open_db, then, on_failed=self._on_open_failed)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -21,6 +21,7 @@ from sqlalchemy import make_url
 from caseload.errors import DatabaseExistsError, DatabaseMissingError, UserError
 from caseload.private_files import create_private_file, private_dir
 from caseload.store import encryption
+from caseload.store.database import Database
 from caseload.store.sqlite_file import copy_sqlite, secure_sqlite_files, sqlite_path
 
 _NEEDED_TABLES = frozenset({"alembic_version", "clients", "audit_log"})
@@ -184,3 +185,24 @@ def backups_beside(path: Path) -> list[Path]:
     except OSError:
         return []
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+DAILY_KEEP = 7
+
+
+def daily_backup(db: Database, *, keep: int = DAILY_KEEP, today: date | None = None) -> Path | None:
+    """Once a day, on the first start: a copy beside the database
+    (`rounds.db.daily-YYYYMMDD.bak`, 0600), keeping the newest `keep`. None when today's
+    exists already or the database is not a SQLite file."""
+    path = sqlite_path(db.engine.url)
+    if path is None or not path.is_file():
+        return None
+    day = today or datetime.now(UTC).date()
+    target = path.with_name(f"{path.name}.daily-{day:%Y%m%d}.bak")
+    if target.exists():
+        return None
+    copy_sqlite(path, target)
+    dailies = sorted(path.parent.glob(f"{path.name}.daily-*.bak"), reverse=True)
+    for old in dailies[keep:]:
+        old.unlink(missing_ok=True)
+    return target

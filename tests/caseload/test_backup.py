@@ -132,3 +132,25 @@ def test_a_backup_is_kept_before_each_migration(
         assert _clients(copy) == ALL
     finally:
         copy.dispose()
+
+
+def test_a_daily_backup_on_the_first_start_keeps_the_newest_seven(
+    demo: str, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from caseload.store.backup import daily_backup
+
+    db = open_database(demo)
+    try:
+        first = daily_backup(db, today=TODAY)
+        assert first is not None and first.name == "rounds.db.daily-20260310.bak"
+        assert first.stat().st_mode & 0o777 == 0o600
+        assert daily_backup(db, today=TODAY) is None  # once a day
+        for days in range(1, 10):
+            daily_backup(db, today=TODAY + timedelta(days=days))
+    finally:
+        db.dispose()
+    kept = sorted(p.name for p in tmp_path.glob("rounds.db.daily-*.bak"))
+    assert len(kept) == 7 and kept[-1] == "rounds.db.daily-20260319.bak"
+    assert kept[0] == "rounds.db.daily-20260313.bak"
