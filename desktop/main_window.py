@@ -83,15 +83,39 @@ class MainWindow(QMainWindow):
         """Open the database off the UI thread ("new" refuses one that exists, "create" makes
         one only if there is none, "open" needs one), then call `then` on the UI thread."""
         actor = local_actor()
+        self._ask_for_database_key(db_url)
 
         def open_db(_p: ProgressFn, _c: object) -> Opened:
             if mode == "new" or (mode == "create" and not database_exists(db_url)):
                 db = create_program_database(db_url, actor)
             else:
                 db = open_database(db_url)
+            from caseload.store.backup import daily_backup
+
+            daily_backup(db)  # the day's first start keeps a copy beside the database
             return db, settings.load(db, ProgramSettings), client_count(db)
 
         self.tasks.run(open_db, then, on_failed=self._on_open_failed)
+
+    def _ask_for_database_key(self, db_url: str | None) -> None:
+        """An encrypted database file and no $ROUNDS_DB_KEY: ask for the passphrase here, on
+        the UI thread (kept in memory only); without one, opening fails with a plain message."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from caseload.store import encryption
+        from caseload.store.database import sqlite_file_of
+
+        path = sqlite_file_of(db_url)
+        if path is None or not encryption.key_still_needed(path):
+            return
+        key, ok = QInputDialog.getText(
+            self,
+            "Encrypted database",
+            f"{path.name} is encrypted. Passphrase:",
+            QLineEdit.EchoMode.Password,
+        )
+        if ok and key:
+            encryption.remember_key(path, key)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         if self.context is None:

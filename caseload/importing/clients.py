@@ -28,7 +28,13 @@ from caseload.importing.tabular import Table
 from caseload.programs import ensure_default_programs
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
-from caseload.store.models import Client, ClientPlace, Enrollment, Program
+from caseload.store.models import (
+    SAFETY_NOTES_MAX_CHARS,
+    Client,
+    ClientPlace,
+    Enrollment,
+    Program,
+)
 
 CLIENT_REQUIRED = ("external_id", "first_name", "last_name", "date_of_birth")
 CLIENT_COLUMNS = (
@@ -115,7 +121,7 @@ class _ClientJob(ImportJob[_ClientRow]):
         housing = c.housing("housing_status")
         programs = c.programs("programs", self.program_codes)
         language = c.text("language", max_len=40) or "en"
-        safety_notes = c.row.get("safety_notes")
+        safety_notes = c.text("safety_notes", max_len=SAFETY_NOTES_MAX_CHARS)
         two_person = c.flag("two_person_visit")
         consent = c.consent("consent")  # an absent column is "not recorded", never "given"
         if not c.ok or born is None:
