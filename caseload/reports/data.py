@@ -108,9 +108,7 @@ def load_report_data(db: Database) -> ReportData:
                 )
             )
         ]
-        programs: dict[str, str] = dict(
-            session.execute(select(Program.code, Program.name)).tuples().all()
-        )
+        programs = {r.code: r.name for r in session.execute(select(Program.code, Program.name))}
         enrollments = [
             EnrollmentRow(r.client_id, r.code, r.enrolled_on, r.ended_on)
             for r in session.execute(
@@ -146,7 +144,7 @@ def load_report_data(db: Database) -> ReportData:
                 )
             )
         ]
-        staff = dict(session.execute(select(Staff.id, Staff.name)).tuples().all())
+        staff = {r.id: r.name for r in session.execute(select(Staff.id, Staff.name))}
     # Today every program shares the priority rules' first-contact deadline; a per-program
     # deadline column would be read here (and the "" default kept for programs without one).
     return ReportData(

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("plan", "plan a day and write route sheets, JSON, CSV and calendars"),
     "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),
     "rebalance": ("rebalance", "suggest (and apply) caseload reassignments between clinicians"),
+    "report": ("report", "write the outcomes report: summary PDF, measures and clients CSVs"),
 }
 
 
