@@ -68,7 +68,10 @@ SEED_7_PLACES = [
 # clients gained `two_person_visit`, and staff no longer list "spanish" as a skill (their
 # `languages` carry it). Undoing exactly those three changes gives the previous digest
 # 98b737a1395e9b1742ea0741ecc3fd16b14e068438381d5dc46a8af74446d025: nothing else moved.
-SEED_7_DIGEST = "bcb462003a2daab0548fc40eef353fa6e470eed4c36167f78d8f6fa42b0484b6"
+# Changed deliberately (issue 17): each client gained the year before enrolment (911 calls, EMS
+# transports, ED visits) from a generator of its own; without `before_enrolment` the digest is
+# the previous bcb462003a2daab0548fc40eef353fa6e470eed4c36167f78d8f6fa42b0484b6.
+SEED_7_DIGEST = "4156081ffc16aae8c0c803a69c775f19e3eae4fdaaf9ae5b7c7601f146387b0a"
 SEED_3_EXTRA_STAFF = [
     ("Wei Evans", "Station 1"),
     ("Ruby Nguyen", "Station 3"),
