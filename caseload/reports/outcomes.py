@@ -72,8 +72,12 @@ def cohort(data: ReportData, period: Period, span: int) -> Cohort:
     return Cohort(span, ok, len(enrolled) - len(ok))
 
 
-def before_after_totals(data: ReportData, group: Cohort, kind: str) -> tuple[int, int]:
-    days = event_days(data, (kind,))
+def before_after_totals(
+    data: ReportData, group: Cohort, kind: str, days: dict[int, list[date]] | None = None
+) -> tuple[int, int]:
+    """Events of `kind` before and after enrolment, summed over the cohort (`days`: the
+    kind's `event_days`, when the caller has them already)."""
+    days = event_days(data, (kind,)) if days is None else days
     before = after = 0
     for client, enrolled in group.clients.items():
         b, a = window_counts(days.get(client, ()), enrolled, group.span)
@@ -84,6 +88,9 @@ def before_after_totals(data: ReportData, group: Cohort, kind: str) -> tuple[int
 
 def before_after(data: ReportData, period: Period) -> list[Measure]:
     out: list[Measure] = []
+    by_kind = {
+        k: event_days(data, (k,)) for k in (EventKind.CALL_911.value, EventKind.ED_VISIT.value)
+    }
     for span in WINDOWS:
         group = cohort(data, period, span)
         n = len(group.clients)
@@ -103,7 +110,7 @@ def before_after(data: ReportData, period: Period) -> list[Measure]:
         )
         months = n * span / DAYS_PER_MONTH
         for kind in (EventKind.CALL_911.value, EventKind.ED_VISIT.value):
-            before, after = before_after_totals(data, group, kind)
+            before, after = before_after_totals(data, group, kind, by_kind[kind])
             label = KIND_LABEL[kind]
             for when, count in (("before", before), ("after", after)):
                 span_text = (

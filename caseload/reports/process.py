@@ -41,10 +41,18 @@ def first_contact_after(contacts: Iterable[datetime], since: datetime) -> dateti
     return next((t for t in contacts if t >= since), None)
 
 
-def program_of(data: ReportData, client_id: int, on: date) -> str | None:
+def enrolments_by_client(data: ReportData) -> dict[int, list[tuple[date, str]]]:
+    out: dict[int, list[tuple[date, str]]] = {}
+    for e in data.enrollments:
+        out.setdefault(e.client_id, []).append((e.enrolled_on, e.program))
+    for mine in out.values():
+        mine.sort()
+    return out
+
+
+def program_of(mine: list[tuple[date, str]], on: date) -> str | None:
     """The program a referral on `on` led to: the first enrolment from that day on, else the
-    client's latest earlier one."""
-    mine = sorted((e.enrolled_on, e.program) for e in data.enrollments if e.client_id == client_id)
+    client's latest earlier one (`mine`: the client's enrolments, earliest first)."""
     later = [p for d, p in mine if d >= on]
     return later[0] if later else (mine[-1][1] if mine else None)
 
@@ -66,8 +74,10 @@ def first_contact(data: ReportData, period: Period) -> list[Measure]:
     hours: list[float] = []
     evaluable = within = 0
     deadlines: set[float] = set()
+    enrolled = enrolments_by_client(data)
     for r in referrals_in(data, period):
-        program = program_of(data, r.client_id, r.referred_at.astimezone(data.zone).date())
+        on = r.referred_at.astimezone(data.zone).date()
+        program = program_of(enrolled.get(r.client_id, []), on)
         deadline = data.deadline_hours(program)
         deadlines.add(deadline)
         first = first_contact_after(contacts.get(r.client_id, ()), r.referred_at)
