@@ -16,6 +16,7 @@ class Group(StrEnum):
 
 class Unit(StrEnum):
     COUNT = "count"
+    NET = "net events"  # a difference of two shown counts: suppressed only by its basis
     PERCENT = "percent"
     HOURS = "hours"
     RATIO = "ratio"
@@ -64,6 +65,8 @@ def format_value(m: Measure) -> str:
     v = m.value
     if m.unit is Unit.COUNT:
         return f"{v:,.0f}"
+    if m.unit is Unit.NET:
+        return f"{v:+,.0f}"
     if m.unit is Unit.PERCENT:
         return f"{v:.0f}%"
     if m.unit is Unit.HOURS:

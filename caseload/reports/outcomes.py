@@ -309,7 +309,7 @@ def cost_avoidance(data: ReportData, period: Period) -> list[Measure]:
                 f"{label} in the {span} days before enrolment minus the {span} days after "
                 f"(unit cost ${usd:,.0f}).",
                 avoided,
-                Unit.COUNT,
+                Unit.NET,
                 f"{span} days",
                 basis=n,
             )

@@ -247,6 +247,9 @@ def test_small_counts_are_suppressed() -> None:
     pct = Measure("p", process.P, "P", "", 40.0, Unit.PERCENT, basis=5)
     assert shown(pct) == "n<11"
     assert shown(Measure("p", process.P, "P", "", 40.0, Unit.PERCENT, basis=11)) == "40%"
+    # A net difference of two shown counts reveals nothing new: only its basis suppresses it.
+    assert shown(Measure("n", process.P, "N", "", 10, Unit.NET, basis=31)) == "+10"
+    assert shown(Measure("n", process.P, "N", "", -3, Unit.NET, basis=5)) == "n<11"
 
 
 def test_safe_harbor_zip_and_age() -> None:
