@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.caseload_page: CaseloadPage | None = None
         self.plan_page: Any = None
         self.rebalance_page: Any = None
+        self.reports_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
 
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
             # caseload is usable sooner; the map library loads in the background meanwhile.
             self.tabs.addTab(QWidget(), "&Plan the day")
             self.tabs.addTab(QWidget(), "Caseload &balance")
+            self._add_reports_tab()
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -146,6 +148,14 @@ class MainWindow(QMainWindow):
             self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
             install_caseload_map(self.rebalance_page, self.context.program)
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
+
+    def _add_reports_tab(self) -> None:
+        """The Reports page (outcome measures); it computes in a worker when first filled."""
+        from desktop.reports.page import ReportsPage
+
+        assert self.context is not None
+        self.reports_page = ReportsPage(self.context)
+        self.tabs.addTab(self.reports_page, "&Reports")
 
     def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
         placeholder = self.tabs.widget(index)
@@ -292,6 +302,7 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = None
+        self.reports_page = None
         if self.context is not None:
             self.context.db.dispose()
         self.context = None

@@ -76,8 +76,9 @@ def summary_html(report: Report, program_name: str, printed: datetime) -> str:
     cohort = "".join(_cohort_row(report, span) for span in WINDOWS)
     return f"""
 <h1>Outcomes report</h1>
-<p><b>{escape(program_name)}</b> &middot; {escape(report.scope)} &middot; {p.start:%d %b %Y} to {p.end:%d %b %Y} &middot;
-data as of {p.as_of:%d %b %Y %H:%M} &middot; printed {printed:%d %b %Y %H:%M}</p>
+<p><b>{escape(program_name)}</b> &middot; {escape(report.scope)} &middot;
+{p.start:%d %b %Y} to {p.end:%d %b %Y} &middot; data as of {p.as_of:%d %b %Y %H:%M}
+&middot; printed {printed:%d %b %Y %H:%M}</p>
 <table width="100%" cellpadding="4"><tr>{"".join(cells)}</tr></table>
 <h2>Utilization before and after enrolment</h2>
 <p><img src="{CHART}" width="690" height="230"></p>

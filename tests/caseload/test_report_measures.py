@@ -12,6 +12,7 @@ from caseload.reports.costs import UnitCosts
 from caseload.reports.data import ReportData
 from caseload.reports.deidentify import age_group, client_rows, zip3
 from caseload.reports.measure import Measure, Period, Unit, shown
+from caseload.reports.periods import recent_months, recent_quarters
 from caseload.reports.service import compute_measures
 from tests.caseload.report_data import at, d, data, enrol, event, referral, visit
 
@@ -277,3 +278,17 @@ def test_every_measure_has_a_definition() -> None:
     measures = compute_measures(march_process(), MARCH)
     assert measures and all(m.definition and m.label for m in measures)
     assert {m.group.value for m in measures} == {"process", "outcome", "balancing", "cost"}
+
+
+def test_report_periods_are_calendar_months_and_quarters() -> None:
+    months = recent_months(d("2026-03-10"), 3)
+    assert [(p.label, p.start, p.end) for p in months] == [
+        ("Mar 2026", d("2026-03-01"), d("2026-03-10")),  # so far
+        ("Feb 2026", d("2026-02-01"), d("2026-02-28")),
+        ("Jan 2026", d("2026-01-01"), d("2026-01-31")),
+    ]
+    quarters = recent_quarters(d("2026-03-10"), 2)
+    assert [(p.label, p.start, p.end) for p in quarters] == [
+        ("Q1 2026", d("2026-01-01"), d("2026-03-10")),
+        ("Q4 2025", d("2025-10-01"), d("2025-12-31")),
+    ]
