@@ -48,6 +48,8 @@ class Measure:
     subgroup: str = ""  # e.g. a referral source, a program, "90 days"
     basis: int | None = None  # the number of people/referrals/visits a rate rests on
     note: str = ""
+    # The clients behind the number, for the app's drill-down (never written to shared files).
+    clients: tuple[int, ...] = ()
 
 
 SUPPRESS_BELOW = 11

@@ -106,6 +106,7 @@ def before_after(data: ReportData, period: Period) -> list[Measure]:
                 Unit.COUNT,
                 sub,
                 note=f"{group.too_recent} enrolled more recently are not counted.",
+                clients=tuple(sorted(group.clients)),
             )
         )
         months = n * span / DAYS_PER_MONTH
@@ -222,7 +223,13 @@ def overdoses_after_enrolment(data: ReportData, period: Period) -> list[Measure]
     definition = "Overdoses in the period of clients then enrolled (after their enrolment day)."
     return [
         Measure(
-            "overdoses_enrolled", OUT, "Overdoses while enrolled", definition, len(hits), Unit.COUNT
+            "overdoses_enrolled",
+            OUT,
+            "Overdoses while enrolled",
+            definition,
+            len(hits),
+            Unit.COUNT,
+            clients=tuple(sorted({e.client_id for e in hits})),
         ),
         Measure(
             "overdose_clients_enrolled",
@@ -250,11 +257,13 @@ def ed_after_visit(data: ReportData, period: Period) -> list[Measure]:
         and v.completed_at is not None
         and v.visit_date in period
     ]
-    flagged = 0
+    flagged_clients: list[int] = []
     for v in done:
         start = v.completed_at
         assert start is not None
-        flagged += any(start < t <= start + window for t in acute.get(v.client_id, ()))
+        if any(start < t <= start + window for t in acute.get(v.client_id, ())):
+            flagged_clients.append(v.client_id)
+    flagged = len(flagged_clients)
     definition = (
         "Completed visits in the period followed within 24 h by an ED visit or EMS transport "
         "of the same client (a safety signal to review, not necessarily harm)."
@@ -267,6 +276,7 @@ def ed_after_visit(data: ReportData, period: Period) -> list[Measure]:
             definition,
             flagged,
             Unit.COUNT,
+            clients=tuple(sorted(set(flagged_clients))),
         ),
         Measure(
             "ed_within_24h_pct",

@@ -18,6 +18,10 @@ ATTEMPTS = (VisitStatus.COMPLETED.value, VisitStatus.NO_CONTACT.value, VisitStat
 P = Group.PROCESS
 
 
+def _ids(ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(set(ids)))
+
+
 def _num(hours: float) -> str:
     return f"{hours:g}"
 
@@ -60,10 +64,30 @@ def program_of(mine: list[tuple[date, str]], on: date) -> str | None:
 def referrals_by_source(data: ReportData, period: Period) -> list[Measure]:
     referrals = referrals_in(data, period)
     definition = "Referrals received in the period (by the date referred), by who referred."
-    out = [Measure("referrals", P, "Referrals received", definition, len(referrals), Unit.COUNT)]
+    out = [
+        Measure(
+            "referrals",
+            P,
+            "Referrals received",
+            definition,
+            len(referrals),
+            Unit.COUNT,
+            clients=_ids(r.client_id for r in referrals),
+        )
+    ]
     for source, n in sorted(Counter(r.source for r in referrals).items()):
+        ids = _ids(r.client_id for r in referrals if r.source == source)
         out.append(
-            Measure("referrals", P, f"Referrals from {source}", definition, n, Unit.COUNT, source)
+            Measure(
+                "referrals",
+                P,
+                f"Referrals from {source}",
+                definition,
+                n,
+                Unit.COUNT,
+                source,
+                clients=ids,
+            )
         )
     return out
 
@@ -115,10 +139,12 @@ def first_contact(data: ReportData, period: Period) -> list[Measure]:
 def reach_rate(data: ReportData, period: Period) -> list[Measure]:
     contacts = completed_contacts(data)
     referrals = referrals_in(data, period)
-    reached = sum(
-        first_contact_after(contacts.get(r.client_id, ()), r.referred_at) is not None
+    missed = [
+        r.client_id
         for r in referrals
-    )
+        if first_contact_after(contacts.get(r.client_id, ()), r.referred_at) is None
+    ]
+    reached = len(referrals) - len(missed)
     return [
         Measure(
             "reach_rate",
@@ -129,6 +155,8 @@ def reach_rate(data: ReportData, period: Period) -> list[Measure]:
             100 * reached / len(referrals) if referrals else None,
             Unit.PERCENT,
             basis=len(referrals),
+            note="Drill-down lists the referrals not reached yet.",
+            clients=_ids(missed),
         )
     ]
 
@@ -182,7 +210,15 @@ def enrolments(data: ReportData, period: Period) -> list[Measure]:
     ended_def = "Enrolments that ended in the period (graduated, disenrolled or discharged)."
     note = "Reasons for ending are not recorded yet."
     out = [
-        Measure("enrolments", P, "Enrolments", started_def, sum(began.values()), Unit.COUNT),
+        Measure(
+            "enrolments",
+            P,
+            "Enrolments",
+            started_def,
+            sum(began.values()),
+            Unit.COUNT,
+            clients=_ids(e.client_id for e in data.enrollments if e.enrolled_on in period),
+        ),
         Measure(
             "enrolments_ended",
             P,
@@ -232,6 +268,7 @@ def caseload_size(data: ReportData, period: Period) -> list[Measure]:
             "Distinct clients enrolled in any program on the last day of the period.",
             len({e.client_id for e in active}),
             Unit.COUNT,
+            clients=_ids(e.client_id for e in active),
         )
     ]
     for code, n in sorted(Counter(e.program for e in active).items()):

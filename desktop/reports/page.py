@@ -12,15 +12,19 @@ from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from caseload.programs import list_programs
+from caseload.reports.drilldown import DrillRow, clients_behind
 from caseload.reports.measure import Measure, format_value, shown
 from caseload.reports.periods import ReportPeriod, recent_months, recent_quarters
 from caseload.reports.service import Report, build_report
@@ -99,6 +103,10 @@ class ReportsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.setToolTip("Double-click a measure to see the clients behind it")
+        self.drilldown: QDialog | None = None
+        self._drill_label = ""
         self.chart = QLabel()
         self.chart.setMinimumHeight(200)
         self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -194,3 +202,39 @@ class ReportsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         width = max(600, self.chart.width())
         self.chart.setPixmap(QPixmap.fromImage(chart_image(self.report, width, 200)))
+
+    # --- drill-down ---------------------------------------------------------------------------
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        self.open_drilldown(index.row())
+
+    def open_drilldown(self, row: int) -> None:
+        """The clients behind the measure on `row` (read and audited in a worker)."""
+        measure = self.model.measure_at(row)
+        if not measure.clients:
+            self.status.setText(f"No client list behind “{measure.label}”.")
+            return
+        ctx = self.context
+        label = measure.label
+
+        def read(_p: ProgressFn, _c: object) -> list[DrillRow]:
+            return clients_behind(ctx.db, ctx.actor, measure.clients, label)
+
+        self._drill_label = label
+        self.tasks.run(read, self._on_drilldown_read)  # a bound slot: runs on the UI thread
+
+    def _on_drilldown_read(self, rows: list[DrillRow]) -> None:
+        label = self._drill_label
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Clients behind: {label}")
+        listing = QListWidget(dialog)
+        for r in rows:
+            listing.addItem(f"{r.name} ({r.external_id}){'' if r.active else ' — discharged'}")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(f"{len(rows)} clients. This look is recorded in the audit log."))
+        layout.addWidget(listing)
+        layout.addWidget(buttons)
+        dialog.resize(420, 480)
+        self.drilldown = dialog
+        dialog.open()

@@ -7,11 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QListWidget
+from sqlalchemy import select
+
 from caseload import settings
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
 from caseload.settings import ProgramSettings
 from caseload.store.database import open_database
+from caseload.store.models import AuditEntry
 from desktop.context import AppContext
 from desktop.reports.page import ReportsPage
 from tests.desktop.artifacts import save_screenshot
@@ -45,6 +49,25 @@ def test_reports_page_shows_measures_for_the_chosen_period(
     assert all(definitions)
     assert not page.chart.pixmap().isNull()
     save_screenshot(page, "reports_page")
+
+    # Drill-down: the clients behind the caseload, audited as a view.
+    row = next(
+        r for r in range(page.model.rowCount()) if page.model.measure_at(r).key == "caseload"
+    )
+    expected = len(page.model.measure_at(row).clients)
+    page.open_drilldown(row)
+    qtbot.waitUntil(lambda: page.drilldown is not None, timeout=10_000)
+    assert page.drilldown is not None
+    listing = page.drilldown.findChild(QListWidget)
+    assert listing is not None and listing.count() == expected > 0
+    assert "(DEMO-" in listing.item(0).text()
+    with db.session() as session:
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "report.drilldown")
+        ).all()
+    assert [a.entity_id for a in audited] == ["Caseload (clients)"]
+    assert f'"clients": {expected}' in audited[0].details
+    page.drilldown.close()
 
     # A quarter for one program: a new report, scoped to it.
     page.kind.setCurrentIndex(1)
