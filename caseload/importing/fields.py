@@ -212,7 +212,11 @@ class RowChecker:
         kind = EVENT_KIND_ALIASES.get(_key(value))
         if kind is None:
             allowed = ", ".join(k.value for k in EventKind)
-            self.problem(column, value, f"one of {allowed} (or 911, ED, ER, OD, discharge, admission, transport)")
+            self.problem(
+                column,
+                value,
+                f"one of {allowed} (or 911, ED, ER, OD, discharge, admission, transport)",
+            )
         return kind
 
 
