@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         # Locations to check (issue 15): a placeholder tab until first shown.
         self.locations_page: Any = None
         self._locations_placeholder: QWidget | None = None
+        self.reports_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
 
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), "&Team")  # staff, shifts, programs (desktop.team)
             self._locations_placeholder = QWidget()
             self.tabs.addTab(self._locations_placeholder, "Locations to chec&k")
+            self._add_reports_tab()
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -212,6 +214,14 @@ class MainWindow(QMainWindow):
         self._replace_tab(index, self.locations_page, "Locations to chec&k")
         self._locations_placeholder = None
         self.locations_page.refresh()
+
+    def _add_reports_tab(self) -> None:
+        """The Reports page (outcome measures); it computes in a worker when first filled."""
+        from desktop.reports.page import ReportsPage
+
+        assert self.context is not None
+        self.reports_page = ReportsPage(self.context)
+        self.tabs.addTab(self.reports_page, "&Reports")
 
     def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
         placeholder = self.tabs.widget(index)
@@ -363,6 +373,7 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
         self.locations_page = self._locations_placeholder = None
+        self.reports_page = None
         if self.context is not None:
             self.context.db.dispose()
         self.context = None
