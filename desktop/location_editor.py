@@ -74,6 +74,7 @@ class ClientLocationEditor(QWidget):
         super().__init__(parent)
         self.context = context
         self.tasks = TaskRunner(self)
+        self._saving = False  # a change or an undo is being written
         self.current: ClientLocation | None = None
         self._client_id: int | None = None
         self._undo: list[LocationChange] = []
@@ -157,8 +158,11 @@ class ClientLocationEditor(QWidget):
         self._run_change(lambda: set_client_location(ctx.db, ctx.actor, client_id, lat, lon))
 
     def undo(self) -> None:
-        if not self._undo:
+        # While a change is being saved, the newest change is not on the undo list yet: undoing
+        # now would undo the one before it (and be refused as "changed again").
+        if not self._undo or self._saving:
             return
+        self._saving = True
         change = self._undo.pop()
         ctx = self.context
 
@@ -171,7 +175,7 @@ class ClientLocationEditor(QWidget):
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return bool(self._undo) and not self._saving
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -238,20 +242,24 @@ class ClientLocationEditor(QWidget):
             return change()
 
         def done(result: LocationChange | None) -> None:
+            self._saving = False
             if result is not None:
                 self._undo.append(result)
                 self._on_changed(result.client_id)
             else:
                 self._reload()
 
+        self._saving = True
         self._set_busy(True)
         self.tasks.run(run, done, on_failed=self._on_failed)
 
     def _on_changed(self, client_id: int) -> None:
+        self._saving = False
         self._reload()
         self.location_changed.emit(client_id)
 
     def _on_failed(self, exc: BaseException) -> None:
+        self._saving = False
         self._reload()
         show_error(self, exc)
 

@@ -55,6 +55,25 @@ def _application_first(qapp: object) -> object:
     return qapp
 
 
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody answers would block the test run forever: fail the test instead,
+    with the box's text. Tests that expect a box patch these themselves (their patch wins)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args: object) -> object:
+        raise AssertionError(f"a message box would block the test: {args[1:]!r}")
+
+    def refuse_exec(box: QMessageBox) -> int:
+        raise AssertionError(
+            f"a message box would block the test: {box.text()!r} {box.informativeText()!r}"
+        )
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse_exec)
+
+
 @pytest.fixture
 def seed(sqlite_db: Database) -> Seed:
     return seed_caseload(sqlite_db)

@@ -77,6 +77,7 @@ def test_click_on_the_map_places_the_client_and_ctrl_z_undoes_it(
         lambda: client_location(context.db, client_id, context.actor).location.lat == 35.991,
         timeout=10_000,
     )
+    qtbot.waitUntil(lambda: page.editor.can_undo, timeout=10_000)
 
     page.editor.coordinates.setFocus()
     QTest.keyClick(page.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
