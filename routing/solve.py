@@ -26,6 +26,12 @@ from routing.schedule import ScheduleError, schedule_with_breaks
 from routing.search import Improvement, SearchStrategy
 from routing.solution import Route, Solution, summarize
 
+IN_PROCESS_JOBS = 12
+"""Days this small are searched in this process whatever `workers` says: starting search
+processes costs more than the search (a few hundredths of a second)."""
+_AFTER_SEARCH_S = 0.3
+"""Kept from the time limit for the repair and the explanations after the search."""
+
 
 @dataclass(frozen=True, slots=True)
 class ProgressInfo:
@@ -55,9 +61,11 @@ def solve(
 ) -> Solution:
     """Plan the day: serve as much priority as possible, then minimise travel.
 
-    `time_limit_s` bounds the search (local search runs until it, unless `solution_limit`
-    solutions were found first or `cancel` is set); a greedy repair of the plan then takes at
-    most 10% more (at most 1 s), and explaining the unserved visits a little more. `seed`
+    `time_limit_s` bounds the whole call, building the model included: the search stops a
+    little before it (earlier once `solution_limit` solutions were found, `cancel` is set, or
+    the best plan has not improved for a stagnation window scaled to the day, see
+    `routing.model.stagnation_window`), then a greedy repair and the explanations of unserved
+    visits run, together finishing within the limit plus under half a second. `seed`
     picks the search strategy from a fixed portfolio (worker k uses entry seed + k);
     `strategy` overrides it for one worker.
     The same input, seed and `solution_limit` give the same plan; with only a time limit the
@@ -87,8 +95,12 @@ def solve(
                 )
             )
 
-    remaining = max(0.01, time_limit_s - (time.monotonic() - t0))
-    if workers <= 1 or not modelled:
+    # The time limit is a promise: the search ends early enough for the repair and the
+    # explanations to finish within it (plus a little when they have much to do).
+    deadline = t0 + time_limit_s
+    search_deadline = deadline - min(_AFTER_SEARCH_S, 0.05 * time_limit_s)
+    remaining = max(0.01, search_deadline - time.monotonic())
+    if workers <= 1 or len(modelled) <= IN_PROCESS_JOBS:
         from routing.model import run_search
 
         result = run_search(
@@ -100,6 +112,7 @@ def solve(
             cancel=cancel,
             solution_limit=solution_limit,
             cpu_time_limit_s=cpu_time_limit_s,
+            deadline=search_deadline,
         )
     else:
         chosen = strategies(seed, workers)
@@ -114,6 +127,7 @@ def solve(
             cancel,
             solution_limit,
             cpu_time_limit_s,
+            search_deadline,
         )
     if not result.found and not result.cancelled:
         _raise_for_locks(problem)
@@ -141,16 +155,22 @@ def solve(
     served = {jid for r in routes for jid in r.job_ids}
     dropped = [j for j in modelled if j.id not in served]
     if dropped and result.found and not result.cancelled:
+        now = time.monotonic()
         routes = repair(
             problem,
             routes,
             dropped,
-            deadline=time.monotonic() + min(1.0, max(0.05, 0.1 * time_limit_s)),
+            deadline=max(now + 0.05, min(now + 1.0, deadline + 0.15)),
         )
         served = {jid for r in routes for jid in r.job_ids}
         dropped = [j for j in modelled if j.id not in served]
     unassigned += explain_dropped(
-        problem, routes, dropped, search_found=result.found, cancelled=result.cancelled
+        problem,
+        routes,
+        dropped,
+        search_found=result.found,
+        cancelled=result.cancelled,
+        deadline=max(time.monotonic() + 0.05, deadline + 0.3),
     )
     order = {j.id: k for k, j in enumerate(problem.jobs)}
     unassigned.sort(key=lambda u: order[u.job_id])
