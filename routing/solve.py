@@ -20,15 +20,22 @@ from dataclasses import dataclass
 from routing.errors import ProblemError, SolveError
 from routing.explain import explain_dropped, precheck
 from routing.portfolio import run_parallel, strategies
-from routing.problem import Problem
+from routing.problem import Job, Problem
 from routing.repair import repair
 from routing.schedule import ScheduleError, schedule_with_breaks
-from routing.search import Improvement, SearchStrategy
+from routing.search import Improvement, SearchResult, SearchStrategy
 from routing.solution import Route, Solution, summarize
 
 IN_PROCESS_JOBS = 12
 """Days this small are searched in this process whatever `workers` says: starting search
 processes costs more than the search (a few hundredths of a second)."""
+MAX_JOBS = 2000
+"""The largest day `solve` takes: beyond it the travel-time matrix alone outgrows a desktop's
+memory and no plan comes within seconds (see benchmarks/results/scaling.md)."""
+GREEDY_JOBS = 400
+"""Days with more visits than this are planned by greedy insertion (`routing.repair` from
+empty routes) instead of OR-Tools, whose first plan alone takes minutes there (1,000 visits:
+40 CPU s for parallel cheapest insertion; 500 visits: 6 CPU s)."""
 _AFTER_SEARCH_S = 0.3
 """Kept from the time limit for the repair and the explanations after the search."""
 
@@ -78,6 +85,12 @@ def solve(
     if time_limit_s <= 0:
         raise ProblemError(f"time limit must be positive, got {time_limit_s}", where="solve")
     t0 = time.monotonic()
+    if len(problem.jobs) > MAX_JOBS:
+        raise ProblemError(
+            f"{len(problem.jobs):,} visits are more than one plan supports ({MAX_JOBS:,}); "
+            "split the day by area or by crew",
+            where="jobs",
+        )
     modelled, unassigned = precheck(problem)
     total_jobs = len(problem.jobs)
 
@@ -100,7 +113,21 @@ def solve(
     deadline = t0 + time_limit_s
     search_deadline = deadline - min(_AFTER_SEARCH_S, 0.05 * time_limit_s)
     remaining = max(0.01, search_deadline - time.monotonic())
-    if workers <= 1 or len(modelled) <= IN_PROCESS_JOBS:
+    if len(modelled) > GREEDY_JOBS:
+        result = _greedy(problem, modelled, search_deadline, cancel)
+        if progress is not None and result.objective is not None:
+            planned = [problem.job(j) for r in result.routes.values() for j in r]
+            progress(
+                ProgressInfo(
+                    elapsed_s=time.monotonic() - t0,
+                    objective=result.objective,
+                    served_priority=sum(j.priority for j in planned),
+                    served_jobs=len(planned),
+                    unassigned_jobs=total_jobs - len(planned),
+                    solutions=1,
+                )
+            )
+    elif workers <= 1 or len(modelled) <= IN_PROCESS_JOBS:
         from routing.model import run_search
 
         result = run_search(
@@ -184,6 +211,53 @@ def solve(
         time_limit_reached=result.time_limit_reached,
         computing_time_s=time.monotonic() - t0,
         objective=result.objective,
+    )
+
+
+def _greedy(
+    problem: Problem, jobs: list[Job], deadline: float, cancel: threading.Event | None
+) -> SearchResult:
+    """A plan for a day too big for the search: locked prefixes, then greedy insertion by
+    priority until the deadline."""
+    t0 = time.monotonic()
+    locked: list[Route] = []
+    for vehicle in problem.vehicles:
+        if vehicle.locked_jobs:
+            try:
+                locked.append(schedule_with_breaks(problem, vehicle, vehicle.locked_jobs))
+            except ScheduleError as exc:
+                raise ProblemError(
+                    f"its locked visits {list(vehicle.locked_jobs)} cannot be kept in this "
+                    f"order ({exc})",
+                    where=f"vehicle {vehicle.id}",
+                ) from exc
+    in_locks = {j for v in problem.vehicles for j in v.locked_jobs}
+    free = [j for j in jobs if j.id not in in_locks]
+    routes = repair(problem, locked, free, deadline=deadline, cancel=cancel)
+    served = {j for r in routes for j in r.job_ids}
+    unserved = sum(1 for j in jobs if j.id not in served)
+    return SearchResult(
+        found=True,
+        routes={r.vehicle_id: r.job_ids for r in routes},
+        service_starts={
+            s.id: s.service_start_s
+            for r in routes
+            for s in r.steps
+            if s.type == "job" and s.id is not None
+        },
+        break_starts={
+            r.vehicle_id: {
+                s.id: s.service_start_s for s in r.steps if s.type == "break" and s.id is not None
+            }
+            for r in routes
+        },
+        objective=sum(r.travel_s for r in routes) + unserved,
+        optimal=False,
+        cancelled=cancel is not None and cancel.is_set(),
+        time_limit_reached=time.monotonic() >= deadline,
+        elapsed_s=time.monotonic() - t0,
+        first_solution_s=time.monotonic() - t0,
+        solutions=1,
     )
 
 
