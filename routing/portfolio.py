@@ -236,8 +236,11 @@ def run_parallel(
         for p in procs:
             if p.is_alive():
                 p.terminate()
+        end = time.monotonic() + 0.2
         for p in procs:
-            p.join(timeout=1)
+            p.join(timeout=max(0.0, end - time.monotonic()))
+            if p.is_alive():
+                p.kill()  # never keep the caller waiting on a process that will not end
     cancelled = cancelled_at is not None
     for k, snapshot in latest.items():
         if k not in results:
