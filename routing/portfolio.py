@@ -206,9 +206,10 @@ def run_parallel(
             if now > deadline + _GRACE_S:
                 # The processes stop by themselves at the deadline (or at their first plan
                 # after it); wait longer only while nobody has any plan.
-                stop.set()
+                # (Not told to stop before: a process still starting would give up at once.)
                 has_plan = any(r.found for r in results.values()) or bool(latest)
                 if has_plan or now > deadline + FIRST_PLAN_GRACE_S + _GRACE_S:
+                    stop.set()
                     break
             try:
                 worker, kind, payload = out.get(timeout=0.02)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-FIRST_PLAN_GRACE_S = 5.0
+FIRST_PLAN_GRACE_S = 30.0
 """How long a search may run past its time limit while it has no plan at all (a late plan
 beats none); it stops at its first plan."""
 
