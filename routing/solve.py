@@ -114,7 +114,10 @@ def solve(
     search_deadline = deadline - min(_AFTER_SEARCH_S, 0.05 * time_limit_s)
     remaining = max(0.01, search_deadline - time.monotonic())
     if len(modelled) > GREEDY_JOBS:
-        result = _greedy(problem, modelled, search_deadline, cancel)
+        greedy_end = search_deadline
+        if cpu_time_limit_s is not None:  # benchmarks: the same compute as a search gets
+            greedy_end = min(greedy_end, time.monotonic() + cpu_time_limit_s)
+        result = _greedy(problem, modelled, greedy_end, cancel)
         if progress is not None and result.objective is not None:
             planned = [problem.job(j) for r in result.routes.values() for j in r]
             progress(

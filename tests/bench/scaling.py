@@ -102,7 +102,8 @@ def cli_run(name: str, data: dict[str, object], time_limit: float, folder: Path)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     peak_mb = after.ru_maxrss / 1024
     if proc.returncode != 0:
-        plan = f"exit {proc.returncode}: {proc.stderr.strip()[:120]}"
+        last = (proc.stderr.strip().splitlines() or [""])[-1]
+        plan = f"exit {proc.returncode}: {last[:160]}"
     else:
         problem = problem_from_vroom(data, durations_provider=_durations)
         solution = solution_from_vroom(problem, json.loads(out.read_text()))
