@@ -410,9 +410,9 @@ def run_search(
         return SearchResult.no_plan(
             cancelled=True, time_limit_reached=False, elapsed_s=time.monotonic() - t0, solutions=0
         )
-    limit = time_limit_s - (time.monotonic() - t0)
-    if deadline is not None:
-        limit = min(limit, deadline - time.monotonic())
+    if deadline is None:
+        deadline = t0 + time_limit_s
+    limit = min(time_limit_s - (time.monotonic() - t0), deadline - time.monotonic())
     # A plan, even late, beats none: the search may run past the limit until its first plan
     # (bounded by `FIRST_PLAN_GRACE_S`), then stops at once (see `late` above).
     limit = max(0.01, limit)
