@@ -20,6 +20,7 @@ outweighs serving a visit.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 import time
@@ -31,12 +32,19 @@ from ortools.constraint_solver import (
     pywrapcp,
     routing_enums_pb2,
     routing_heuristic_parameters_pb2,
+    routing_ils_pb2,
 )
 
 from routing.errors import ProblemError, SolveError
 from routing.objective import drop_penalties, horizon
 from routing.problem import Job, Problem
-from routing.search import CancelToken, Improvement, SearchResult, SearchStrategy
+from routing.search import (
+    FIRST_PLAN_GRACE_S,
+    CancelToken,
+    Improvement,
+    SearchResult,
+    SearchStrategy,
+)
 
 
 class _State:
@@ -229,6 +237,30 @@ class _Built:
             self.time.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transits)
 
 
+def _iterated_parameters(params: object) -> None:
+    """Ruin-and-recreate settings: one ruin picked at random per perturbation (SISR strings,
+    a random walk or two close routes), reinserted by local cheapest insertion, improved by
+    local search and accepted by simulated annealing with automatic temperatures (the default
+    absolute temperatures do not fit our scaled costs). Chosen on Solomon and the CP days:
+    see ../shared/solver-leads.md and benchmarks/results."""
+    ils = params.iterated_local_search_parameters  # type: ignore[attr-defined]
+    ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+    rr = ils.ruin_recreate_parameters
+    sisr = rr.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = 10
+    sisr.avg_num_removed_visits = 10
+    sisr.bypass_factor = 0.01
+    rr.ruin_strategies.add().random_walk.num_removed_visits = 10
+    rr.ruin_strategies.add().spatially_close_routes.num_ruined_routes = 2
+    rr.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ONE_RANDOMLY
+    rr.recreate_strategy.heuristic = (
+        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    )
+    ils.improve_perturbed_solution = True
+    ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
+    ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
+
+
 def _parameters(
     strategy: SearchStrategy, time_limit_s: float, solution_limit: int | None
 ) -> object:
@@ -252,10 +284,20 @@ def _parameters(
                 f"SORTING_PROPERTY_{prop}",
             )
         )
+    if strategy.iterated:
+        _iterated_parameters(params)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
     return params
+
+
+def stagnation_window(n_jobs: int) -> int:
+    """Accepted solutions without a new best after which a search stops: scaled to the
+    problem so tiny days answer at once while real days keep their whole time limit (guided
+    local search finds improvements hundreds of solutions apart on 30-visit days). A count,
+    not a time, so the same input gives the same plan however busy the machine is."""
+    return 200 + 50 * n_jobs
 
 
 def run_search(
@@ -268,54 +310,99 @@ def run_search(
     cancel: CancelToken | None = None,
     solution_limit: int | None = None,
     cpu_time_limit_s: float | None = None,
+    deadline: float | None = None,
+    stagnation: int | None = None,
+    on_best: Callable[[SearchResult], None] | None = None,
+    stop_hard: Callable[[SearchResult | None], None] | None = None,
 ) -> SearchResult:
     """Search for routes serving as many of `jobs` (pre-checked) as possible.
 
     `cpu_time_limit_s` stops the search after that much CPU time of this thread (a fair budget
-    on a shared machine); `time_limit_s` (wall clock) applies as well."""
+    on a shared machine); `time_limit_s` (wall clock) applies as well, counted from the start
+    of the search, and `deadline` (a `time.monotonic()` value) bounds it including building
+    the model. `stagnation` ends the search after that many solutions without a new best
+    (default `stagnation_window`; 0 disables it). `on_best` gets each new best plan as a
+    result (search processes send it to the parent, which keeps it if it must end them).
+    When the search should stop (cancel, solution limit, stagnation, CPU budget, deadline),
+    `stop_hard(best)` is called first if given: search processes send the best plan and exit
+    there (the iterated local search ignores OR-Tools' own stop; in this process it then runs
+    to its time limit)."""
     t0 = time.monotonic()
     cpu0 = time.thread_time()
     if not jobs or not problem.vehicles:
         return SearchResult(True, {}, {}, {}, 0, not jobs, False, False, 0.0, 0.0, 0)
+    strategy = strategy or SearchStrategy()
+    if stagnation is None:
+        stagnation = stagnation_window(len(jobs))
     built = _Built(problem, jobs)
     routing, manager = built.routing, built.manager
     job_indices = [manager.NodeToIndex(k) for k in range(len(built.jobs))]
     priorities = [j.priority for j in built.jobs]
     state = _State()
     cancelled = threading.Event()
-
     cpu_out = threading.Event()
+    stagnated = threading.Event()
+    best_result: list[SearchResult] = []
+    since_best = 0
+    late = threading.Event()
+
+    def stop(flag: threading.Event | None) -> None:
+        if flag is not None:
+            flag.set()
+        if stop_hard is not None:
+            stop_hard(
+                dataclasses.replace(
+                    best_result[0],
+                    cancelled=flag is cancelled,
+                    time_limit_reached=flag is cpu_out or flag is late,
+                    solutions=state.count,
+                )
+                if best_result
+                else None
+            )
+        routing.solver().FinishCurrentSearch()
 
     def at_solution() -> None:
-        # Cancel and the CPU budget are checked here, once per accepted solution, not in a
-        # search limit: a Python callback on every search node costs 20% (cancel) to 200%
-        # (clock read) of the search speed. Guided local search accepts solutions every few
-        # milliseconds, so the latency stays small.
+        # Stops are checked here, once per accepted solution, not in a search limit: a Python
+        # callback on every search node costs 20% (cancel) to 200% (clock read) of the search
+        # speed. Both searches accept solutions every few milliseconds, so the latency stays
+        # small. The best plan is recorded first, so a stop always has a plan to return.
+        nonlocal since_best
         state.count += 1
         if state.first_s is None:
             state.first_s = time.monotonic() - t0
-        if cancel is not None and cancel.is_set():
-            cancelled.set()
-            routing.solver().FinishCurrentSearch()
-            return
-        if cpu_time_limit_s is not None and time.thread_time() - cpu0 > cpu_time_limit_s:
-            cpu_out.set()
-            routing.solver().FinishCurrentSearch()
         objective = int(routing.CostVar().Value())
-        if state.best is not None and objective >= state.best:
-            return
-        state.best = objective
-        if on_improvement is not None:
-            served = [routing.ActiveVar(i).Value() == 1 for i in job_indices]
-            on_improvement(
-                Improvement(
-                    elapsed_s=time.monotonic() - t0,
-                    objective=objective,
-                    served_jobs=sum(served),
-                    served_priority=sum(p for p, s in zip(priorities, served, strict=True) if s),
-                    solutions=state.count,
+        if state.best is None or objective < state.best:
+            since_best = 0
+            state.best = objective
+            best_result[:] = [_current(built, objective, state, t0, cpu0)]
+            if on_best is not None:
+                on_best(best_result[0])
+            if on_improvement is not None:
+                served = [routing.ActiveVar(i).Value() == 1 for i in job_indices]
+                on_improvement(
+                    Improvement(
+                        elapsed_s=time.monotonic() - t0,
+                        objective=objective,
+                        served_jobs=sum(served),
+                        served_priority=sum(
+                            p for p, s in zip(priorities, served, strict=True) if s
+                        ),
+                        solutions=state.count,
+                    )
                 )
-            )
+        else:
+            since_best += 1
+        if cancel is not None and cancel.is_set():
+            stop(cancelled)
+        elif cpu_time_limit_s is not None and time.thread_time() - cpu0 > cpu_time_limit_s:
+            stop(cpu_out)
+        elif stagnation and since_best >= stagnation:
+            stop(stagnated)
+        elif solution_limit is not None and state.count >= solution_limit:
+            stop(None)
+        elif deadline is not None and time.monotonic() > deadline:
+            stop(late)  # the first plan came after the deadline: return it at once
 
     routing.AddAtSolutionCallback(at_solution)
     if cancel is not None and cancel.is_set():
@@ -323,17 +410,46 @@ def run_search(
         return SearchResult.no_plan(
             cancelled=True, time_limit_reached=False, elapsed_s=time.monotonic() - t0, solutions=0
         )
-    params = _parameters(strategy or SearchStrategy(), time_limit_s, solution_limit)
-    assignment = routing.SolveWithParameters(params)
+    if deadline is None:
+        deadline = t0 + time_limit_s
+    limit = min(time_limit_s - (time.monotonic() - t0), deadline - time.monotonic())
+    # A plan, even late, beats none: the search may run past the limit until its first plan
+    # (bounded by `FIRST_PLAN_GRACE_S`), then stops at once (see `late` above).
+    limit = max(0.01, limit)
+    if not (strategy.iterated and stop_hard is None):  # else it could not stop at its plan
+        limit += FIRST_PLAN_GRACE_S
+    params = _parameters(strategy, limit, solution_limit)
+    if strategy.iterated:
+        assignment = routing.SolveWithIteratedLocalSearch(params)
+    else:
+        assignment = routing.SolveWithParameters(params)
     elapsed = time.monotonic() - t0
     status = routing.status()
     optimal = status == routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
     was_cancelled = cancelled.is_set()
     hit_solution_limit = solution_limit is not None and state.count >= solution_limit
-    time_limit_reached = cpu_out.is_set() or (
-        not was_cancelled and not hit_solution_limit and elapsed >= 0.95 * time_limit_s
+    time_limit_reached = (
+        cpu_out.is_set()
+        or late.is_set()
+        or (
+            not was_cancelled
+            and not hit_solution_limit
+            and not stagnated.is_set()
+            and deadline is not None
+            and time.monotonic() >= deadline - 0.05 * limit
+        )
     )
     cpu_s = time.thread_time() - cpu0
+    if assignment is None and best_result:
+        # Stopped by FinishCurrentSearch at a solution: OR-Tools may then return nothing.
+        return dataclasses.replace(
+            best_result[0],
+            cancelled=was_cancelled,
+            time_limit_reached=time_limit_reached,
+            elapsed_s=elapsed,
+            solutions=state.count,
+            cpu_s=cpu_s,
+        )
     if assignment is None:
         return SearchResult.no_plan(
             cancelled=was_cancelled,
@@ -374,4 +490,35 @@ def run_search(
         first_solution_s=state.first_s,
         solutions=state.count,
         cpu_s=cpu_s,
+    )
+
+
+def _current(built: _Built, objective: int, state: _State, t0: float, cpu0: float) -> SearchResult:
+    """The solution the search holds right now (inside a solution callback), as a result."""
+    routing, manager = built.routing, built.manager
+    routes: dict[int, tuple[int, ...]] = {}
+    service_starts: dict[int, int] = {}
+    for v, vehicle in enumerate(built.problem.vehicles):
+        index = routing.NextVar(routing.Start(v)).Value()
+        seq: list[int] = []
+        while not routing.IsEnd(index):
+            jid = built.jobs[manager.IndexToNode(index)].id
+            seq.append(jid)
+            service_starts[jid] = int(built.time.CumulVar(index).Min())
+            index = routing.NextVar(index).Value()
+        if seq:
+            routes[vehicle.id] = tuple(seq)
+    return SearchResult(
+        found=True,
+        routes=routes,
+        service_starts=service_starts,
+        break_starts={},
+        objective=objective,
+        optimal=False,
+        cancelled=False,
+        time_limit_reached=False,
+        elapsed_s=time.monotonic() - t0,
+        first_solution_s=state.first_s,
+        solutions=state.count,
+        cpu_s=time.thread_time() - cpu0,
     )

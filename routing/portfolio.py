@@ -1,7 +1,12 @@
 """A portfolio search: the same problem searched in several processes, one strategy each; the
 best plan wins.
 
-Each process reports its improvements and its result through a queue. A `RoutingError` raised
+Each process reports its improvements, its best plan so far (at most every `_BEST_EVERY_S`)
+and its result through a queue. The parent holds the time limit: at the deadline or on cancel
+it asks the processes to stop, waits `_GRACE_S` for their results, then ends the ones still
+running (the iterated local search cannot be stopped from inside) and keeps their last best
+plans. A process whose search should stop early (solution limit, stagnation) but cannot, sends
+its best plan as its result and exits. A `RoutingError` raised
 in a process (e.g. a `ProblemError` from building the model) is raised again in the parent as
 the same type with the same message; any other exception is a bug and comes back as a
 `SearchProcessError` carrying the process's traceback.
@@ -9,7 +14,9 @@ the same type with the same message; any other exception is a bug and comes back
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
+import os
 import pickle
 import queue
 import threading
@@ -20,11 +27,23 @@ from dataclasses import dataclass
 
 from routing.errors import RoutingError, SearchProcessError, SolveError
 from routing.problem import Job, Problem
-from routing.search import PORTFOLIO, CancelToken, Improvement, SearchResult, SearchStrategy
+from routing.search import (
+    FIRST_PLAN_GRACE_S,
+    PORTFOLIO,
+    CancelToken,
+    Improvement,
+    SearchResult,
+    SearchStrategy,
+)
 
 Message = tuple[int, str, object]
-"""(worker, kind, payload): kind "progress" (Improvement), "result" (SearchResult), "error"
-(a RoutingError) or "crash" (a _Crash)."""
+"""(worker, kind, payload): kind "progress" (Improvement), "best" (SearchResult: the best plan
+so far), "result" (SearchResult), "error" (a RoutingError) or "crash" (a _Crash)."""
+
+_BEST_EVERY_S = 0.1
+"""How often a process sends its best plan so far (each one costs a pickle of the routes)."""
+_GRACE_S = 0.15
+"""How long the parent waits for results after asking the processes to stop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +87,42 @@ def _worker(
     out: mp.Queue[Message],
     cancel: CancelToken,
     worker: int,
+    deadline: float | None = None,
 ) -> None:
     from routing.model import run_search
+
+    last_sent = [0.0]
+    pending: list[SearchResult] = []
+
+    def on_best(result: SearchResult) -> None:
+        now = time.monotonic()
+        pending[:] = [result]
+        if now - last_sent[0] >= _BEST_EVERY_S:
+            last_sent[0] = now
+            out.put((worker, "best", result))
+            pending.clear()
+
+    def stop_hard(best: SearchResult | None) -> None:
+        # Any stop ends the process with its best plan: quicker than unwinding the search,
+        # and the iterated local search ignores OR-Tools' stop requests anyway.
+        if best is not None:
+            out.put((worker, "result", best))
+        else:
+            out.put(
+                (
+                    worker,
+                    "result",
+                    SearchResult.no_plan(
+                        cancelled=cancel.is_set(),
+                        time_limit_reached=False,
+                        elapsed_s=0.0,
+                        solutions=0,
+                    ),
+                )
+            )
+        out.close()
+        out.join_thread()
+        os._exit(0)
 
     try:
         result = run_search(
@@ -81,6 +134,9 @@ def _worker(
             cancel=cancel,
             solution_limit=solution_limit,
             cpu_time_limit_s=cpu_time_limit_s,
+            deadline=deadline,
+            on_best=on_best,
+            stop_hard=stop_hard,
         )
         out.put((worker, "result", result))
     except Exception as exc:  # reported to the parent, which raises it again
@@ -103,17 +159,32 @@ def run_parallel(
     cancel: threading.Event | None,
     solution_limit: int | None,
     cpu_time_limit_s: float | None,
+    deadline: float | None = None,
 ) -> SearchResult:
     """Search with one process per strategy; `forward(improvement, worker)` gets every new
     best objective across all of them. Returns the lowest-objective result (ties: the lower
-    worker number, so the outcome is deterministic)."""
+    worker number, so the outcome is deterministic). `deadline` (a `time.monotonic()` value)
+    is when the parent stops waiting and keeps the best plans reported so far."""
     ctx = mp.get_context("spawn")
     out: mp.Queue[Message] = ctx.Queue()
     stop = ctx.Event()
+    if deadline is None:
+        deadline = time.monotonic() + time_limit_s
     procs = [
         ctx.Process(
             target=_worker,
-            args=(problem, jobs, time_limit_s, s, solution_limit, cpu_time_limit_s, out, stop, k),
+            args=(
+                problem,
+                jobs,
+                time_limit_s,
+                s,
+                solution_limit,
+                cpu_time_limit_s,
+                out,
+                stop,
+                k,
+                deadline,
+            ),
             daemon=True,
         )
         for k, s in enumerate(strategies)
@@ -121,25 +192,41 @@ def run_parallel(
     for p in procs:
         p.start()
     results: dict[int, SearchResult] = {}
+    latest: dict[int, SearchResult] = {}
     best: int | None = None
-    deadline = time.monotonic() + time_limit_s + 30.0
+    cancelled_at: float | None = None
     try:
         while len(results) < len(procs):
-            if cancel is not None and cancel.is_set():
+            now = time.monotonic()
+            if cancelled_at is None and cancel is not None and cancel.is_set():
+                cancelled_at = now
                 stop.set()
+            if cancelled_at is not None and now > cancelled_at + _GRACE_S:
+                break
+            if now > deadline + _GRACE_S:
+                # The processes stop by themselves at the deadline (or at their first plan
+                # after it); wait longer only while nobody has any plan.
+                # (Not told to stop before: a process still starting would give up at once.)
+                has_plan = any(r.found for r in results.values()) or bool(latest)
+                if has_plan or now > deadline + FIRST_PLAN_GRACE_S + _GRACE_S:
+                    stop.set()
+                    break
             try:
-                worker, kind, payload = out.get(timeout=0.05)
+                worker, kind, payload = out.get(timeout=0.02)
             except queue.Empty:
-                if time.monotonic() > deadline or not any(p.is_alive() for p in procs):
-                    if not out.empty():
-                        continue
-                    raise SolveError("a search process died without a result") from None
+                if not any(p.is_alive() for p in procs) and out.empty():
+                    if len(results) < len(procs) and not latest and cancelled_at is None:
+                        raise SolveError("a search process died without a result") from None
+                    break
                 continue
             if kind == "progress":
                 assert isinstance(payload, Improvement)
                 if best is None or payload.objective < best:
                     best = payload.objective
                     forward(payload, worker)
+            elif kind == "best":
+                assert isinstance(payload, SearchResult)
+                latest[worker] = payload
             elif kind == "result":
                 assert isinstance(payload, SearchResult)
                 results[worker] = payload
@@ -148,14 +235,34 @@ def run_parallel(
     finally:
         stop.set()
         for p in procs:
-            p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+        end = time.monotonic() + 0.2
+        for p in procs:
+            p.join(timeout=max(0.0, end - time.monotonic()))
+            if p.is_alive():
+                p.kill()  # never keep the caller waiting on a process that will not end
+    cancelled = cancelled_at is not None
+    for k, snapshot in latest.items():
+        if k not in results:
+            results[k] = dataclasses.replace(
+                snapshot, cancelled=cancelled, time_limit_reached=not cancelled
+            )
     found = [
         (r.objective, k, r)
         for k, r in sorted(results.items())
         if r.found and r.objective is not None
     ]
     if not found:
-        return results[0]
-    return min(found, key=lambda t: (t[0], t[1]))[2]
+        if results:
+            return results[min(results)]
+        return SearchResult.no_plan(
+            cancelled=cancelled,
+            time_limit_reached=not cancelled,
+            elapsed_s=time_limit_s,
+            solutions=0,
+        )
+    chosen = min(found, key=lambda t: (t[0], t[1]))[2]
+    if cancelled and not chosen.cancelled:
+        chosen = dataclasses.replace(chosen, cancelled=True)
+    return chosen

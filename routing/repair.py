@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from routing.explain import eligible_vehicles
 from routing.problem import Job, Problem, Vehicle
 from routing.schedule import ScheduleError, schedule_route
+from routing.search import CancelToken
 from routing.solution import Route, lateness_cost
 
 
@@ -159,7 +160,12 @@ class _Repairer:
 
 
 def repair(
-    problem: Problem, routes: list[Route], dropped: Sequence[Job], *, deadline: float
+    problem: Problem,
+    routes: list[Route],
+    dropped: Sequence[Job],
+    *,
+    deadline: float,
+    cancel: CancelToken | None = None,
 ) -> list[Route]:
     """Greedy post-search repair, highest priority first: insert a dropped visit where it fits;
     else move one planned visit to another crew to make room; else let it replace a
@@ -169,7 +175,7 @@ def repair(
     repairer = _Repairer(problem, routes, deadline)
     pool = sorted(dropped, key=lambda j: (-j.is_must, -j.priority, j.id))
     tried: set[int] = set()
-    while pool and time.monotonic() < deadline:
+    while pool and time.monotonic() < deadline and not (cancel is not None and cancel.is_set()):
         job = pool.pop(0)
         tried.add(job.id)
         for back in repairer.place(job):

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+FIRST_PLAN_GRACE_S = 30.0
+"""How long a search may run past its time limit while it has no plan at all (a late plan
+beats none); it stops at its first plan."""
+
 
 class CancelToken(Protocol):
     """A `threading.Event` or `multiprocessing.Event`: the search stops once it is set."""
@@ -32,17 +36,25 @@ class SearchStrategy:
     enabled_operators: tuple[str, ...] = ()
     insertion_sorting: tuple[str, ...] = ()
     """For LOCAL_CHEAPEST_INSERTION: the order visits are inserted in (e.g. by penalty)."""
+    iterated: bool = False
+    """Iterated local search with ruin-and-recreate (`SolveWithIteratedLocalSearch`: SISR
+    strings, random walks or close routes removed, one at a time at random, reinserted by
+    cheapest insertion, accepted by simulated annealing) instead of the metaheuristic. It
+    ignores OR-Tools' cancel, so it runs only in a search process that can be stopped."""
 
 
 PORTFOLIO: tuple[SearchStrategy, ...] = (
     SearchStrategy(),
+    SearchStrategy(metaheuristic="GREEDY_DESCENT", disabled_operators=(), iterated=True),
     SearchStrategy(
         first_solution="LOCAL_CHEAPEST_INSERTION", insertion_sorting=("PENALTY",), gls_lambda=0.05
     ),
     SearchStrategy(gls_lambda=0.05),
     SearchStrategy(first_solution="SAVINGS", gls_lambda=0.05),
 )
-"""Strategies picked by seed (and by worker in parallel solves)."""
+"""Strategies picked by seed (and by worker in parallel solves). The app runs the first two
+side by side: guided local search and the iterated local search complement each other (each
+wins on some days, see benchmarks/results)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,24 @@ from dataclasses import dataclass
 from routing.errors import ProblemError, SolveError
 from routing.explain import explain_dropped, precheck
 from routing.portfolio import run_parallel, strategies
-from routing.problem import Problem
+from routing.problem import Job, Problem
 from routing.repair import repair
 from routing.schedule import ScheduleError, schedule_with_breaks
-from routing.search import Improvement, SearchStrategy
+from routing.search import Improvement, SearchResult, SearchStrategy
 from routing.solution import Route, Solution, summarize
+
+IN_PROCESS_JOBS = 12
+"""Days this small are searched in this process whatever `workers` says: starting search
+processes costs more than the search (a few hundredths of a second)."""
+MAX_JOBS = 2000
+"""The largest day `solve` takes: beyond it the travel-time matrix alone outgrows a desktop's
+memory and no plan comes within seconds (see benchmarks/results/scaling.md)."""
+GREEDY_JOBS = 400
+"""Days with more visits than this are planned by greedy insertion (`routing.repair` from
+empty routes) instead of OR-Tools, whose first plan alone takes minutes there (1,000 visits:
+40 CPU s for parallel cheapest insertion; 500 visits: 6 CPU s)."""
+_AFTER_SEARCH_S = 0.3
+"""Kept from the time limit for the repair and the explanations after the search."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +68,11 @@ def solve(
 ) -> Solution:
     """Plan the day: serve as much priority as possible, then minimise travel.
 
-    `time_limit_s` bounds the search (local search runs until it, unless `solution_limit`
-    solutions were found first or `cancel` is set); a greedy repair of the plan then takes at
-    most 10% more (at most 1 s), and explaining the unserved visits a little more. `seed`
+    `time_limit_s` bounds the whole call, building the model included: the search stops a
+    little before it (earlier once `solution_limit` solutions were found, `cancel` is set, or
+    the best plan has not improved for a stagnation window scaled to the day, see
+    `routing.model.stagnation_window`), then a greedy repair and the explanations of unserved
+    visits run, together finishing within the limit plus under half a second. `seed`
     picks the search strategy from a fixed portfolio (worker k uses entry seed + k);
     `strategy` overrides it for one worker.
     The same input, seed and `solution_limit` give the same plan; with only a time limit the
@@ -70,6 +85,12 @@ def solve(
     if time_limit_s <= 0:
         raise ProblemError(f"time limit must be positive, got {time_limit_s}", where="solve")
     t0 = time.monotonic()
+    if len(problem.jobs) > MAX_JOBS:
+        raise ProblemError(
+            f"{len(problem.jobs):,} visits are more than one plan supports ({MAX_JOBS:,}); "
+            "split the day by area or by crew",
+            where="jobs",
+        )
     modelled, unassigned = precheck(problem)
     total_jobs = len(problem.jobs)
 
@@ -87,8 +108,29 @@ def solve(
                 )
             )
 
-    remaining = max(0.01, time_limit_s - (time.monotonic() - t0))
-    if workers <= 1 or not modelled:
+    # The time limit is a promise: the search ends early enough for the repair and the
+    # explanations to finish within it (plus a little when they have much to do).
+    deadline = t0 + time_limit_s
+    search_deadline = deadline - min(_AFTER_SEARCH_S, 0.05 * time_limit_s)
+    remaining = max(0.01, search_deadline - time.monotonic())
+    if len(modelled) > GREEDY_JOBS:
+        greedy_end = search_deadline
+        if cpu_time_limit_s is not None:  # benchmarks: the same compute as a search gets
+            greedy_end = min(greedy_end, time.monotonic() + cpu_time_limit_s)
+        result = _greedy(problem, modelled, greedy_end, cancel)
+        if progress is not None and result.objective is not None:
+            planned = [problem.job(j) for r in result.routes.values() for j in r]
+            progress(
+                ProgressInfo(
+                    elapsed_s=time.monotonic() - t0,
+                    objective=result.objective,
+                    served_priority=sum(j.priority for j in planned),
+                    served_jobs=len(planned),
+                    unassigned_jobs=total_jobs - len(planned),
+                    solutions=1,
+                )
+            )
+    elif workers <= 1 or len(modelled) <= IN_PROCESS_JOBS:
         from routing.model import run_search
 
         result = run_search(
@@ -100,6 +142,7 @@ def solve(
             cancel=cancel,
             solution_limit=solution_limit,
             cpu_time_limit_s=cpu_time_limit_s,
+            deadline=search_deadline,
         )
     else:
         chosen = strategies(seed, workers)
@@ -114,6 +157,7 @@ def solve(
             cancel,
             solution_limit,
             cpu_time_limit_s,
+            search_deadline,
         )
     if not result.found and not result.cancelled:
         _raise_for_locks(problem)
@@ -141,16 +185,22 @@ def solve(
     served = {jid for r in routes for jid in r.job_ids}
     dropped = [j for j in modelled if j.id not in served]
     if dropped and result.found and not result.cancelled:
+        now = time.monotonic()
         routes = repair(
             problem,
             routes,
             dropped,
-            deadline=time.monotonic() + min(1.0, max(0.05, 0.1 * time_limit_s)),
+            deadline=max(now + 0.05, min(now + 1.0, deadline + 0.15)),
         )
         served = {jid for r in routes for jid in r.job_ids}
         dropped = [j for j in modelled if j.id not in served]
     unassigned += explain_dropped(
-        problem, routes, dropped, search_found=result.found, cancelled=result.cancelled
+        problem,
+        routes,
+        dropped,
+        search_found=result.found,
+        cancelled=result.cancelled,
+        deadline=max(time.monotonic() + 0.05, deadline + 0.3),
     )
     order = {j.id: k for k, j in enumerate(problem.jobs)}
     unassigned.sort(key=lambda u: order[u.job_id])
@@ -164,6 +214,53 @@ def solve(
         time_limit_reached=result.time_limit_reached,
         computing_time_s=time.monotonic() - t0,
         objective=result.objective,
+    )
+
+
+def _greedy(
+    problem: Problem, jobs: list[Job], deadline: float, cancel: threading.Event | None
+) -> SearchResult:
+    """A plan for a day too big for the search: locked prefixes, then greedy insertion by
+    priority until the deadline."""
+    t0 = time.monotonic()
+    locked: list[Route] = []
+    for vehicle in problem.vehicles:
+        if vehicle.locked_jobs:
+            try:
+                locked.append(schedule_with_breaks(problem, vehicle, vehicle.locked_jobs))
+            except ScheduleError as exc:
+                raise ProblemError(
+                    f"its locked visits {list(vehicle.locked_jobs)} cannot be kept in this "
+                    f"order ({exc})",
+                    where=f"vehicle {vehicle.id}",
+                ) from exc
+    in_locks = {j for v in problem.vehicles for j in v.locked_jobs}
+    free = [j for j in jobs if j.id not in in_locks]
+    routes = repair(problem, locked, free, deadline=deadline, cancel=cancel)
+    served = {j for r in routes for j in r.job_ids}
+    unserved = sum(1 for j in jobs if j.id not in served)
+    return SearchResult(
+        found=True,
+        routes={r.vehicle_id: r.job_ids for r in routes},
+        service_starts={
+            s.id: s.service_start_s
+            for r in routes
+            for s in r.steps
+            if s.type == "job" and s.id is not None
+        },
+        break_starts={
+            r.vehicle_id: {
+                s.id: s.service_start_s for s in r.steps if s.type == "break" and s.id is not None
+            }
+            for r in routes
+        },
+        objective=sum(r.travel_s for r in routes) + unserved,
+        optimal=False,
+        cancelled=cancel is not None and cancel.is_set(),
+        time_limit_reached=time.monotonic() >= deadline,
+        elapsed_s=time.monotonic() - t0,
+        first_solution_s=time.monotonic() - t0,
+        solutions=1,
     )
 
 

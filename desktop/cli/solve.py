@@ -65,6 +65,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from routing import solve
+    from routing.solve import MAX_JOBS
     from routing.vroom_json import problem_from_vroom, solution_to_vroom
 
     path: Path = args.problem
@@ -84,6 +85,13 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{path}: the JSON is nested too deeply to be a routing problem")
     except ValueError:  # an integer of more than 4300 digits (Python's guard against DoS)
         return _fail(f"{path}: the JSON holds a number far too long to be a routing problem")
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    if isinstance(jobs, list) and len(jobs) > MAX_JOBS:
+        # Before the travel-time matrix: for 10,000 visits it alone takes gigabytes.
+        return _fail(
+            f"{path}: {len(jobs):,} jobs are more than one plan supports ({MAX_JOBS:,}); "
+            "split the problem by area or by vehicle"
+        )
     try:
         problem = problem_from_vroom(data, durations_provider=_default_durations)
         solution = solve(problem, time_limit_s=args.time_limit, workers=max(1, args.workers))

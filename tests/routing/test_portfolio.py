@@ -22,17 +22,20 @@ from routing import (
 from routing.errors import SearchProcessError
 from routing.portfolio import strategies
 from routing.search import PORTFOLIO, SearchStrategy
+from routing.solve import IN_PROCESS_JOBS
 from tests.routing.factories import HOUR, line, random_problem
 
 SHIFT = TimeWindow(8 * HOUR, 12 * HOUR)
 
 
 def _bad_break_problem() -> Problem:
-    """Crew 1's break lies outside its shift, which only building the model notices: the visit
-    fits crew 2, so the pre-checks pass it on to the search."""
+    """Crew 1's break lies outside its shift, which only building the model notices: the visits
+    fit crew 2, so the pre-checks pass them on to the search. More visits than a day searched
+    in-process (`IN_PROCESS_JOBS`), so `workers=2` really starts search processes."""
     lunch = Break(1, (TimeWindow(14 * HOUR, 15 * HOUR),), 1800)
     vehicles = (Vehicle(1, 0, 0, SHIFT, breaks=(lunch,)), Vehicle(2, 0, 0, SHIFT))
-    return Problem((Job(1, 1, 600),), vehicles, line(2, 600))
+    jobs = tuple(Job(k, 1, 600) for k in range(1, IN_PROCESS_JOBS + 2))
+    return Problem(jobs, vehicles, line(2, 600))
 
 
 def test_two_workers() -> None:
@@ -63,7 +66,7 @@ def test_problem_error_in_a_search_process_stays_a_problem_error() -> None:
 def test_unexpected_exception_in_a_search_process_carries_its_traceback() -> None:
     """A bug in a search process (here an unknown first-solution strategy name, which OR-Tools'
     enum lookup rejects) is a SearchProcessError naming the exception, with the traceback."""
-    problem = random_problem(2, 6, 2)
+    problem = random_problem(2, IN_PROCESS_JOBS + 4, 2)
     broken = SearchStrategy(first_solution="NO_SUCH_STRATEGY")
     with pytest.raises(SearchProcessError) as caught:
         solve(problem, time_limit_s=5.0, solution_limit=10, workers=2, strategy=broken)
