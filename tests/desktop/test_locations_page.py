@@ -85,6 +85,7 @@ def test_click_on_the_map_places_the_client_and_ctrl_z_undoes_it(
         lambda: client_location(context.db, client_id, context.actor).location.lat == 35.99,
         timeout=10_000,
     )
+    qtbot.waitUntil(lambda: page.editor.can_undo, timeout=10_000)  # the undo above is written
     page.editor.undo()
     qtbot.waitUntil(lambda: _quality(context, client_id) is GeocodeQuality.NONE, timeout=10_000)
     qtbot.waitUntil(lambda: page.model.row_of(client_id) is not None, timeout=10_000)
