@@ -14,7 +14,14 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
+from caseload.enums import (
+    EventKind,
+    HousingStatus,
+    ProgramCode,
+    ReferralSource,
+    Tier,
+    VisitType,
+)
 from caseload.priority.facts import ClientFacts, ClientPriority, EnrollmentFacts, Reason
 from caseload.priority.rules import PriorityRules
 from caseload.priority.wording import days_ago, num, period, plural, span
@@ -36,6 +43,7 @@ _REASON_PURPOSE: dict[str, tuple[str, VisitType]] = {
     "vaccine_due": ("Vaccination", VisitType.VACCINATION),
     "familiar_face": ("Familiar faces check-in", VisitType.FOLLOW_UP),
     "unsheltered": ("Outreach check-in", VisitType.OUTREACH),
+    "new_referral": ("First contact (new referral)", VisitType.FOLLOW_UP),
 }
 _DEFAULT_PURPOSE = ("Check-in", VisitType.FOLLOW_UP)
 
@@ -109,6 +117,43 @@ def _first_contact(
     since = "seen since" if contact is not None and contact > last else "no contact since"
     label = f"{what} {span(now - last)} ago — {since}"
     return _Finding(Reason(code, label, seen_points), flag)
+
+
+def _source_label(source: str) -> str:
+    try:
+        return ReferralSource(source).label
+    except ValueError:
+        return source.replace("_", " ")
+
+
+def _new_referral(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+    """An accepted referral nobody has reached yet: MUST until a completed contact after it."""
+    contact = facts.last_contact
+    waiting = sorted(
+        (at, source)
+        for source, at in facts.referrals
+        if at <= now and (contact is None or contact <= at)
+    )
+    if not waiting:
+        return None
+    first, source = waiting[0]
+    deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(now.tzinfo)
+    left = deadline - now
+    state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
+    head = f"New referral from {_source_label(source)} {span(now - first)} ago"
+    if len(waiting) > 1:
+        head = f"{len(waiting)} new referrals, the first from {_source_label(source)} " + (
+            f"{span(now - first)} ago"
+        )
+    label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
+    missed = -left if left < timedelta(0) else None
+    return _Finding(
+        Reason("new_referral", label, rules.new_referral_points),
+        "new_referral",
+        must=True,
+        due_by=deadline,
+        missed_by=missed,
+    )
 
 
 def _familiar_face(
@@ -306,6 +351,7 @@ def compute_priority(
         _first_contact(
             facts, EventKind.HOSPITAL_DISCHARGE, events.get("hospital_discharge", []), now, rules
         ),
+        _new_referral(facts, now_utc, rules),
         _familiar_face(events, now_utc, rules),
         *_recent_fall(events, facts.last_contact, now_utc, rules),
         _housing(facts, rules),

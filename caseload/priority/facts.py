@@ -26,6 +26,7 @@ FLAGS = frozenset(
         "vaccine_due",
         "overdue",
         "appointment",
+        "new_referral",
     }
 )
 
@@ -74,6 +75,8 @@ class ClientFacts:
     appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
     last_vaccination_on: date | None = None  # the last completed vaccination visit
     active: bool = True
+    # Accepted referrals with no first contact on record: (ReferralSource value, received_at).
+    referrals: tuple[tuple[str, datetime], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,10 @@ class PriorityRules:
     overdose_seen_points: float = 10.0
     discharge_seen_points: float = 5.0
 
+    # --- New referrals: an accepted referral with no completed contact yet is MUST -------------
+    # (first contact due within first_contact_hours of receiving it; the reason names the source)
+    new_referral_points: float = 60.0
+
     # --- Familiar faces (high utilizers) ------------------------------------------------------
     familiar_face_calls: int = 3  # this many 911 calls ...
     familiar_face_calls_days: int = 90  # ... within this many days

@@ -19,7 +19,7 @@ from sqlalchemy.sql import func
 from caseload import settings
 from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
-from caseload.enums import EventKind, VisitStatus, VisitType
+from caseload.enums import EventKind, ReferralStatus, VisitStatus, VisitType
 from caseload.errors import NotFoundError
 from caseload.priority.engine import compute_priority
 from caseload.priority.facts import (
@@ -32,7 +32,14 @@ from caseload.priority.facts import (
 from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import Client, Enrollment, Program, UtilizationEvent, Visit
+from caseload.store.models import (
+    Client,
+    Enrollment,
+    Program,
+    Referral,
+    UtilizationEvent,
+    Visit,
+)
 
 # Above this many ids we load everything and filter in Python (bind-parameter limits).
 _MAX_IN_IDS = 500
@@ -114,7 +121,7 @@ def load_facts(
     client_ids: Collection[int] | None = None,
     active_only: bool = True,
 ) -> list[ClientFacts]:
-    """What the rules need for each client, in five queries whatever the caseload size."""
+    """What the rules need for each client, in six queries whatever the caseload size."""
     zone = now.tzinfo
     ids = None if client_ids is None else frozenset(client_ids)
     # Plain column rows: Core execution skips the ORM's per-row loading machinery.
@@ -268,6 +275,20 @@ def load_facts(
             assert start is not None and end is not None  # filtered in the query
             appointments[client_id].append(AppointmentFacts(start, end, purpose, visit_type))
 
+    # 6. Accepted referrals with no first contact on record (the rule also checks visits).
+    referrals: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    rf = select(Referral.client_id, Referral.source, Referral.referred_at).where(
+        Referral.status == ReferralStatus.ACCEPTED.value,
+        Referral.first_contact_at.is_(None),
+        Referral.client_id.is_not(None),
+        Referral.referred_at <= now,
+    )
+    for referred_id, source, received_at in conn.execute(
+        _restrict(rf, Referral.client_id, ids)  # type: ignore[arg-type]
+    ).all():
+        if referred_id in wanted:
+            referrals[referred_id].append((source, received_at))
+
     return [
         ClientFacts(
             client_id=cid,
@@ -279,6 +300,7 @@ def load_facts(
             last_contact=last_contact.get(cid),
             appointments=tuple(appointments.get(cid, ())),
             last_vaccination_on=last_vaccination.get(cid),
+            referrals=tuple(referrals.get(cid, ())),
             active=bool(active) and (discharged_on is None or discharged_on > on),
         )
         for cid, external_id, first, last, housing, active, discharged_on in clients

@@ -284,6 +284,13 @@ facts_st = st.builds(
     appointments=st.lists(appointment_st, max_size=2).map(tuple),
     last_vaccination_on=st.none()
     | st.integers(min_value=0, max_value=400).map(lambda d: ON - timedelta(d)),
+    referrals=st.lists(
+        st.tuples(
+            st.sampled_from(["hospital", "ems_crew", "self"]),
+            st.integers(min_value=0, max_value=MINUTES_400_DAYS).map(lambda m: ago(minutes=m)),
+        ),
+        max_size=2,
+    ).map(tuple),
 )
 points_st = st.floats(min_value=0, max_value=200, allow_nan=False).map(lambda x: round(x, 1))
 rules_st = st.builds(
@@ -317,7 +324,7 @@ def test_score_is_the_sum_of_the_reasons_and_reasons_are_sorted(
     assert len(codes(p)) == len(p.reasons)  # one reason per code
     assert p.flags <= {
         "unsheltered", "familiar_face", "recent_overdose", "recent_discharge",
-        "recent_fall", "vaccine_due", "overdue", "appointment",
+        "recent_fall", "vaccine_due", "overdue", "appointment", "new_referral",
     }  # fmt: skip
 
 
@@ -329,7 +336,9 @@ def test_tier_follows_the_score_except_for_must_triggers(
     # MUST exactly when a deadline applies (first contact after an event, or an appointment).
     assert (p.tier is Tier.MUST) == (p.due_by is not None)
     if p.tier is not Tier.MUST:
-        assert (p.tier is Tier.HIGH) == (p.score >= rules.high_tier_min_score)
+        # An unseen fall keeps a client at least HIGH whatever the score.
+        unseen_fall = "unseen_fall" in codes(p)
+        assert (p.tier is Tier.HIGH) == (p.score >= rules.high_tier_min_score or unseen_fall)
 
 
 @given(facts_st, st.integers(min_value=0, max_value=MINUTES_400_DAYS), st.data())
