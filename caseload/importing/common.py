@@ -49,7 +49,12 @@ class ImportReport:
         return self.summary()
 
 
-_NOUNS = {"clients": "client", "events": "event", "addresses": "address point"}
+_NOUNS = {
+    "clients": "client",
+    "events": "event",
+    "addresses": "address point",
+    "referrals": "referral",
+}
 QUALITY_HELP = (
     "exact = coordinates given in the file, address = found in the address table or by the "
     "geocoder, street/approximate = geocoder found the street or area only, zip = centre of the "

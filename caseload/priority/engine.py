@@ -140,11 +140,13 @@ def _new_referral(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _F
     deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(now.tzinfo)
     left = deadline - now
     state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
-    head = f"New referral from {_source_label(source)} {span(now - first)} ago"
+    sender = "a self-referral" if source == ReferralSource.SELF.value else _source_label(source)
     if len(waiting) > 1:
-        head = f"{len(waiting)} new referrals, the first from {_source_label(source)} " + (
-            f"{span(now - first)} ago"
-        )
+        head = f"{len(waiting)} new referrals, the first from {sender} {span(now - first)} ago"
+    elif source == ReferralSource.SELF.value:
+        head = f"New self-referral {span(now - first)} ago"
+    else:
+        head = f"New referral from {sender} {span(now - first)} ago"
     label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
     missed = -left if left < timedelta(0) else None
     return _Finding(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,12 +17,14 @@ from caseload.referrals.model import NewReferral, ReferralRow
 from caseload.store.database import Database
 from caseload.store.models import Client, Program, Referral
 
+CLOCK_SLACK = timedelta(minutes=10)  # a sender's clock may run a little fast
+
 
 def check_new_referral(new: NewReferral, now: datetime) -> None:
     """Problems a user can fix, before anything is written."""
     if new.received_at.tzinfo is None or (new.event_at and new.event_at.tzinfo is None):
         raise ValueError("referral times must be timezone-aware")
-    if new.received_at > now:
+    if new.received_at > now + CLOCK_SLACK:
         raise UserError("The referral's received time is in the future.")
     if new.client_id is None and not (new.first_name.strip() and new.last_name.strip()):
         raise UserError("A referral needs the person's first and last name (or a client).")

@@ -111,39 +111,51 @@ def accept_referral(
     client from its details), enrol, record the triggering event. Returns the client id."""
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
-        if referral.status == ReferralStatus.ACCEPTED.value:
-            raise UserError(f"Referral {referral_id} is already accepted.")
-        program = session.scalar(select(Program).where(Program.code == program_code))
-        if program is None:
-            raise UserError(f"There is no program with code '{program_code}'.")
-        zone = load_in(session, ProgramSettings).zone
-        chosen = client_id if client_id is not None else referral.client_id
-        if chosen is not None:
-            client = _linkable(session, chosen)
-        else:
-            client = _new_client(session, actor, referral)
-        if client.status != ClientStatus.ACTIVE.value:
-            detail = f"{client.status} -> active (referral {referral_id} accepted)"
-            audit.record(session, actor, "client.status", "client", client.id, detail)
-            client.status, client.active, client.status_reason = ClientStatus.ACTIVE.value, True, ""
-        received_on = referral.referred_at.astimezone(zone).date()
-        enrolled = _enrol_if_needed(session, client.id, program, received_on)
-        event = _record_event(session, client.id, referral)
-        referral.client_id = client.id
-        referral.program_id = program.id
-        _triaged(referral, actor, ReferralStatus.ACCEPTED, "")
-        audit.record(
-            session,
-            actor,
-            "referral.accept",
-            "referral",
-            referral_id,
-            f"client {client.id}, program {program.code}, "
-            f"{'enrolled' if enrolled else 'already enrolled'}"
-            f"{', event recorded' if event else ''}",
-        )
-        session.flush()
-        return client.id
+        return accept_in(session, actor, referral, program_code=program_code, client_id=client_id)
+
+
+def accept_in(
+    session: Session,
+    actor: Actor,
+    referral: Referral,
+    *,
+    program_code: str,
+    client_id: int | None,
+) -> int:
+    """`accept_referral` inside the caller's unit of work (the referral import uses it)."""
+    if referral.status == ReferralStatus.ACCEPTED.value:
+        raise UserError(f"Referral {referral.id} is already accepted.")
+    program = session.scalar(select(Program).where(Program.code == program_code))
+    if program is None:
+        raise UserError(f"There is no program with code '{program_code}'.")
+    zone = load_in(session, ProgramSettings).zone
+    chosen = client_id if client_id is not None else referral.client_id
+    client = (
+        _linkable(session, chosen) if chosen is not None else _new_client(session, actor, referral)
+    )
+    if client.status != ClientStatus.ACTIVE.value:
+        detail = f"{client.status} -> active (referral {referral.id} accepted)"
+        audit.record(session, actor, "client.status", "client", client.id, detail)
+        client.status, client.active, client.status_reason = ClientStatus.ACTIVE.value, True, ""
+        client.discharged_on = None
+    received_on = referral.referred_at.astimezone(zone).date()
+    enrolled = _enrol_if_needed(session, client.id, program, received_on)
+    event = _record_event(session, client.id, referral)
+    referral.client_id = client.id
+    referral.program_id = program.id
+    _triaged(referral, actor, ReferralStatus.ACCEPTED, "")
+    audit.record(
+        session,
+        actor,
+        "referral.accept",
+        "referral",
+        referral.id,
+        f"client {client.id}, program {program.code}, "
+        f"{'enrolled' if enrolled else 'already enrolled'}"
+        f"{', event recorded' if event else ''}",
+    )
+    session.flush()
+    return client.id
 
 
 def _enrol_if_needed(session: Session, client_id: int, program: Program, on: date) -> bool:

@@ -1,4 +1,4 @@
-"""`rounds import clients|events|addresses FILE [--db URL] [--dry-run]`.
+"""`rounds import clients|events|addresses|referrals FILE [--db URL] [--dry-run]`.
 
 All-or-nothing: a file with any bad row imports nothing; every problem is listed on stderr
 (row, column, value, what was expected) and the exit code is 2.
@@ -15,6 +15,7 @@ from caseload.importing.addresses import import_address_table
 from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
+from caseload.importing.referrals import import_referrals
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
@@ -26,6 +27,8 @@ _WHAT = {
     "clients already in the database.",
     "addresses": "Load the agency's local address table (address, city, state, zip, lat, lon) "
     "used to place client addresses without any network.",
+    "referrals": "Put referrals (EMS crew, ED discharge planner, APS, clinic, police, self) in "
+    "the referral queue as new; with --accept, rows naming a program are accepted at once.",
 }
 
 
@@ -46,6 +49,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             action="store_true",
             help="check the file and report what would be imported, without writing anything",
         )
+        if kind == "referrals":
+            sub.add_argument(
+                "--accept",
+                action="store_true",
+                help="accept rows that name a program: link to the client on file (external_id, "
+                "or the one with the same name and date of birth) or make a new client, and "
+                "enrol; a row whose person may already be on file is left new for triage",
+            )
         sub.set_defaults(run=run)
 
 
@@ -54,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
         "clients": import_clients,
         "events": import_events,
         "addresses": import_address_table,
+        "referrals": import_referrals,
     }
     db = open_database(args.db)
     try:
-        report = importer[args.import_kind](db, local_actor(), args.file, dry_run=args.dry_run)
+        options = {"accept": True} if getattr(args, "accept", False) else {}
+        report = importer[args.import_kind](
+            db, local_actor(), args.file, dry_run=args.dry_run, **options
+        )
     finally:
         db.dispose()
     print(report.summary(max_warnings=MAX_WARNINGS_SHOWN))
