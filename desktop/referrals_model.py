@@ -36,7 +36,8 @@ def status_text(row: ReferralRow) -> str:
     if row.status is ReferralStatus.ACCEPTED:
         return "Contacted" if row.first_contact_at else "Accepted — not reached"
     text = STATUS_WORDS[row.status]
-    return f"{text} ({row.contact_attempts} tries)" if row.contact_attempts else text
+    tries = "1 try" if row.contact_attempts == 1 else f"{row.contact_attempts} tries"
+    return f"{text} ({tries})" if row.contact_attempts else text
 
 
 class ReferralTableModel(QAbstractTableModel):
