@@ -52,8 +52,8 @@ def _client(session: Session, client_id: int, expected_version: int | None) -> C
         raise NotFoundError(f"Client {client_id} no longer exists.")
     if expected_version is not None and client.version != expected_version:
         raise ConflictError(
-            f"{client.first_name} {client.last_name} was changed by someone else since you "
-            "opened the record; nothing was saved. Reload to see their change."
+            f"Client {client.external_id} was changed by someone else since you opened the "
+            "record; nothing was saved. Reload to see their change."
         )
     return client
 
@@ -89,7 +89,7 @@ def enrol(db: Database, actor: Actor, client_id: int, program_code: str, on: dat
         client = _client(session, client_id, None)
         if client.status != ClientStatus.ACTIVE.value:
             raise UserError(
-                f"{client.first_name} {client.last_name} is not active "
+                f"Client {client.external_id} is not active "
                 f"({client.status.replace('_', ' ')}): make the client active first."
             )
         program = session.scalar(select(Program).where(Program.code == program_code))

@@ -275,18 +275,26 @@ def load_facts(
             assert start is not None and end is not None  # filtered in the query
             appointments[client_id].append(AppointmentFacts(start, end, purpose, visit_type))
 
-    # 6. Accepted referrals with no first contact on record (the rule also checks visits).
+    # 6. Accepted referrals with no first contact on record (the rule also checks visits), while
+    # the client is still enrolled in the program the referral was accepted into.
     referrals: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
-    rf = select(Referral.client_id, Referral.source, Referral.referred_at).where(
-        Referral.status == ReferralStatus.ACCEPTED.value,
-        Referral.first_contact_at.is_(None),
-        Referral.client_id.is_not(None),
-        Referral.referred_at <= now,
+    rf = (
+        select(Referral.client_id, Referral.source, Referral.referred_at, Program.code)
+        .outerjoin(Program, Program.id == Referral.program_id)
+        .where(
+            Referral.status == ReferralStatus.ACCEPTED.value,
+            Referral.first_contact_at.is_(None),
+            Referral.client_id.is_not(None),
+            Referral.referred_at <= now,
+        )
     )
-    for referred_id, source, received_at in conn.execute(
+    for referred_id, source, received_at, program_code in conn.execute(
         _restrict(rf, Referral.client_id, ids)  # type: ignore[arg-type]
     ).all():
-        if referred_id in wanted:
+        if referred_id not in wanted:
+            continue
+        enrolled = {e.program_code for e in enrollments.get(referred_id, ())}
+        if program_code is None or program_code in enrolled:
             referrals[referred_id].append((source, received_at))
 
     return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.enums import ReferralSource, ReferralStatus
 from caseload.errors import NotFoundError, UserError
+from caseload.importing.common import chunks
 from caseload.referrals.first_contact import first_completed_contact
 from caseload.referrals.model import NewReferral, ReferralRow
 from caseload.store.database import Database
@@ -73,14 +74,21 @@ def add_referral(db: Database, actor: Actor, new: NewReferral) -> int:
         return add_referral_in(session, actor, new).id
 
 
-def _rows(session: Session, referrals: Iterable[Referral]) -> list[ReferralRow]:
+def _rows(session: Session, referrals: Sequence[Referral]) -> list[ReferralRow]:
+    """Read models for `referrals`, with their clients and programs loaded in bulk."""
     programs = {
         pid: (code, name)
         for pid, code, name in session.execute(select(Program.id, Program.code, Program.name))
     }
+    client_ids = sorted({r.client_id for r in referrals if r.client_id is not None})
+    clients: dict[int, Client] = {}
+    for batch in chunks(client_ids):
+        clients.update(
+            (c.id, c) for c in session.scalars(select(Client).where(Client.id.in_(batch)))
+        )
     rows = []
     for r in referrals:
-        client = session.get(Client, r.client_id) if r.client_id is not None else None
+        client = clients.get(r.client_id) if r.client_id is not None else None
         first = r.first_contact_at
         if first is None and client is not None and r.status == ReferralStatus.ACCEPTED.value:
             first = first_completed_contact(session, client.id, r.referred_at)

@@ -289,3 +289,15 @@ def test_a_refused_merge_changes_nothing(db: Database) -> None:
 def duplicate_groups_of(db: Database) -> list[tuple[int, ...]]:
     with db.session() as s:
         return duplicate_groups(s)
+
+
+def test_the_referral_rule_ends_with_the_enrolment_it_was_accepted_into(db: Database) -> None:
+    programs(db)
+    client_id = _accept(db, ed_referral(db, RECEIVED, event_before=timedelta(days=40)))
+    assert _must_reason(db, NEXT_DAY, client_id)[0] is Tier.MUST
+    with db.session() as s:
+        enrolment = s.scalar(select(Enrollment).where(Enrollment.client_id == client_id))
+        assert enrolment is not None
+        enrolment.ended_on = date(2026, 11, 30)  # disenrolled the day it was accepted
+    tier, reasons = _must_reason(db, NEXT_DAY, client_id)
+    assert reasons == [] and tier is not Tier.MUST
