@@ -5,9 +5,7 @@ the page's TaskRunner; the queue reloads after each action."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,7 +33,7 @@ from PySide6.QtWidgets import (
 from caseload.enums import ReferralStatus
 from caseload.programs import ProgramInfo, list_programs
 from caseload.referrals.intake import list_referrals
-from caseload.referrals.matching import ClientMatch
+from caseload.referrals.matching import ClientMatch, duplicate_clients
 from caseload.referrals.merge import MergeResult, merge_clients
 from caseload.referrals.model import ReferralRow
 from caseload.referrals.triage import (
@@ -49,7 +47,8 @@ from caseload.referrals.triage import (
     reopen_referral,
 )
 from desktop.context import AppContext
-from desktop.referrals_model import EVENT_WORDS, WIDTHS, ReferralTableModel, status_text
+from desktop.referral_summary import referral_html
+from desktop.referrals_model import WIDTHS, ReferralTableModel
 from desktop.tasks import ProgressFn, TaskRunner
 
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,10 +75,6 @@ def ask_attempts(parent: QWidget, current: int) -> int | None:
         99,
     )
     return value if ok else None
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
 
 
 class ReferralsPage(QWidget):
@@ -127,7 +122,7 @@ class ReferralsPage(QWidget):
             "Clients on file who may be this person. Select one to link or accept into; "
             "select two to merge them."
         )
-        matches_label = QLabel("&Clients on file who may be this person:")
+        matches_label = QLabel("Clients on &file who may be this person:")
         matches_label.setBuddy(self.matches)
         self.program = QComboBox()
         self.program.setToolTip("The program to accept the referral into")
@@ -139,6 +134,10 @@ class ReferralsPage(QWidget):
         self.unable_button = QPushButton("&Unable to reach…")
         self.reopen_button = QPushButton("Re&open")
         self.undo_button = QPushButton("U&ndo last decline")
+        self.duplicates_button = QPushButton("Find duplicate cl&ients")
+        self.duplicates_button.setToolTip(
+            "List clients on file with the same name and date of birth, to merge them"
+        )
         self.status_line = QLabel()
         self.status_line.setWordWrap(True)
 
@@ -157,6 +156,7 @@ class ReferralsPage(QWidget):
                 self.unable_button,
                 self.reopen_button,
                 self.undo_button,
+                self.duplicates_button,
             )
         ):
             button.setAutoDefault(False)
@@ -200,6 +200,7 @@ class ReferralsPage(QWidget):
         self.unable_button.clicked.connect(self._on_unable_clicked)
         self.reopen_button.clicked.connect(self._on_reopen_clicked)
         self.undo_button.clicked.connect(self._on_undo_clicked)
+        self.duplicates_button.clicked.connect(self._on_duplicates_clicked)
         self._show(None)
 
     # --- loading ----------------------------------------------------------------------------
@@ -310,7 +311,7 @@ class ReferralsPage(QWidget):
 
     # --- triage -------------------------------------------------------------------------------
 
-    def _act(self, work: Callable[[], object], done: str, referral_id: int) -> None:
+    def _act(self, work: Callable[[], object], done: str, referral_id: int | None) -> None:
         def run(_p: ProgressFn, _c: object) -> object:
             return work()
 
@@ -382,7 +383,7 @@ class ReferralsPage(QWidget):
 
     def merge_selected(self) -> None:
         row, picked = self.selected(), self.selected_matches()
-        if row is None or len(picked) != 2:
+        if len(picked) != 2:
             return
         keep, dup = sorted(picked, key=lambda m: m.client_id)  # the older record is kept
         ctx = self.context
@@ -394,8 +395,37 @@ class ReferralsPage(QWidget):
             work,
             f"Merged {dup.external_id} into {keep.external_id}: places, programs, events, "
             "visits and referrals moved.",
-            row.referral_id,
+            None if row is None else row.referral_id,
         )
+
+    def _on_duplicates_clicked(self) -> None:
+        db = self.context.db
+
+        def load(_p: ProgressFn, _c: object) -> list[tuple[ClientMatch, ...]]:
+            return duplicate_clients(db)
+
+        self.tasks.run(load, self._on_duplicates_loaded)
+
+    def _on_duplicates_loaded(self, groups: list[tuple[ClientMatch, ...]]) -> None:
+        self.matches.clear()
+        self.matches_shown = [m for group in groups for m in group]
+        for n, group in enumerate(groups, 1):
+            for m in group:
+                status = "" if m.status == "active" else f" [{m.status.replace('_', ' ')}]"
+                item = QListWidgetItem(
+                    f"Duplicates {n}: {m.name} ({m.external_id}), born "
+                    f"{m.date_of_birth:%Y-%m-%d}{status}"
+                )
+                item.setData(MATCH_ROLE, m)
+                self.matches.addItem(item)
+        word = "group" if len(groups) == 1 else "groups"
+        self.status_line.setText(
+            f"{len(groups)} {word} of clients with the same name and date of birth: select two "
+            "of a group and Merge."
+            if groups
+            else "No two clients on file share a name and date of birth."
+        )
+        self._update_buttons()
 
     def _on_merge_clicked(self) -> None:
         picked = sorted(self.selected_matches(), key=lambda m: m.client_id)
@@ -482,31 +512,3 @@ class ReferralsPage(QWidget):
     def _on_undo_clicked(self) -> None:
         if self.undo_referral_id is not None:
             self._reopen(self.undo_referral_id)
-
-
-def referral_html(row: ReferralRow, model: Any) -> str:
-    """The selected referral as the side panel shows it."""
-    when = model.when  # the model's time format, in the program's zone
-    parts = [
-        f"<h3>{_e(row.name)}</h3>",
-        f"<p><b>{_e(status_text(row))}</b>"
-        f"{' — ' + _e(row.status_reason) if row.status_reason else ''}<br>"
-        f"From {_e(row.source.label)}, received {_e(when(row.received_at))}</p>",
-    ]
-    if row.event_kind:
-        event = EVENT_WORDS.get(row.event_kind, row.event_kind)
-        parts.append(f"<p>Triggering event: {_e(event)} at {_e(when(row.event_at))}</p>")
-    if row.reason:
-        parts.append(f"<p>Reason: {_e(row.reason)}</p>")
-    born = "" if row.date_of_birth is None else f"born {row.date_of_birth:%Y-%m-%d}"
-    contact = ", ".join(p for p in (born, row.phone, row.address, row.city, row.zip) if p)
-    parts.append(f"<p>{_e(contact or 'No contact details')}</p>")
-    if row.client_name:
-        parts.append(f"<p>Client: {_e(row.client_name)}</p>")
-    if row.triaged_by:
-        parts.append(f"<p>Triaged by {_e(row.triaged_by)} {_e(when(row.triaged_at))}</p>")
-    if row.first_contact_at:
-        parts.append(f"<p>First contact {_e(when(row.first_contact_at))}</p>")
-    if row.contact_attempts:
-        parts.append(f"<p>Attempts to reach: {row.contact_attempts}</p>")
-    return "".join(parts)

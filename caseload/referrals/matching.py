@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.enums import ClientStatus
+from caseload.store.database import Database
 from caseload.store.models import Client
 
 SIMILAR_NAME_RATIO = 0.75  # SequenceMatcher ratio of the normalised full names
@@ -125,3 +126,24 @@ def duplicate_groups(session: Session) -> list[tuple[int, ...]]:
     ):
         groups.setdefault((name_key(first, last), dob), []).append(cid)
     return [tuple(ids) for ids in groups.values() if len(ids) > 1]
+
+
+def duplicate_clients(db: Database) -> list[tuple[ClientMatch, ...]]:
+    """`duplicate_groups` as the Referrals page lists them (each client with its details)."""
+    with db.session() as session:
+        groups = duplicate_groups(session)
+        ids = sorted({cid for group in groups for cid in group})
+        found: dict[int, ClientMatch] = {}
+        for batch in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            for c in session.scalars(select(Client).where(Client.id.in_(batch))):
+                found[c.id] = ClientMatch(
+                    c.id,
+                    c.external_id,
+                    f"{c.first_name} {c.last_name}".strip(),
+                    c.date_of_birth,
+                    c.status,
+                    True,
+                    "same name and date of birth as another client",
+                    1.0,
+                )
+        return [tuple(found[cid] for cid in group) for group in groups]

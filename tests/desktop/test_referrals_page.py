@@ -166,3 +166,27 @@ def test_attempts_then_unable_to_reach(
     page.show_closed.setChecked(False)
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=10_000)
     assert errors == []
+
+
+def test_find_duplicate_clients_lists_them_for_merging(
+    qtbot: Any, context: AppContext, answers: dict[str, Any], errors: list[BaseException]
+) -> None:
+    keep = client(context.db, "C1")
+    dup = client(context.db, "C2", "dolores", "WHITFIELD")
+    client(context.db, "C3", "Marcus", "Ellery")
+    page = ReferralsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(page.queue_loaded, timeout=10_000):
+        page.refresh()
+    page.duplicates_button.click()
+    qtbot.waitUntil(lambda: page.matches.count() == 2, timeout=10_000)
+    assert "1 group of clients" in page.status_line.text()
+    assert page.matches.item(0).text().startswith("Duplicates 1: Dolores Whitfield (C1)")
+    page.matches.selectAll()
+    with qtbot.waitSignal(page.triaged, timeout=10_000):
+        page.merge_button.click()
+    _wait_triaged(qtbot, page)
+    with context.db.session() as s:
+        merged_into = s.scalar(select(Client.merged_into_id).where(Client.id == dup))
+    assert merged_into == keep and errors == []
