@@ -65,6 +65,13 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
     return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
 
 
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
@@ -102,8 +109,7 @@ class ClientLifecycleForm(QWidget):
         self.consent_state = QComboBox()
         for state, words in CONSENT_WORDS.items():
             self.consent_state.addItem(words, state.value)
-        self.consent_on = QDateEdit()
-        self.consent_on.setCalendarPopup(True)
+        self.consent_on = _date_edit()
         self.consent_scope = QLineEdit()
         self.consent_scope.setPlaceholderText("e.g. home visits; share records with PCP")
         self.consent_by = QLineEdit()
@@ -120,8 +126,7 @@ class ClientLifecycleForm(QWidget):
         self.enrolments = QListWidget()
         self.enrolments.setMaximumHeight(110)
         self.program = QComboBox()
-        self.enrol_on = QDateEdit()
-        self.enrol_on.setCalendarPopup(True)
+        self.enrol_on = _date_edit()
         self.enrol_button = QPushButton("&Enrol")
         row = QHBoxLayout()
         row.addWidget(self.program, 2)
@@ -142,8 +147,7 @@ class ClientLifecycleForm(QWidget):
         self.status = QComboBox()
         for value, words in STATUS_WORDS.items():
             self.status.addItem(words, value.value)
-        self.status_on = QDateEdit()
-        self.status_on.setCalendarPopup(True)
+        self.status_on = _date_edit()
         self.status_reason = QLineEdit()
         self.status_reason.setPlaceholderText("e.g. transferred to Wake County EMS")
         self.status_button = QPushButton("Set &status…")
@@ -189,6 +193,7 @@ class ClientLifecycleForm(QWidget):
         self.enrolments.clear()
         for e in detail.enrollments:
             item = QListWidgetItem(enrolment_text(e, on))
+            item.setToolTip(enrolment_text(e, on))
             item.setData(ENROLMENT_ROLE, e)
             self.enrolments.addItem(item)
         self.enrol_on.setDate(_qdate(on))

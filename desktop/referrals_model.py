@@ -29,12 +29,12 @@ STATUS_WORDS = {
     ReferralStatus.UNABLE_TO_REACH: "Unable to reach",
 }
 HEADERS = ("Status", "Received", "Source", "Person", "Born", "Event", "Reason", "Program")
-WIDTHS = (110, 110, 150, 150, 82, 150, 220, 150)
+WIDTHS = (115, 88, 120, 125, 78, 140, 120, 110)
 
 
 def status_text(row: ReferralRow) -> str:
     if row.status is ReferralStatus.ACCEPTED:
-        return "Contacted" if row.first_contact_at else "Accepted — not reached"
+        return "Contacted" if row.first_contact_at else "Awaiting contact"
     text = STATUS_WORDS[row.status]
     tries = "1 try" if row.contact_attempts == 1 else f"{row.contact_attempts} tries"
     return f"{text} ({tries})" if row.contact_attempts else text
@@ -76,7 +76,7 @@ class ReferralTableModel(QAbstractTableModel):
         return None
 
     def when(self, at: datetime | None) -> str:
-        return "" if at is None else f"{at.astimezone(self._zone):%a %d %b %H:%M}"
+        return "" if at is None else f"{at.astimezone(self._zone):%d %b %H:%M}"
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

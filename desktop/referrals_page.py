@@ -164,9 +164,9 @@ class ReferralsPage(QWidget):
         right = QWidget()
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.summary, 3)
+        side.addWidget(self.summary, 2)
         side.addWidget(matches_label)
-        side.addWidget(self.matches, 2)
+        side.addWidget(self.matches, 1)
         side.addLayout(form)
         side.addLayout(buttons)
         side.addWidget(self.status_line)
@@ -181,7 +181,7 @@ class ReferralsPage(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([820, 520])
+        self.splitter.setSizes([900, 460])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -205,7 +205,10 @@ class ReferralsPage(QWidget):
 
     # --- loading ----------------------------------------------------------------------------
 
-    def refresh(self, select_id: int | None = None) -> None:
+    def refresh(
+        self, select_id: int | None = None, then: Callable[[], object] | None = None
+    ) -> None:
+        """Reload the queue (keeping or moving to `select_id`); `then` runs once it shows."""
         ctx, closed = self.context, self.show_closed.isChecked()
         keep = select_id if select_id is not None else self._selected_id()
 
@@ -224,6 +227,8 @@ class ReferralsPage(QWidget):
             if not rows:
                 self._show(None)
             self.queue_loaded.emit(len(rows))
+            if then is not None:
+                then()
 
         self.tasks.run(load, loaded)
 
@@ -317,8 +322,8 @@ class ReferralsPage(QWidget):
 
         def finished(_result: object) -> None:
             self.status_line.setText(done)
-            self.refresh(select_id=referral_id)
-            self.triaged.emit(done)
+            # Said once the queue shows the change, so listeners (and tests) see it.
+            self.refresh(select_id=referral_id, then=lambda: self.triaged.emit(done))
 
         self.tasks.run(run, finished)
 
