@@ -177,7 +177,6 @@ class _Builder(HistoryBuilder):
             {
                 "_client": c,
                 "source": source.value,
-                "status": "accepted",  # history: triaged long ago
                 "referred_at": self.at(
                     enrolled - timedelta(days=rng.randint(0, 3)), 8 + rng.random() * 9
                 ),
