@@ -127,7 +127,8 @@ def _source_label(source: str) -> str:
 
 
 def _new_referral(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
-    """An accepted referral nobody has reached yet: MUST until a completed contact after it."""
+    """An accepted referral nobody has reached yet: MUST until a completed contact after it,
+    first contact due within `first_contact_hours` of receiving it."""
     contact = facts.last_contact
     waiting = sorted(
         (at, source)
@@ -150,7 +151,8 @@ def _new_referral(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _F
     label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
     missed = -left if left < timedelta(0) else None
     return _Finding(
-        Reason("new_referral", label, rules.new_referral_points),
+        # Worth as much as a discharge awaiting first contact (no setting of its own).
+        Reason("new_referral", label, rules.discharge_first_contact_points),
         "new_referral",
         must=True,
         due_by=deadline,

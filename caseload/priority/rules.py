@@ -22,15 +22,12 @@ class PriorityRules:
     first_contact_hours: float = 72.0  # first contact due within this many hours of the event
     first_contact_lookback_days: int = 30  # events older than this no longer trigger a MUST
     overdose_first_contact_points: float = 100.0
+    # (also the points of an accepted referral nobody has reached yet: MUST the same way)
     discharge_first_contact_points: float = 80.0
     # After a completed contact the MUST is cleared; a recent event still counts a little.
     recent_event_days: int = 30
     overdose_seen_points: float = 10.0
     discharge_seen_points: float = 5.0
-
-    # --- New referrals: an accepted referral with no completed contact yet is MUST -------------
-    # (first contact due within first_contact_hours of receiving it; the reason names the source)
-    new_referral_points: float = 60.0
 
     # --- Familiar faces (high utilizers) ------------------------------------------------------
     familiar_face_calls: int = 3  # this many 911 calls ...
