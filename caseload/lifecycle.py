@@ -217,8 +217,8 @@ def set_status(
         if client.status == ClientStatus.MERGED.value:
             raise UserError("This client was merged into another; edit that client instead.")
         previous = client.status
-        if previous == status.value:
-            return client.version
+        if previous == status.value and client.active == (status is ClientStatus.ACTIVE):
+            return client.version  # nothing to change (a discharged "active" client is not)
         client.status = status.value
         client.active = status is ClientStatus.ACTIVE
         client.status_reason = reason.strip()

@@ -33,8 +33,12 @@ def referral_html(row: ReferralRow, model: ReferralTableModel) -> str:
         parts.append(f"<p>Client: {_e(row.client_name)}</p>")
     if row.triaged_by:
         parts.append(f"<p>Triaged by {_e(row.triaged_by)} {_e(when(row.triaged_at))}</p>")
-    if row.first_contact_at:
-        parts.append(f"<p>First contact {_e(when(row.first_contact_at))}</p>")
+    if row.first_contact_at and row.time_to_first_contact is not None:
+        hours = row.time_to_first_contact.total_seconds() / 3600
+        parts.append(
+            f"<p>First contact {_e(when(row.first_contact_at))} ({hours:.0f} h after the "
+            "referral)</p>"
+        )
     if row.contact_attempts:
         parts.append(f"<p>Attempts to reach: {row.contact_attempts}</p>")
     return "".join(parts)

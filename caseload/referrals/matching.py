@@ -89,11 +89,14 @@ def find_matches(
             Client.last_name,
             Client.date_of_birth,
             Client.status,
+            Client.active,
         ).where(Client.date_of_birth.in_(days), Client.status != ClientStatus.MERGED.value)
     ).all()
     key = name_key(first_name, last_name)
     found: list[ClientMatch] = []
-    for cid, external_id, c_first, c_last, dob, status in rows:
+    for cid, external_id, c_first, c_last, dob, recorded, active in rows:
+        # A client discharged before statuses existed is inactive with status "active".
+        status = "discharged" if recorded == ClientStatus.ACTIVE.value and not active else recorded
         same_name = name_key(c_first, c_last) == key
         if dob == date_of_birth and same_name:
             exact, why, score = True, "same name and date of birth", 1.0

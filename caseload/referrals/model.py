@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from caseload.enums import EventKind, ReferralSource, ReferralStatus
 
@@ -61,6 +61,11 @@ class ReferralRow:
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.client_name
+
+    @property
+    def time_to_first_contact(self) -> timedelta | None:
+        """From receiving the referral to the first contact (for reporting)."""
+        return None if self.first_contact_at is None else self.first_contact_at - self.received_at
 
     @property
     def waiting(self) -> bool:

@@ -129,3 +129,11 @@ def test_transfer_needs_a_destination_and_merge_is_not_a_status(db: Database) ->
     with pytest.raises(UserError, match="not active"):
         set_status(db, ACTOR, client_id, version, ClientStatus.DECEASED, on=DAY)
         enrol(db, ACTOR, client_id, "chronic_disease", DAY)
+
+
+def test_a_client_discharged_before_statuses_existed_can_be_made_active(db: Database) -> None:
+    client_id = client(db, "C1", active=False, discharged_on=date(2026, 6, 1))
+    assert all(p.client_id != client_id for p in rank_caseload(db, DAY, ACTOR))
+    version = client_detail(db, client_id, DAY, ACTOR).version
+    set_status(db, ACTOR, client_id, version, ClientStatus.ACTIVE, on=DAY)
+    assert any(p.client_id == client_id for p in rank_caseload(db, DAY, ACTOR))

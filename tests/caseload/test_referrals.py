@@ -234,7 +234,9 @@ def test_record_first_contact_stores_the_time_and_clears_the_rule(db: Database) 
     with db.session() as s:
         assert record_first_contact(s, client_id, reached) == 1
         assert record_first_contact(s, client_id, reached + timedelta(hours=1)) == 0
-    assert list_referrals(db, ACTOR)[0].first_contact_at == reached
+    row = list_referrals(db, ACTOR)[0]
+    assert row.first_contact_at == reached
+    assert row.time_to_first_contact == timedelta(hours=5, minutes=45)
     with db.session() as s:
         stored = s.scalar(select(Referral.first_contact_at))
     assert stored == reached
