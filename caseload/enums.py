@@ -111,10 +111,35 @@ class VisitType(StrEnum):
 
 class StaffRole(StrEnum):
     COMMUNITY_PARAMEDIC = "community_paramedic"
+    EMT = "emt"
     PEER_SUPPORT = "peer_support"
     NURSE = "nurse"
     PROGRAM_MANAGER = "program_manager"
     SUPERVISOR = "supervisor"
+
+
+class Certification(StrEnum):
+    """Certifications and licences a staff member can hold (each with an expiry date); some
+    give a skill while valid (`caseload.team.skills`)."""
+
+    COMMUNITY_PARAMEDIC = "community_paramedic"
+    PARAMEDIC = "paramedic"
+    EMT = "emt"
+    REGISTERED_NURSE = "registered_nurse"
+    PEER_SUPPORT = "peer_support"
+    NALOXONE_TRAINER = "naloxone_trainer"
+    IMMUNIZER = "immunizer"
+    WOUND_CARE = "wound_care"
+    CPR = "cpr"
+
+
+class ShiftExceptionKind(StrEnum):
+    """A change to someone's weekly pattern on one day."""
+
+    LEAVE = "leave"  # off (planned)
+    SICK = "sick"  # off sick: listed as out sick for the day
+    SWAP = "swap"  # a colleague (`swap_with`) works this person's shift instead
+    EXTRA = "extra"  # a one-off shift (or other hours than the pattern's) on that day
 
 
 class Skill(StrEnum):
@@ -127,6 +152,8 @@ class Skill(StrEnum):
     NALOXONE = "naloxone"
     WOUND_CARE = "wound_care"
     TWO_PERSON = "two_person"
+    # A licensed clinician (paramedic or nurse): what a program closed to peer support needs.
+    CLINICIAN = "clinician"
 
 
 class ConsentState(StrEnum):

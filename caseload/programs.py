@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseload.enums import ProgramCode, Skill
+from caseload.enums import EventKind, ProgramCode, Skill
 from caseload.store.database import Database
 from caseload.store.models import Program
 
@@ -22,6 +22,11 @@ class ProgramInfo:
     visit_minutes: int
     required_skills: frozenset[str]
     peer_support_allowed: bool
+    eligibility_note: str = ""
+    first_contact_hours: float | None = None  # None: no first-contact deadline
+    first_contact_events: frozenset[str] = frozenset()  # EventKind values that start it
+    builtin: bool = False  # one of the catalogue programs a new database starts with
+    version: int = 1  # the row version it was read at (edits check it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,9 @@ class ProgramDefault:
     visit_minutes: int
     required_skills: tuple[Skill, ...] = ()
     peer_support_allowed: bool = False
+    eligibility_note: str = ""
+    first_contact_hours: float | None = None
+    first_contact_events: tuple[EventKind, ...] = ()
 
 
 # Cadences from common MIH/CP practice; each is editable per agency in the database. Peer
@@ -47,6 +55,9 @@ DEFAULT_PROGRAMS: tuple[ProgramDefault, ...] = (
         45,
         (Skill.NALOXONE,),
         peer_support_allowed=True,
+        eligibility_note="A non-fatal overdose in the last 30 days (EMS, ED or self-referral).",
+        first_contact_hours=72.0,
+        first_contact_events=(EventKind.OVERDOSE,),
     ),
     ProgramDefault(
         ProgramCode.HIGH_UTILIZER,
@@ -61,7 +72,14 @@ DEFAULT_PROGRAMS: tuple[ProgramDefault, ...] = (
         ProgramCode.HOMEBOUND_VACCINE, "Homebound vaccination", 90, None, 30, (Skill.VACCINE,)
     ),
     ProgramDefault(
-        ProgramCode.CHRONIC_DISEASE, "Chronic disease (CHF/COPD/diabetes)", 14, None, 45
+        ProgramCode.CHRONIC_DISEASE,
+        "Chronic disease (CHF/COPD/diabetes)",
+        14,
+        None,
+        45,
+        eligibility_note="CHF, COPD or diabetes with a recent admission or ED visit.",
+        first_contact_hours=72.0,
+        first_contact_events=(EventKind.HOSPITAL_DISCHARGE,),
     ),
     ProgramDefault(
         ProgramCode.COMMUNITY_ADVOCACY,
@@ -72,6 +90,9 @@ DEFAULT_PROGRAMS: tuple[ProgramDefault, ...] = (
         peer_support_allowed=True,
     ),
 )
+
+
+BUILTIN_CODES = frozenset(d.code.value for d in DEFAULT_PROGRAMS)
 
 
 def ensure_default_programs(session: Session) -> None:
@@ -88,6 +109,9 @@ def ensure_default_programs(session: Session) -> None:
                     visit_minutes=default.visit_minutes,
                     required_skills=",".join(s.value for s in default.required_skills),
                     peer_support_allowed=default.peer_support_allowed,
+                    eligibility_note=default.eligibility_note,
+                    first_contact_hours=default.first_contact_hours,
+                    first_contact_events=",".join(e.value for e in default.first_contact_events),
                 )
             )
     session.flush()
@@ -103,6 +127,11 @@ def to_info(program: Program) -> ProgramInfo:
         visit_minutes=program.visit_minutes,
         required_skills=frozenset(s for s in program.required_skills.split(",") if s),
         peer_support_allowed=program.peer_support_allowed,
+        eligibility_note=program.eligibility_note,
+        first_contact_hours=program.first_contact_hours,
+        first_contact_events=frozenset(e for e in program.first_contact_events.split(",") if e),
+        builtin=program.code in BUILTIN_CODES,
+        version=program.version,
     )
 
 

@@ -106,6 +106,11 @@ class CrewsDialog(QDialog):
         reload_button.setText("&Reload")
         reload_button.setToolTip("Discard your changes and read the day's shifts again")
         reload_button.clicked.connect(self.reload)
+        self.add_button = self.buttons.addButton(
+            "&Add someone off today…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.add_button.setToolTip("Put a colleague who is off this day on shift")
+        self.add_button.clicked.connect(self.add_someone)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
 
@@ -137,6 +142,25 @@ class CrewsDialog(QDialog):
         self.model.set_shifts(shifts)
         self._set_busy(False)
         self.shifts_loaded.emit(len(shifts))
+
+    def add_someone(self) -> QDialog | None:
+        """Put someone who is off on shift today (saved at once); unsaved edits come first."""
+        if self.model.changed_count():
+            self.status_label.setText(
+                "Save (OK) or reload your changes first, then add someone who is off."
+            )
+            return None
+        from desktop.team.add_to_day_dialog import AddToDayDialog
+
+        on_shift = {s.staff_id for s in self.model.loaded()}
+        dialog = AddToDayDialog(self.context, self.day, on_shift, self)
+        dialog.added.connect(self._on_someone_added)
+        dialog.open()
+        return dialog
+
+    def _on_someone_added(self, _shift_id: int) -> None:
+        self.crews_changed.emit()
+        self.reload()
 
     # --- saving --------------------------------------------------------------------------------
     def problems(self) -> list[str]:

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.caseload_page: CaseloadPage | None = None
         self.plan_page: Any = None
         self.rebalance_page: Any = None
+        self.team_page: Any = None
         self.referrals_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
@@ -121,7 +122,8 @@ class MainWindow(QMainWindow):
             # caseload is usable sooner; the map library loads in the background meanwhile.
             self.tabs.addTab(QWidget(), "&Plan the day")
             self.tabs.addTab(QWidget(), "Caseload &balance")
-            self.tabs.addTab(QWidget(), "&Referrals")  # built when first shown (index 3)
+            self.tabs.addTab(QWidget(), "&Team")  # staff, shifts, programs (desktop.team)
+            self.tabs.addTab(QWidget(), "&Referrals")  # built when first shown (index 4)
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -148,16 +150,32 @@ class MainWindow(QMainWindow):
             self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
             install_caseload_map(self.rebalance_page, self.context.program)
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
-        elif index == 3 and self.referrals_page is None:
+        elif index == 3 and self.team_page is None:
+            self._build_team_page()
+        elif index == 4 and self.referrals_page is None:
             self._build_referrals_page()
 
+    def _build_team_page(self) -> None:
+        """The Team page (index 3); a change there may change the day's crews on the Plan."""
+        from desktop.team.page import TeamPage
+
+        assert self.context is not None
+        self.team_page = TeamPage(self.context)
+        self.team_page.changed.connect(self._on_team_page_changed)
+        self._replace_tab(3, self.team_page, "&Team")
+        self.team_page.refresh()
+
+    def _on_team_page_changed(self) -> None:
+        if self.plan_page is not None:
+            self.plan_page.refresh()
+
     def _build_referrals_page(self) -> None:
-        """The Referrals page (index 3); accepting a referral changes the caseload's list."""
+        """The Referrals page (index 4); accepting a referral changes the caseload's list."""
         from desktop.referrals_page import ReferralsPage
 
         assert self.context is not None
         self.referrals_page = ReferralsPage(self.context)
-        self._replace_tab(3, self.referrals_page, "&Referrals")
+        self._replace_tab(4, self.referrals_page, "&Referrals")
         if self.caseload_page is not None:
             self.referrals_page.triaged.connect(lambda _text: self.caseload_page.refresh())
         self.referrals_page.refresh()
@@ -228,8 +246,10 @@ class MainWindow(QMainWindow):
         )
 
         view_menu = menu.addMenu("&View")
-        for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance", "&Referrals")):
+        for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
             self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
+        self._action(view_menu, "&Team", "Ctrl+4", lambda: self._show_tab(3))
+        self._action(view_menu, "&Referrals", "Ctrl+5", lambda: self._show_tab(4))
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 

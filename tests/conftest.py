@@ -22,11 +22,15 @@ for _name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME
 # Hypothesis draws the same examples on every run (derandomize) and keeps no example database
 # between runs; a failure found while exploring is kept as an explicit @example instead.
 # `HYPOTHESIS_PROFILE=explore pytest ...` searches with fresh random examples locally.
+# No per-example deadline: on a loaded machine a slow example is not a failure (speed is
+# measured in the benchmarks, never in unit tests).
 
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
-_hypothesis_settings.register_profile("repro", derandomize=True, database=None, print_blob=True)
-_hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+_hypothesis_settings.register_profile(
+    "repro", derandomize=True, database=None, print_blob=True, deadline=None
+)
+_hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True, deadline=None)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repro"))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
-from caseload.enums import ConsentState, GeocodeQuality, HousingStatus, PlaceKind, ProgramCode
+from caseload.enums import ConsentState, GeocodeQuality, HousingStatus, PlaceKind
 from caseload.errors import RowProblem
 from caseload.geocoding import Geocoder, open_geocoder, save_cache
 from caseload.importing.common import ImportReport, RowWarning, chunks, report_duplicates
@@ -58,7 +58,7 @@ class _ClientRow:
     zip: str
     location: tuple[float, float] | None
     housing: HousingStatus
-    programs: tuple[ProgramCode, ...]
+    programs: tuple[str, ...]  # program codes
     language: str
     safety_notes: str
     two_person_visit: bool
@@ -96,6 +96,8 @@ class _ClientJob(ImportJob[_ClientRow]):
         self.geocoder_delay_s = geocoder_delay_s
         self.geocoder: Geocoder | None = None
         self.located: list[_Located] = []
+        ensure_default_programs(session)
+        self.program_codes = frozenset(session.scalars(select(Program.code)))
 
     def check_row(self, cells: RowChecker) -> _ClientRow | None:
         c = cells
@@ -110,7 +112,7 @@ class _ClientJob(ImportJob[_ClientRow]):
         zip_code = c.zip_code("zip")
         location = c.lat_lon()
         housing = c.housing("housing_status")
-        programs = c.programs("programs")
+        programs = c.programs("programs", self.program_codes)
         language = c.text("language", max_len=40) or "en"
         safety_notes = c.row.get("safety_notes")
         two_person = c.flag("two_person_visit")
@@ -246,8 +248,6 @@ def _write_clients(session: Session, located: Sequence[_Located], today: date) -
                 )
             )
         for code in row.programs:
-            client.enrollments.append(
-                Enrollment(program_id=program_ids[code.value], enrolled_on=today)
-            )
+            client.enrollments.append(Enrollment(program_id=program_ids[code], enrolled_on=today))
         session.add(client)
     session.flush()

@@ -53,6 +53,8 @@ _NOUNS = {
     "clients": "client",
     "events": "event",
     "addresses": "address point",
+    "staff": "staff member",
+    "shifts": "shift row",
     "referrals": "referral",
 }
 QUALITY_HELP = (

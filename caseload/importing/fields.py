@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 
 from caseload.enums import ConsentState, EventKind, HousingStatus, ProgramCode
@@ -164,22 +164,23 @@ class RowChecker:
             self.problem(column, value, "one of " + ", ".join(h.value for h in HousingStatus))
             return HousingStatus.HOUSED
 
-    def programs(self, column: str) -> tuple[ProgramCode, ...]:
-        codes: list[ProgramCode] = []
+    def programs(self, column: str, known: Collection[str] | None = None) -> tuple[str, ...]:
+        """Program codes separated by ';': the database's programs (`known`), else the
+        built-in ones."""
+        allowed_codes = sorted(known) if known is not None else [p.value for p in ProgramCode]
+        codes: list[str] = []
         for part in self.row.get(column).split(";"):
             code = part.strip().lower()
             if not code:
                 continue
-            try:
-                program = ProgramCode(code)
-            except ValueError:
-                allowed = ", ".join(p.value for p in ProgramCode)
+            if code not in allowed_codes:
+                allowed = ", ".join(allowed_codes)
                 self.problem(
                     column, part.strip(), f"program codes separated by ';' from: {allowed}"
                 )
                 continue
-            if program not in codes:
-                codes.append(program)
+            if code not in codes:
+                codes.append(code)
         return tuple(codes)
 
     def flag(self, column: str) -> bool:

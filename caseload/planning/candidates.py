@@ -30,7 +30,7 @@ from caseload.enums import (
 )
 from caseload.languages import skill_for_language
 from caseload.planning.crews import CrewInfo
-from caseload.priority.facts import ClientPriority
+from caseload.priority.facts import ClientPriority, TimedLabel
 from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
@@ -68,6 +68,16 @@ class Candidate:
     assigned_clinician: str
     due_by: datetime | None  # first contact due: a soft deadline (late is allowed, at a cost)
     selected: bool  # MUST or HIGH: the tiers the day's suggestion draws from
+    # Per reason, its time-dependent wording (None: the label reads the same all day).
+    timed: tuple[TimedLabel | None, ...] = ()
+
+    def reasons_at(self, when: datetime) -> tuple[str, ...]:
+        """The reasons as read at `when` (a planned visit's start, not the start of the day)."""
+        if not self.timed:
+            return self.reasons
+        return tuple(
+            r if t is None else t.at(when) for r, t in zip(self.reasons, self.timed, strict=True)
+        )
 
 
 def routing_priority(tier: Tier, score: float, top_score: float) -> int:
@@ -125,6 +135,9 @@ def _required_skills(client: Client, visit_type: str, programs: list[Program]) -
         skills.add(language_skill)
     if client.needs_peer_support:
         skills.add(Skill.PEER_SUPPORT.value)
+    if any(not program.peer_support_allowed for program in programs):
+        # A clinical program's client: a peer-support specialist alone may not carry the visit.
+        skills.add(Skill.CLINICIAN.value)
     if client.two_person_visit:
         skills.add(Skill.TWO_PERSON.value)
     return frozenset(skills)
@@ -214,6 +227,7 @@ def _candidates_in(
                 assigned_clinician=staff_names.get(client.assigned_clinician_id or -1, ""),
                 due_by=prio.due_by,
                 selected=prio.tier in (Tier.MUST, Tier.HIGH),
+                timed=tuple(r.timed for r in prio.reasons),
             )
         )
     return result
@@ -231,24 +245,33 @@ TRAVEL_ALLOWANCE_MIN = 15  # rough drive between two visits, for the pre-selecti
 
 
 def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set[str]:
-    """The visits suggested for the day: every MUST, then HIGH in rank order while the crews'
-    time lasts (visit length plus a drive each), so the list is one the crews can do. A MUST or
-    HIGH client who declined consent is chosen at no cost: the plan lists them as not planned,
-    with the reason, rather than leaving them out unseen."""
-    capacity = sum(
-        (crew.ends_at - crew.starts_at).total_seconds() / 60 - crew.break_minutes for crew in crews
-    )
+    """The visits suggested for the day: every MUST, then HIGH in rank order while the time of
+    a crew able to do the visit lasts (visit length plus a drive each), so the list is one the
+    crews can do: a HIGH visit needing the one Spanish-speaking crew does not take time from an
+    evening crew that could serve others. A MUST or HIGH client who declined consent is chosen
+    at no cost: the plan lists them as not planned, with the reason, rather than leaving them
+    out unseen."""
+    left = {
+        crew.name: (crew.ends_at - crew.starts_at).total_seconds() / 60 - crew.break_minutes
+        for crew in crews
+    }
     chosen: set[str] = set()
-    used = 0.0
     for cand in candidates:
         if cand.consent is ConsentState.DECLINED:
             if cand.tier in (Tier.MUST, Tier.HIGH):
                 chosen.add(cand.key)
             continue
+        if cand.tier not in (Tier.MUST, Tier.HIGH):
+            continue
         cost = cand.service_min + TRAVEL_ALLOWANCE_MIN
-        if cand.tier is Tier.MUST or (
-            cand.tier is Tier.HIGH and cand.location is not None and used + cost <= capacity
-        ):
+        able = [c.name for c in crews if cand.required_skills <= c.skills]
+        # The able crew with the most time left takes it (a MUST even when none has room).
+        crew = max(able, key=lambda name: left[name], default=None)
+        if cand.tier is Tier.MUST:
             chosen.add(cand.key)
-            used += cost
+            if crew is not None:
+                left[crew] -= cost
+        elif cand.location is not None and crew is not None and left[crew] >= cost:
+            chosen.add(cand.key)
+            left[crew] -= cost
     return chosen

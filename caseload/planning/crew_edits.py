@@ -86,6 +86,7 @@ def _drop_members_in(session: Session, on: date, staff_ids: Collection[int]) -> 
     """Take `staff_ids` out of every crew on `on`; returns the day's crews."""
     day_crews = list(session.scalars(select(Crew).where(Crew.crew_date == on)))
     for crew in day_crews:
+        crew.from_pattern = False  # the day was edited by hand: the pattern no longer remakes it
         crew.members = [m for m in crew.members if m.staff_id not in staff_ids]
     session.flush()  # delete the old memberships before re-adding any (unique crew/staff)
     return day_crews

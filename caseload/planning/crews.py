@@ -18,15 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
-from caseload.enums import Skill, StaffRole
-from caseload.languages import language_skills
+from caseload.enums import Skill
 from caseload.store.database import Database
 from caseload.store.models import Crew, CrewMember, Shift, Staff
+from caseload.team.days import ROUTED_ROLES, ensure_day_in
+from caseload.team.skills import Held, skills_on
 from routing.geo import LatLon
-
-ROUTED_ROLES = frozenset(
-    {StaffRole.COMMUNITY_PARAMEDIC.value, StaffRole.PEER_SUPPORT.value, StaffRole.NURSE.value}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +51,7 @@ class CrewInfo:
     break_earliest: datetime | None
     break_latest: datetime | None
     break_minutes: int
+    vehicle: str = ""
 
     @property
     def member_names(self) -> str:
@@ -64,16 +62,15 @@ def _split(csv: str) -> frozenset[str]:
     return frozenset(part.strip() for part in csv.split(",") if part.strip())
 
 
-def _staff_skills(staff: Staff) -> frozenset[str]:
-    skills = set(_split(staff.skills))
-    if staff.role == StaffRole.COMMUNITY_PARAMEDIC.value:
-        skills.add(Skill.PARAMEDIC.value)
-    if staff.role == StaffRole.PEER_SUPPORT.value:
-        skills.add(Skill.PEER_SUPPORT.value)
-    return frozenset(skills) | language_skills(staff.languages)
+def _staff_skills(staff: Staff, on: date) -> frozenset[str]:
+    """Role, skills list and certifications valid on `on` (`caseload.team.skills`)."""
+    held = [Held(c.name, c.expires_on) for c in staff.certifications]
+    return skills_on(on, staff.role, _split(staff.skills), held, staff.languages)
 
 
-def _crew_from(name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]]) -> CrewInfo:
+def _crew_from(
+    name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]], vehicle: str = ""
+) -> CrewInfo:
     # Working together means the overlap of the members' shifts; the first member's base.
     starts = max(shift.starts_at for _, shift in pairs)
     ends = min(shift.ends_at for _, shift in pairs)
@@ -85,8 +82,8 @@ def _crew_from(name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]])
     )
     skills: set[str] = set()
     languages: set[str] = set()
-    for staff, _ in pairs:
-        skills |= _staff_skills(staff)
+    for staff, shift in pairs:
+        skills |= _staff_skills(staff, shift.shift_date)
         languages |= _split(staff.languages)
     if len(pairs) >= 2:
         skills.add(Skill.TWO_PERSON.value)  # a visit where two people must attend
@@ -103,10 +100,12 @@ def _crew_from(name: str, crew_id: int | None, pairs: list[tuple[Staff, Shift]])
         break_earliest=lead_shift.break_earliest,
         break_latest=lead_shift.break_latest,
         break_minutes=max(shift.break_minutes for _, shift in pairs),
+        vehicle=vehicle,
     )
 
 
 def crews_on_shift_in(session: Session, on: date) -> list[CrewInfo]:
+    ensure_day_in(session, on)  # a day nobody set up yet: from the weekly pattern
     shifts = {
         shift.staff_id: shift
         for shift in session.scalars(
@@ -134,7 +133,7 @@ def crews_on_shift_in(session: Session, on: date) -> list[CrewInfo]:
         if not pairs or max(sh.starts_at for _, sh in pairs) >= min(sh.ends_at for _, sh in pairs):
             continue
         placed |= {s.id for s, _ in pairs}
-        crews.append(_crew_from(crew.name, crew.id, pairs))
+        crews.append(_crew_from(crew.name, crew.id, pairs, crew.vehicle))
     taken = {c.name for c in crews}
     for sid in sorted(set(staff) - placed, key=lambda i: staff[i].name):
         name = staff[sid].name
@@ -169,6 +168,7 @@ class ShiftInfo:
 
 def shifts_on(db: Database, on: date, actor: Actor) -> list[ShiftInfo]:
     with db.session() as session:
+        ensure_day_in(session, on)
         crew_of = crew_names_in(session, on)
         rows = session.execute(
             select(Shift, Staff)

@@ -40,6 +40,8 @@ class PlannedStop:
     due_by: datetime | None  # first contact due (a soft deadline)
     pinned: bool
     locked: bool
+    # Why a late MUST visit follows a less urgent one ("not earlier: ..."), else "".
+    order_note: str = ""
 
     @property
     def lateness(self) -> timedelta:
@@ -145,3 +147,12 @@ class PlanVersionInfo:
     note: str
     served: int
     unassigned: int
+
+
+def stop_deadline_text(stop: PlannedStop, zone: tzinfo | None = None) -> str:
+    """The stop's deadline line with how late it is planned and, for a late MUST visit after a
+    less urgent one, why ("...; not earlier: ..."); "" without a deadline."""
+    if stop.due_by is None:
+        return ""
+    text = deadline_text(stop.due_by, stop.start, zone)
+    return f"{text}; {stop.order_note}" if stop.order_note else text

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from caseload import audit, settings
 from caseload.actor import Actor
-from caseload.planning.model import CrewRoute, DayPlan, PlannedStop, deadline_text
+from caseload.planning.model import CrewRoute, DayPlan, PlannedStop, stop_deadline_text
 from caseload.planning.versions import load_plan
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
@@ -245,7 +245,7 @@ def _sheet_stop(
         departure=_aware(stop.departure, zone),
         window_start=window_start,
         window_end=window_end,
-        deadline="" if stop.due_by is None else deadline_text(stop.due_by, stop.start, zone),
+        deadline=stop_deadline_text(stop, zone),
         client_name=name,
         age=age,
         location_text=stop.location_text,

@@ -20,6 +20,7 @@ from caseload.planning.build import BuiltProblem, IdMap, PlanEdits
 from caseload.planning.candidates import Candidate
 from caseload.planning.crews import CrewInfo, CrewMemberInfo
 from caseload.planning.model import CrewRoute, DayPlan, PlanBasis, PlannedStop, UnassignedVisit
+from caseload.priority.facts import TimedLabel
 from routing import vroom_json
 from routing.geo import LatLon
 
@@ -76,7 +77,12 @@ def _candidate(c: Candidate) -> Doc:
         "assigned_clinician": c.assigned_clinician,
         "due_by": _t(c.due_by),
         "selected": c.selected,
+        "timed": [None if t is None else _timed(t) for t in c.timed],
     }
+
+
+def _timed(t: TimedLabel) -> Doc:
+    return {"head": t.head, "since": _t(t.since), "tail": t.tail, "deadline": _t(t.deadline)}
 
 
 def _stop(s: PlannedStop) -> Doc:
@@ -98,6 +104,7 @@ def _stop(s: PlannedStop) -> Doc:
         "window": None if s.window is None else [_t(s.window[0]), _t(s.window[1])],
         "due_by": _t(s.due_by),
         "late": s.late,
+        "order_note": s.order_note,
     }
 
 
@@ -209,7 +216,11 @@ class _Reader:
             assigned_clinician=d["assigned_clinician"],
             due_by=self.t(d["due_by"]),
             selected=d["selected"],
+            timed=tuple(None if t is None else self.timed(t) for t in d.get("timed", ())),
         )
+
+    def timed(self, d: Doc) -> TimedLabel:
+        return TimedLabel(d["head"], self.tt(d["since"]), d["tail"], self.tt(d["deadline"]))
 
     def stop(self, d: Doc, cand: Candidate) -> PlannedStop:
         window = d["window"]
@@ -235,6 +246,7 @@ class _Reader:
             due_by=cand.due_by,
             pinned=d["pinned"],
             locked=d["locked"],
+            order_note=d.get("order_note", ""),
         )
 
 

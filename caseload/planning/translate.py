@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from caseload.languages import speaker_of
 from caseload.planning.build import BuiltProblem, PlanEdits
 from caseload.planning.model import CrewRoute, DayPlan, PlanBasis, PlannedStop, UnassignedVisit
+from caseload.planning.ordering import order_notes
 from routing import explain
 from routing.problem import TimeWindow
 from routing.solution import Route, Solution, Unassigned
@@ -24,6 +25,7 @@ SKILL_NAMES = {
     "paramedic": "a paramedic",
     "wound_care": "wound care",
     "two_person": "two or more people",
+    "clinician": "a clinician (paramedic or nurse)",
 }
 
 
@@ -97,7 +99,11 @@ def explain_unassigned(built: BuiltProblem, item: Unassigned, *, cancelled: bool
 
 
 def _route(
-    built: BuiltProblem, vehicle_id: int, route: Route | None, edits: PlanEdits
+    built: BuiltProblem,
+    vehicle_id: int,
+    route: Route | None,
+    edits: PlanEdits,
+    notes: Mapping[int, str],
 ) -> CrewRoute:
     crew = built.crew_for_vehicle(vehicle_id)
     locked_keys = {key for keys in edits.locked.values() for key in keys}
@@ -121,7 +127,7 @@ def _route(
                     name=cand.name,
                     tier=cand.tier,
                     purpose=cand.purpose,
-                    reasons=cand.reasons,
+                    reasons=cand.reasons_at(built.at(step.service_start_s)),
                     location=cand.location,
                     location_text=cand.location_text,
                     arrival=built.at(step.arrival_s),
@@ -133,6 +139,7 @@ def _route(
                     due_by=cand.due_by,
                     pinned=edits.pinned.get(cand.key) == crew.name,
                     locked=cand.key in locked_keys,
+                    order_note=notes.get(step.id, ""),
                 )
             )
     travel_s = route.travel_s if route is not None else 0
@@ -152,7 +159,8 @@ def to_day_plan(
     worded = worded or {}
     routed = {route.vehicle_id: route for route in solution.routes}
     vehicle_ids = [built.ids.vehicle_ids[crew.name] for crew in built.crews]
-    routes = tuple(_route(built, v, routed.get(v), edits) for v in vehicle_ids)
+    notes = order_notes(built, solution)
+    routes = tuple(_route(built, v, routed.get(v), edits, notes) for v in vehicle_ids)
     unassigned = [UnassignedVisit(c, reason) for c, reason in built.unroutable]
     unassigned += [
         UnassignedVisit(

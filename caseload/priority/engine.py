@@ -10,7 +10,9 @@ dates and `due_by` use its zone). Events after `now` are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,7 +24,13 @@ from caseload.enums import (
     Tier,
     VisitType,
 )
-from caseload.priority.facts import ClientFacts, ClientPriority, EnrollmentFacts, Reason
+from caseload.priority.facts import (
+    ClientFacts,
+    ClientPriority,
+    EnrollmentFacts,
+    Reason,
+    TimedLabel,
+)
 from caseload.priority.rules import PriorityRules
 from caseload.priority.wording import days_ago, num, period, plural, span
 
@@ -72,14 +80,29 @@ def _by_kind(facts: ClientFacts, now: datetime) -> dict[str, list[datetime]]:
     return buckets
 
 
+def first_contact_hours(
+    enrollments: Iterable[EnrollmentFacts], kind: EventKind, rules: PriorityRules
+) -> float:
+    """Hours to a first contact after an event of `kind`: the shortest deadline among the
+    client's programs that are started by it, else the program-wide setting."""
+    hours = [
+        e.first_contact_hours
+        for e in enrollments
+        if e.first_contact_hours is not None and kind.value in e.first_contact_events
+    ]
+    return min(hours) if hours else rules.first_contact_hours
+
+
 def _first_contact(
     facts: ClientFacts,
     kind: EventKind,
     times: list[datetime],
     now: datetime,
     rules: PriorityRules,
+    hours: float,
 ) -> _Finding | None:
-    """The overdose / discharge rule: MUST until a completed contact after the event."""
+    """The overdose / discharge rule: MUST until a completed contact after the event, due
+    `hours` after it."""
     if kind is EventKind.OVERDOSE:
         code, what, many = "overdose", "Non-fatal overdose", "non-fatal overdoses"
         flag = "recent_overdose"
@@ -97,19 +120,20 @@ def _first_contact(
     uncleared = [t for t in times if t >= lookback and (contact is None or contact <= t)]
     if uncleared:
         first = uncleared[0]
-        deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(zone)
+        deadline = (first + timedelta(hours=hours)).astimezone(zone)
         left = deadline - now
-        state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
-        if len(uncleared) == 1:
-            head = f"{what} {span(now - first)} ago"
-        else:
-            head = f"{len(uncleared)} {many} since last contact, first {span(now - first)} ago"
-        label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
+        head = what if len(uncleared) == 1 else f"{len(uncleared)} {many} since last contact, first"
+        tail = f"first contact due within {num(hours)} h"
+        timed = TimedLabel(head, first, tail, deadline)
         # Never worth less than the same event once seen (keeps priority monotone in recency).
         points = max(must_points, seen_points)
         missed = -left if left < timedelta(0) else None
         return _Finding(
-            Reason(code, label, points), flag, must=True, due_by=deadline, missed_by=missed
+            Reason(code, timed.at(now), points, timed),
+            flag,
+            must=True,
+            due_by=deadline,
+            missed_by=missed,
         )
     last = times[-1]
     if last < now - timedelta(days=rules.recent_event_days):
@@ -126,33 +150,46 @@ def _source_label(source: str) -> str:
         return source.replace("_", " ")
 
 
-def _new_referral(facts: ClientFacts, now: datetime, rules: PriorityRules) -> _Finding | None:
+def _new_referral(
+    facts: ClientFacts,
+    enrollments: Iterable[EnrollmentFacts],
+    now: datetime,
+    rules: PriorityRules,
+) -> _Finding | None:
     """An accepted referral nobody has reached yet: MUST until a completed contact after it,
-    first contact due within `first_contact_hours` of receiving it."""
+    first contact due within its program's first-contact hours (else `first_contact_hours`)
+    of receiving it."""
     contact = facts.last_contact
     waiting = sorted(
-        (at, source)
-        for source, at in facts.referrals
+        (at, source, program)
+        for source, at, program in facts.referrals
         if at <= now and (contact is None or contact <= at)
     )
     if not waiting:
         return None
-    first, source = waiting[0]
-    deadline = (first + timedelta(hours=rules.first_contact_hours)).astimezone(now.tzinfo)
+    first, source, program = waiting[0]
+    hours = next(
+        (
+            e.first_contact_hours
+            for e in enrollments
+            if e.program_code == program and e.first_contact_hours is not None
+        ),
+        rules.first_contact_hours,
+    )
+    deadline = (first + timedelta(hours=hours)).astimezone(now.tzinfo)
     left = deadline - now
-    state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
     sender = "a self-referral" if source == ReferralSource.SELF.value else _source_label(source)
     if len(waiting) > 1:
-        head = f"{len(waiting)} new referrals, the first from {sender} {span(now - first)} ago"
+        head = f"{len(waiting)} new referrals, the first from {sender}"
     elif source == ReferralSource.SELF.value:
-        head = f"New self-referral {span(now - first)} ago"
+        head = "New self-referral"
     else:
-        head = f"New referral from {sender} {span(now - first)} ago"
-    label = f"{head} — first contact due within {num(rules.first_contact_hours)} h ({state})"
+        head = f"New referral from {sender}"
+    timed = TimedLabel(head, first, f"first contact due within {num(hours)} h", deadline)
     missed = -left if left < timedelta(0) else None
     return _Finding(
         # Worth as much as a discharge awaiting first contact (no setting of its own).
-        Reason("new_referral", label, rules.discharge_first_contact_points),
+        Reason("new_referral", timed.at(now), rules.discharge_first_contact_points, timed),
         "new_referral",
         must=True,
         due_by=deadline,
@@ -351,11 +388,23 @@ def compute_priority(
     events = _by_kind(facts, now_utc)
     found: list[_Finding | None] = [
         _appointment(facts, now, rules),
-        _first_contact(facts, EventKind.OVERDOSE, events.get("overdose", []), now, rules),
         _first_contact(
-            facts, EventKind.HOSPITAL_DISCHARGE, events.get("hospital_discharge", []), now, rules
+            facts,
+            EventKind.OVERDOSE,
+            events.get("overdose", []),
+            now,
+            rules,
+            first_contact_hours(enrollments, EventKind.OVERDOSE, rules),
         ),
-        _new_referral(facts, now_utc, rules),
+        _first_contact(
+            facts,
+            EventKind.HOSPITAL_DISCHARGE,
+            events.get("hospital_discharge", []),
+            now,
+            rules,
+            first_contact_hours(enrollments, EventKind.HOSPITAL_DISCHARGE, rules),
+        ),
+        _new_referral(facts, enrollments, now, rules),
         _familiar_face(events, now_utc, rules),
         *_recent_fall(events, facts.last_contact, now_utc, rules),
         _housing(facts, rules),
@@ -371,7 +420,7 @@ def compute_priority(
 
     kept = [
         _Finding(
-            Reason(f.reason.code, f.reason.label, round(f.reason.points, 2)),
+            dataclasses.replace(f.reason, points=round(f.reason.points, 2)),
             f.flag,
             f.must,
             f.due_by,

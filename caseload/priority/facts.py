@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from caseload.clinical import enrollment_active_on
 from caseload.enums import HousingStatus, Tier, VisitType
+from caseload.priority.wording import span
 
 # Every flag a `ClientPriority` may carry.
 FLAGS = frozenset(
@@ -46,6 +47,9 @@ class EnrollmentFacts:
     ended_on: date | None = None
     last_visit_on: date | None = None
     duration_weeks: int | None = None
+    # The program's first-contact deadline after these event kinds (None: it sets none).
+    first_contact_hours: float | None = None
+    first_contact_events: frozenset[str] = frozenset()
 
     def active_on(self, on: date) -> bool:
         return enrollment_active_on(on, self.enrolled_on, self.ended_on, self.duration_weeks)
@@ -75,17 +79,36 @@ class ClientFacts:
     appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
     last_vaccination_on: date | None = None  # the last completed vaccination visit
     active: bool = True
-    # Accepted referrals with no first contact on record: (ReferralSource value, received_at).
-    referrals: tuple[tuple[str, datetime], ...] = ()
+    # Accepted referrals with no first contact on record, while the client is enrolled in the
+    # program each was accepted into: (ReferralSource value, received_at, program code or "").
+    referrals: tuple[tuple[str, datetime, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TimedLabel:
+    """A reason whose numbers depend on when it is read ("41 h ago", "(3 h overdue)"), kept as
+    its parts so a planned visit reads it at its planned start, not at the start of the day."""
+
+    head: str  # "Non-fatal overdose", "2 non-fatal overdoses since last contact, first"
+    since: datetime  # what "... ago" counts from
+    tail: str  # "first contact due within 72 h"
+    deadline: datetime
+
+    def at(self, when: datetime) -> str:
+        left = self.deadline - when
+        state = f"{span(left)} left" if left >= timedelta(0) else f"{span(-left)} overdue"
+        return f"{self.head} {span(when - self.since)} ago — {self.tail} ({state})"
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One reason a client is on the list: a code, a plain-language label, its points."""
+    """One reason a client is on the list: a code, a plain-language label (as read at the
+    ranking time), its points; `timed` when the label reads differently later in the day."""
 
     code: str
     label: str
     points: float
+    timed: TimedLabel | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,13 +232,24 @@ def load_facts(
             Enrollment.enrolled_on,
             Enrollment.ended_on,
             Program.duration_weeks,
+            Program.first_contact_hours,
+            Program.first_contact_events,
         )
         .join(Program, Program.id == Enrollment.program_id)
         .where(Enrollment.enrolled_on <= on)
     )
-    for client_id, program_id, code, name, cadence, enrolled_on, ended_on, weeks in conn.execute(
-        _restrict(en, Enrollment.client_id, ids)
-    ).all():
+    for (
+        client_id,
+        program_id,
+        code,
+        name,
+        cadence,
+        enrolled_on,
+        ended_on,
+        weeks,
+        deadline_hours,
+        deadline_events,
+    ) in conn.execute(_restrict(en, Enrollment.client_id, ids)).all():
         if client_id not in wanted or not enrollment_active_on(on, enrolled_on, ended_on, weeks):
             continue
         # A visit counts for the program it was recorded under; one recorded without a
@@ -254,6 +265,8 @@ def load_facts(
                 ended_on=ended_on,
                 last_visit_on=max(candidates) if candidates else None,
                 duration_weeks=weeks,
+                first_contact_hours=deadline_hours,
+                first_contact_events=frozenset(k for k in deadline_events.split(",") if k),
             )
         )
 
@@ -277,7 +290,7 @@ def load_facts(
 
     # 6. Accepted referrals with no first contact on record (the rule also checks visits), while
     # the client is still enrolled in the program the referral was accepted into.
-    referrals: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    referrals: dict[int, list[tuple[str, datetime, str]]] = defaultdict(list)
     rf = (
         select(Referral.client_id, Referral.source, Referral.referred_at, Program.code)
         .outerjoin(Program, Program.id == Referral.program_id)
@@ -295,7 +308,7 @@ def load_facts(
             continue
         enrolled = {e.program_code for e in enrollments.get(referred_id, ())}
         if program_code is None or program_code in enrolled:
-            referrals[referred_id].append((source, received_at))
+            referrals[referred_id].append((source, received_at, program_code or ""))
 
     return [
         ClientFacts(

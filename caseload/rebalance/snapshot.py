@@ -38,6 +38,8 @@ from caseload.rebalance.workload import (
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Client, Crew, CrewMember, Enrollment, Shift, Staff, Visit
+from caseload.team.days import ensure_day_in
+from caseload.team.skills import Held, skills_on
 from routing.geo import LatLon
 
 
@@ -134,6 +136,8 @@ def _clinicians(
     ).all()
     horizon = max(settings.shift_horizon_days, 1)
     end = today + timedelta(days=horizon)
+    for offset in range(horizon):  # days nobody set up yet: from the weekly patterns
+        ensure_day_in(session, today + timedelta(days=offset))
     crew_of: dict[tuple[int, date], int] = {
         (staff_id, day): crew_id
         for staff_id, day, crew_id in session.execute(
@@ -175,7 +179,14 @@ def _clinicians(
                 role=person.role,
                 base=base,
                 base_name=person.base_name,
-                skills=split_list(person.skills),
+                # Role, skills list and certifications valid today (`caseload.team.skills`).
+                skills=skills_on(
+                    today,
+                    person.role,
+                    split_list(person.skills),
+                    [Held(c.name, c.expires_on) for c in person.certifications],
+                    "",
+                ),
                 languages=split_list(person.languages),
                 shift_hours_per_week=(
                     shift_hours.get(person.id, 0.0) * 7 / horizon

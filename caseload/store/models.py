@@ -48,12 +48,67 @@ class Staff(Versioned, Base):
     base_lon: Mapped[float | None] = mapped_column(Float)
     weekly_capacity_hours: Mapped[float] = mapped_column(Float, default=36.0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    certifications: Mapped[list[StaffCertification]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", order_by="StaffCertification.id"
+    )
 
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
-class Program(Base):
+class StaffCertification(Base):
+    """A certification or licence (a `Certification` value) held until `expires_on` (inclusive;
+    None: does not expire)."""
+
+    __tablename__ = "staff_certifications"
+    __table_args__ = (UniqueConstraint("staff_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+
+    staff: Mapped[Staff] = relationship(back_populates="certifications")
+
+
+class ShiftPattern(Base):
+    """One weekday of a staff member's weekly pattern: the hours, the break, and the crew they
+    ride in (staff with the same crew name on a weekday ride together; "" = alone)."""
+
+    __tablename__ = "shift_patterns"
+    __table_args__ = (UniqueConstraint("staff_id", "weekday"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday ... 6 = Sunday
+    start_minute: Mapped[int] = mapped_column(Integer)  # minutes after midnight
+    end_minute: Mapped[int] = mapped_column(Integer)
+    break_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    crew_name: Mapped[str] = mapped_column(String(60), default="")
+    vehicle: Mapped[str] = mapped_column(String(60), default="")
+
+
+class ShiftException(Base):
+    """A change to the weekly pattern on one day: leave, sick, a swap or a one-off shift."""
+
+    __tablename__ = "shift_exceptions"
+    __table_args__ = (UniqueConstraint("staff_id", "on_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    on_date: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a ShiftExceptionKind value
+    start_minute: Mapped[int | None] = mapped_column(Integer)  # extra shifts only
+    end_minute: Mapped[int | None] = mapped_column(Integer)
+    break_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    crew_name: Mapped[str] = mapped_column(String(60), default="")
+    vehicle: Mapped[str] = mapped_column(String(60), default="")
+    swap_with_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Program(Versioned, Base):
     __tablename__ = "programs"
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -64,6 +119,11 @@ class Program(Base):
     required_skills: Mapped[str] = mapped_column(String(300), default="")
     # Whether a peer-support specialist (no clinical licence) may carry its clients alone.
     peer_support_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    eligibility_note: Mapped[str] = mapped_column(Text, default="")
+    # First contact due this many hours after a triggering event (EventKind values, comma-
+    # separated) for an enrolled client; None: the program sets no first-contact deadline.
+    first_contact_hours: Mapped[float | None] = mapped_column(Float)
+    first_contact_events: Mapped[str] = mapped_column(String(120), default="")
 
 
 class Client(Versioned, Base):
@@ -241,6 +301,9 @@ class Shift(Versioned, Base):
     break_latest: Mapped[datetime | None] = mapped_column(AwareDateTime)
     break_minutes: Mapped[int] = mapped_column(Integer, default=30)
     out_sick: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Made from the weekly pattern (`caseload.team.days`); with version 1 it was never edited,
+    # so a change to the pattern may make it again.
+    from_pattern: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
@@ -254,6 +317,8 @@ class Crew(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     crew_date: Mapped[date] = mapped_column(Date, index=True)
     name: Mapped[str] = mapped_column(String(60))
+    vehicle: Mapped[str] = mapped_column(String(60), default="")
+    from_pattern: Mapped[bool] = mapped_column(Boolean, default=False)  # cleared by any edit
     members: Mapped[list[CrewMember]] = relationship(
         back_populates="crew", cascade="all, delete-orphan", order_by="CrewMember.position"
     )

@@ -20,7 +20,7 @@ from typing import Protocol, cast
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "create an empty program database (default programs and settings)"),
     "demo": ("demo", "create a demo caseload (invented people around Durham, NC)"),
-    "import": ("import_", "import clients, events or the address table from CSV/XLSX"),
+    "import": ("import_", "import clients, events, addresses, staff or shifts from CSV/XLSX"),
     "priorities": ("priorities", "rank the caseload for a day, with reasons"),
     "plan": ("plan", "plan a day and write route sheets, JSON, CSV and calendars"),
     "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),

@@ -1,4 +1,4 @@
-"""`rounds import clients|events|addresses|referrals FILE [--db URL] [--dry-run]`.
+"""`rounds import clients|events|addresses|staff|shifts|referrals FILE [--db URL] [--dry-run]`.
 
 All-or-nothing: a file with any bad row imports nothing; every problem is listed on stderr
 (row, column, value, what was expected) and the exit code is 2.
@@ -16,6 +16,8 @@ from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
 from caseload.importing.referrals import import_referrals
+from caseload.importing.shifts import import_shifts
+from caseload.importing.staff import import_staff
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
@@ -27,6 +29,10 @@ _WHAT = {
     "clients already in the database.",
     "addresses": "Load the agency's local address table (address, city, state, zip, lat, lon) "
     "used to place client addresses without any network.",
+    "staff": "Import or update the team: name, role, certifications with expiry, languages, "
+    "home station, weekly hours (see the README for the columns).",
+    "shifts": "Import weekly shift patterns (who works which days, hours, crew, vehicle) and "
+    "exceptions (leave, sick, swap, extra shift).",
     "referrals": "Put referrals (EMS crew, ED discharge planner, APS, clinic, police, self) in "
     "the referral queue as new; with --accept, rows naming a program are accepted at once.",
 }
@@ -35,7 +41,7 @@ _WHAT = {
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import clients, events or the address table from CSV/XLSX (all or nothing)",
+        help="import clients, events, addresses, staff or shifts from CSV/XLSX (all or nothing)",
         description="Import a CSV or XLSX file. If any row is bad nothing is imported, every "
         "problem is listed and the exit code is 2.",
     )
@@ -65,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         "clients": import_clients,
         "events": import_events,
         "addresses": import_address_table,
+        "staff": import_staff,
+        "shifts": import_shifts,
         "referrals": import_referrals,
     }
     db = open_database(args.db)

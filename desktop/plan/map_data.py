@@ -3,7 +3,7 @@ routes, and unassigned visits in grey."""
 
 from __future__ import annotations
 
-from caseload.planning.model import DayPlan, deadline_text
+from caseload.planning.model import DayPlan, stop_deadline_text
 from caseload.settings import ProgramSettings
 from maps.model import UNASSIGNED_COLOR, MapData, MapMarker, MapPolyline, group_colors, popup_html
 from routing.geo import LatLon
@@ -52,7 +52,7 @@ def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str 
                 continue
             points.append(stop.location)
             eta = stop.start.astimezone(zone).strftime("%H:%M")
-            due = "" if stop.due_by is None else deadline_text(stop.due_by, stop.start, zone)
+            due = stop_deadline_text(stop, zone)
             markers.append(
                 MapMarker(
                     key=stop.key,

@@ -265,7 +265,7 @@ class RouteTreeModel(QAbstractItemModel):
         if role == KEY_ROLE:
             return stop.key
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([stop.location_text, *stop.reasons])
+            return "\n".join([stop.location_text, *stop.reasons, *filter(None, [stop.order_note])])
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
             return QBrush(TIER_COLOURS[stop.tier])
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and stop.late:

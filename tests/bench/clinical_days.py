@@ -4,7 +4,8 @@
 
 Plans each day of a fresh demo program (nothing is saved, no outcomes are recorded, so overdue
 first contacts pile up) and counts, per day: stops, MUST stops planned late, late MUST stops
-that come after a HIGH/ROUTINE stop without an appointment in the same crew (the ordering rule),
+that come after a HIGH/ROUTINE stop without an appointment in the same crew (the ordering rule)
+and how many of those carry no reason for the order ("unexplained", expected 0),
 stops whose consent is declined or unrecorded without an "Obtain consent" purpose, and stops
 whose crew lacks a skill the visit needs.
 """
@@ -27,7 +28,14 @@ from caseload.store.database import open_database
 def day_figures(plan: DayPlan) -> dict[str, int]:
     assert plan.basis is not None
     candidates = {c.key: c for c in plan.basis.built.candidates}
-    out = {"stops": 0, "late_must": 0, "must_after_other": 0, "consent": 0, "needs": 0}
+    out = {
+        "stops": 0,
+        "late_must": 0,
+        "must_after_other": 0,
+        "unexplained": 0,
+        "consent": 0,
+        "needs": 0,
+    }
     for route in plan.routes:
         other_before = False
         for stop in route.stops:
@@ -36,6 +44,7 @@ def day_figures(plan: DayPlan) -> dict[str, int]:
             if stop.tier is Tier.MUST and stop.lateness > timedelta(0):
                 out["late_must"] += 1
                 out["must_after_other"] += other_before
+                out["unexplained"] += other_before and not stop.order_note
             elif stop.tier is not Tier.MUST and stop.window is None:
                 other_before = True
             consent = ConsentState(candidate.consent)

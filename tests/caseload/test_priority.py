@@ -288,6 +288,7 @@ facts_st = st.builds(
         st.tuples(
             st.sampled_from(["hospital", "ems_crew", "self"]),
             st.integers(min_value=0, max_value=MINUTES_400_DAYS).map(lambda m: ago(minutes=m)),
+            st.sampled_from(["", "chronic_disease"]),
         ),
         max_size=2,
     ).map(tuple),
@@ -333,11 +334,12 @@ def test_tier_follows_the_score_except_for_must_triggers(
     f: ClientFacts, rules: PriorityRules
 ) -> None:
     p = compute_priority(f, NOW, ON, rules)
-    # MUST exactly when a deadline applies (first contact after an event, or an appointment).
+    # MUST exactly when a deadline applies (first contact after an event, or an appointment);
+    # otherwise HIGH by score, or because a fall went unseen (issue 11: escalated whatever the
+    # score).
     assert (p.tier is Tier.MUST) == (p.due_by is not None)
     if p.tier is not Tier.MUST:
-        # An unseen fall keeps a client at least HIGH whatever the score.
-        unseen_fall = "unseen_fall" in codes(p)
+        unseen_fall = any(r.code == "unseen_fall" for r in p.reasons)
         assert (p.tier is Tier.HIGH) == (p.score >= rules.high_tier_min_score or unseen_fall)
 
 

@@ -30,6 +30,7 @@ from caseload.store.models import (
     Client,
     ClientPlace,
     Enrollment,
+    Program,
     Referral,
     UtilizationEvent,
     Visit,
@@ -303,3 +304,16 @@ def test_the_referral_rule_ends_with_the_enrolment_it_was_accepted_into(db: Data
         enrolment.ended_on = date(2026, 11, 30)  # disenrolled the day it was accepted
     tier, reasons = _must_reason(db, NEXT_DAY, client_id)
     assert reasons == [] and tier is not Tier.MUST
+
+
+def test_the_programs_own_first_contact_deadline_applies_to_its_referrals(db: Database) -> None:
+    programs(db)
+    with db.session() as s:
+        program = s.scalar(select(Program).where(Program.code == "chronic_disease"))
+        assert program is not None
+        program.first_contact_hours = 24.0
+    client_id = _accept(db, ed_referral(db, RECEIVED, event_before=timedelta(days=40)))
+    _, reasons = _must_reason(db, NEXT_DAY, client_id)
+    assert reasons == [
+        "New referral from ED discharge planner 21 h ago — first contact due within 24 h (2 h left)"
+    ]

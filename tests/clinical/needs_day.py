@@ -5,15 +5,28 @@ gives. Everything is written through the ORM as an import would."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from caseload.actor import local_actor
-from caseload.enums import ConsentState, HousingStatus, PlaceKind, StaffRole
+from caseload.enums import ConsentState, EventKind, HousingStatus, PlaceKind, ProgramCode, StaffRole
 from caseload.planning.model import DayPlan
 from caseload.planning.service import plan_day
+from caseload.programs import ensure_default_programs
 from caseload.store.database import Database
-from caseload.store.models import Client, ClientPlace, Crew, CrewMember, Shift, Staff
+from caseload.store.models import (
+    Client,
+    ClientPlace,
+    Crew,
+    CrewMember,
+    Enrollment,
+    Program,
+    Shift,
+    Staff,
+    UtilizationEvent,
+)
 from routing import validate
 
 ZONE_NAME = "America/New_York"  # the program's default zone
@@ -26,6 +39,7 @@ class Person:
     name: str
     role: StaffRole = StaffRole.COMMUNITY_PARAMEDIC
     languages: str = "en"
+    skills: str = ""  # comma-separated, beyond what the role gives
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +50,8 @@ class Needs:
     interpreter: bool = False
     consent: ConsentState = ConsentState.GIVEN
     safety_notes: str = ""
+    programs: tuple[ProgramCode, ...] = ()  # enrolled a week before the day
+    overdose_hours_before_shift: float | None = None  # a non-fatal overdose, never seen since
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +69,12 @@ def write_day(db: Database, day: Day) -> list[str]:
     ends = datetime.combine(DAY, time(16, 0), tzinfo=tz)
     keys: list[str] = []
     with db.session() as s:
+        ensure_default_programs(s)
         for crew_name, people in day.crews.items():
-            staff = [Staff(name=p.name, role=p.role.value, languages=p.languages) for p in people]
+            staff = [
+                Staff(name=p.name, role=p.role.value, languages=p.languages, skills=p.skills)
+                for p in people
+            ]
             s.add_all(staff)
             s.flush()
             for member in staff:
@@ -101,8 +121,22 @@ def write_day(db: Database, day: Day) -> list[str]:
                     is_primary=True,
                 )
             ]
+            client.enrollments = [
+                Enrollment(
+                    program=s.scalars(select(Program).where(Program.code == code.value)).one(),
+                    enrolled_on=DAY - timedelta(days=7),
+                )
+                for code in needs.programs
+            ]
             s.add(client)
             s.flush()
+            if needs.overdose_hours_before_shift is not None:
+                at = starts - timedelta(hours=needs.overdose_hours_before_shift)
+                s.add(
+                    UtilizationEvent(
+                        client_id=client.id, kind=EventKind.OVERDOSE.value, occurred_at=at
+                    )
+                )
             keys.append(f"c{client.id}")
     return keys
 

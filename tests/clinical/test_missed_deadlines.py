@@ -10,6 +10,8 @@ from caseload.enums import HousingStatus, Tier
 from caseload.priority.engine import compute_priority
 from caseload.priority.facts import AppointmentFacts, ClientFacts, ClientPriority, rank
 from caseload.priority.rules import PriorityRules
+from caseload.store.database import Database
+from tests.clinical.needs_day import Day, Needs, Person, plan, write_day
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 16, 7, 0, tzinfo=ZONE)
@@ -73,3 +75,24 @@ def test_a_missed_deadline_stays_below_no_other_tier() -> None:
     missed = prio(2, events=(("overdose", ago(80)),), last_contact=ago(24 * 10))
     assert high.tier is Tier.HIGH
     assert [p.client_id for p in rank([high, missed])] == [2, 1]
+
+
+def test_a_planned_visit_reads_its_deadline_at_its_planned_start(db: Database) -> None:
+    """Four overdose follow-ups 73.5 h after the overdoses (1 h 30 min past the 72 h deadline at
+    the 08:00 shift start), one crew: each stop's reason says how overdue the visit is when it
+    is planned to start, as its deadline line does, not what it was at 08:00."""
+    day = Day(
+        crews={"Medic 1": (Person("Mo Medic", skills="naloxone"),)},
+        clients=tuple(Needs(overdose_hours_before_shift=73.5) for _ in range(4)),
+    )
+    keys = write_day(db, day)
+    result = plan(db, keys)
+    [route] = result.routes
+    assert len(route.stops) == 4
+    for stop in route.stops:
+        assert stop.due_by is not None
+        late_h = int((stop.start - stop.due_by).total_seconds() // 3600)
+        assert stop.reasons[0].endswith(f"first contact due within 72 h ({late_h} h overdue)")
+    # At 08:00 every reason read "1 h overdue"; the last stop starts hours later.
+    assert route.stops[-1].reasons[0].endswith("h overdue)")
+    assert "(1 h overdue)" not in route.stops[-1].reasons[0]

@@ -5,7 +5,7 @@ independent validator (`needs_day.plan`)."""
 from __future__ import annotations
 
 from caseload.actor import local_actor
-from caseload.enums import ConsentState, StaffRole
+from caseload.enums import ConsentState, ProgramCode, StaffRole
 from caseload.planning.edit import Draft, remove_stop, retime
 from caseload.planning.sheets import build_crew_sheets
 from caseload.planning.versions import load_plan, save_plan
@@ -26,6 +26,44 @@ def test_peer_support_client_goes_to_the_only_crew_with_a_peer_specialist(db: Da
     result = plan(db, keys)
     assert crew_of(result, keys[1]) == "Peer 2"
     assert result.unassigned == ()
+
+
+def test_clinical_program_client_never_goes_to_a_peer_specialist_alone(db: Database) -> None:
+    """A peer-support specialist riding alone may carry the social programs (familiar faces)
+    but not a clinical one (chronic disease): that client goes to the paramedic, and with no
+    clinician on shift it is not planned, with the reason."""
+    day = Day(
+        crews={"Peer 1": (PEER,), "Medic 2": (MEDIC,)},
+        clients=(
+            Needs(programs=(ProgramCode.CHRONIC_DISEASE,)),
+            Needs(programs=(ProgramCode.HIGH_UTILIZER,)),
+            Needs(programs=(ProgramCode.HIGH_UTILIZER, ProgramCode.FALL_PREVENTION)),
+        ),
+    )
+    keys = write_day(db, day)
+    result = plan(db, keys)
+    assert crew_of(result, keys[0]) == "Medic 2"
+    assert crew_of(result, keys[2]) == "Medic 2"
+    assert crew_of(result, keys[1]) is not None
+
+
+def test_clinical_program_client_with_only_peer_specialists_on_shift_is_unplanned(
+    db: Database,
+) -> None:
+    day = Day(
+        crews={"Peer 1": (PEER,)},
+        clients=(
+            Needs(programs=(ProgramCode.CHRONIC_DISEASE,)),
+            Needs(programs=(ProgramCode.HIGH_UTILIZER,)),
+        ),
+    )
+    keys = write_day(db, day)
+    result = plan(db, keys)
+    assert crew_of(result, keys[0]) is None
+    assert reason_for(result, keys[0]) == (
+        "No crew on shift has a clinician (paramedic or nurse), which this visit needs."
+    )
+    assert crew_of(result, keys[1]) == "Peer 1"
 
 
 def test_peer_support_client_without_a_peer_specialist_on_shift_is_unplanned(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 11:50:19.031615
+Create Date: 2026-12-02 12:24:09.395416
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('crew_date', sa.Date(), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('vehicle', sa.String(length=60), nullable=False),
+    sa.Column('from_pattern', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('crew_date', 'name')
@@ -93,6 +95,10 @@ def upgrade() -> None:
     sa.Column('visit_minutes', sa.Integer(), nullable=False),
     sa.Column('required_skills', sa.String(length=300), nullable=False),
     sa.Column('peer_support_allowed', sa.Boolean(), nullable=False),
+    sa.Column('eligibility_note', sa.Text(), nullable=False),
+    sa.Column('first_contact_hours', sa.Float(), nullable=True),
+    sa.Column('first_contact_events', sa.String(length=120), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
@@ -161,6 +167,43 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('crew_id', 'staff_id')
     )
+    op.create_table('shift_exceptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('on_date', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('start_minute', sa.Integer(), nullable=True),
+    sa.Column('end_minute', sa.Integer(), nullable=True),
+    sa.Column('break_minutes', sa.Integer(), nullable=False),
+    sa.Column('crew_name', sa.String(length=60), nullable=False),
+    sa.Column('vehicle', sa.String(length=60), nullable=False),
+    sa.Column('swap_with_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['swap_with_id'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('staff_id', 'on_date')
+    )
+    with op.batch_alter_table('shift_exceptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shift_exceptions_on_date'), ['on_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_shift_exceptions_staff_id'), ['staff_id'], unique=False)
+
+    op.create_table('shift_patterns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('weekday', sa.Integer(), nullable=False),
+    sa.Column('start_minute', sa.Integer(), nullable=False),
+    sa.Column('end_minute', sa.Integer(), nullable=False),
+    sa.Column('break_minutes', sa.Integer(), nullable=False),
+    sa.Column('crew_name', sa.String(length=60), nullable=False),
+    sa.Column('vehicle', sa.String(length=60), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('staff_id', 'weekday')
+    )
+    with op.batch_alter_table('shift_patterns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shift_patterns_staff_id'), ['staff_id'], unique=False)
+
     op.create_table('shifts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -174,6 +217,7 @@ def upgrade() -> None:
     sa.Column('break_latest', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
     sa.Column('break_minutes', sa.Integer(), nullable=False),
     sa.Column('out_sick', sa.Boolean(), nullable=False),
+    sa.Column('from_pattern', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -181,6 +225,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('shifts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shifts_shift_date'), ['shift_date'], unique=False)
+
+    op.create_table('staff_certifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('staff_id', 'name')
+    )
+    with op.batch_alter_table('staff_certifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_certifications_staff_id'), ['staff_id'], unique=False)
 
     op.create_table('client_places',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -336,10 +392,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_client_places_client_id'))
 
     op.drop_table('client_places')
+    with op.batch_alter_table('staff_certifications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_certifications_staff_id'))
+
+    op.drop_table('staff_certifications')
     with op.batch_alter_table('shifts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shifts_shift_date'))
 
     op.drop_table('shifts')
+    with op.batch_alter_table('shift_patterns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shift_patterns_staff_id'))
+
+    op.drop_table('shift_patterns')
+    with op.batch_alter_table('shift_exceptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shift_exceptions_staff_id'))
+        batch_op.drop_index(batch_op.f('ix_shift_exceptions_on_date'))
+
+    op.drop_table('shift_exceptions')
     op.drop_table('crew_members')
     op.drop_table('clients')
     op.drop_table('staff')

@@ -1,0 +1,1 @@
+"""The Team page: staff, certifications, weekly patterns, exceptions, and the programs."""
