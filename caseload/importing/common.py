@@ -78,7 +78,11 @@ def report_text(report: ImportReport, max_warnings: int = 25) -> str:
         ]
     else:
         lines = [f"Imported {name}: {report.rows_read} rows read, {things} created{updated}."]
-    if report.enrollments:
+    if report.enrollments and report.kind == "referrals":
+        lines.append(
+            f"Accepted into a program (client linked or made, enrolled): {report.enrollments}"
+        )
+    elif report.enrollments:
         lines.append(f"Program enrollments: {report.enrollments}")
     if report.geocoded:
         order = [q.value for q in GeocodeQuality]

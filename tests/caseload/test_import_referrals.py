@@ -62,6 +62,7 @@ def test_accept_makes_clients_and_puts_them_on_the_next_days_list(
     programs(db)
     report = import_referrals(db, ACTOR, EXAMPLE, accept=True)
     assert (report.created, report.enrollments) == (6, 4)
+    assert "Accepted into a program (client linked or made, enrolled): 4" in report.summary()
     assert _count(db, Client) == 4 and _count(db, Enrollment) == 4
     ranked = rank_caseload(db, date(2026, 12, 2), ACTOR)
     assert [p.tier for p in ranked] == [Tier.MUST] * 4
