@@ -91,11 +91,15 @@ class EnrollmentEnd(StrEnum):
 
 
 class VisitStatus(StrEnum):
+    """A visit's state: planned, or the outcome recorded for it (`caseload.outcomes`)."""
+
     PLANNED = "planned"
     COMPLETED = "completed"
-    NO_CONTACT = "no_contact"
-    REFUSED = "refused"
-    CANCELLED = "cancelled"
+    NO_CONTACT = "no_contact"  # attempted: client not found
+    REFUSED = "refused"  # the client declined the visit
+    TRANSPORTED = "transported"  # client transported / referred to the ED
+    CANCELLED = "cancelled"  # cancelled by the program
+    RESCHEDULED = "rescheduled"  # moved to another day (`Visit.rescheduled_to`)
 
 
 class VisitType(StrEnum):

@@ -8,6 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.enums import EventKind, ProgramCode, Skill
+from caseload.outcomes.checklist import (
+    DEFAULT_PROGRAM_CHECKLISTS,
+    ChecklistItem,
+    checklist_text,
+    program_checklist,
+)
 from caseload.store.database import Database
 from caseload.store.models import Program
 
@@ -27,6 +33,7 @@ class ProgramInfo:
     first_contact_events: frozenset[str] = frozenset()  # EventKind values that start it
     builtin: bool = False  # one of the catalogue programs a new database starts with
     version: int = 1  # the row version it was read at (edits check it)
+    checklist: tuple[ChecklistItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,7 @@ def ensure_default_programs(session: Session) -> None:
                     eligibility_note=default.eligibility_note,
                     first_contact_hours=default.first_contact_hours,
                     first_contact_events=",".join(e.value for e in default.first_contact_events),
+                    checklist=checklist_text(DEFAULT_PROGRAM_CHECKLISTS.get(default.code, ())),
                 )
             )
     session.flush()
@@ -132,6 +140,7 @@ def to_info(program: Program) -> ProgramInfo:
         first_contact_events=frozenset(e for e in program.first_contact_events.split(",") if e),
         builtin=program.code in BUILTIN_CODES,
         version=program.version,
+        checklist=program_checklist(program.checklist),
     )
 
 

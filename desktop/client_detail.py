@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from caseload.clients import ClientDetail, ClientEdit
-from caseload.enums import HousingStatus, VisitType
+from caseload.enums import HousingStatus, VisitStatus, VisitType
+from caseload.outcomes.model import outcome_label
 from desktop.client_lifecycle import ClientLifecycleForm
 
 EVENT_LABELS = {
@@ -112,11 +113,19 @@ def detail_html(detail: ClientDetail, on: date, zone: tzinfo | None = None) -> s
         staff = f" by {_e(visit.staff)}" if visit.staff else ""
         parts.append(
             f"<li>{visit.visit_date:%d %b %Y} {_e(visit.visit_type.replace('_', ' '))} — "
-            f"{_e(visit.status.replace('_', ' '))}{staff}"
+            f"{_e(_status_text(visit.status))}{staff}"
             f"{': ' + _e(visit.outcome_notes) if visit.outcome_notes else ''}</li>"
         )
     parts.append("</ul>")
     return "".join(parts)
+
+
+def _status_text(status: str) -> str:
+    """A visit's status as the outcome entry names it ("Attempted – client not found")."""
+    try:
+        return outcome_label(VisitStatus(status))
+    except ValueError:
+        return status.replace("_", " ")
 
 
 class ClientEditForm(QWidget):

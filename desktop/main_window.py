@@ -244,6 +244,9 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Save,
             lambda: self._plan_call("save_plan"),
         )
+        self._action(
+            plan_menu, "Visit &outcomes…", "Ctrl+E", lambda: self._plan_call("open_outcomes")
+        )
 
         view_menu = menu.addMenu("&View")
         for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):

@@ -55,6 +55,7 @@ _NOUNS = {
     "addresses": "address point",
     "staff": "staff member",
     "shifts": "shift row",
+    "visits": "visit outcome",
     "referrals": "referral",
 }
 QUALITY_HELP = (

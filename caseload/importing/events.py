@@ -46,17 +46,22 @@ def import_events(
     dry_run: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Import utilization events for clients already in the database; all rows or none."""
-    kind = ImportKind("events", EVENT_REQUIRED, EVENT_COLUMNS, _EventJob)
+    """Import utilization events for clients already in the database; all rows or none. `now`
+    (default: the clock) is the latest acceptable event time."""
+    moment = now or datetime.now(UTC)
+    kind = ImportKind(
+        "events", EVENT_REQUIRED, EVENT_COLUMNS, lambda session: _EventJob(session, moment)
+    )
     return run_import(db, actor, path, kind, dry_run=dry_run, progress=progress, cancel=cancel)
 
 
 class _EventJob(ImportJob[_EventRow]):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self.zone = load_in(session, ProgramSettings).zone
-        self.latest = not_after(datetime.now(UTC))
+        self.latest = not_after(now)
         self.client_ids: dict[str, int] = {}
 
     def check_row(self, cells: RowChecker) -> _EventRow | None:

@@ -62,6 +62,26 @@ class IdMap:
 
 
 @dataclass(frozen=True, slots=True)
+class DoneVisit:
+    """A visit with a recorded outcome, kept out of a re-plan during the day: it stays first on
+    its crew's route at the recorded times (`caseload.planning.replan`)."""
+
+    candidate: Candidate
+    crew: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CrewStart:
+    """Where and when a crew continues from in a re-plan during the day (its last recorded
+    stop, or its base, and the later of now and that stop's end)."""
+
+    location: LatLon | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class BuiltProblem:
     problem: Problem
     origin: datetime  # local midnight of the day, aware
@@ -70,6 +90,7 @@ class BuiltProblem:
     unroutable: tuple[tuple[Candidate, str], ...]  # left out before solving, with the reason
     skill_ids: Mapping[str, int]
     ids: IdMap
+    done: tuple[DoneVisit, ...] = ()  # recorded before a re-plan during the day, in order
     _by_job: Mapping[int, Candidate] = field(init=False, repr=False)
     _by_vehicle: Mapping[int, CrewInfo] = field(init=False, repr=False)
 
@@ -120,13 +141,18 @@ def build_problem(
     edits: PlanEdits | None = None,
     continuity_penalty_s: int = 600,
     program: ProgramSettings | None = None,
+    starts: Mapping[str, CrewStart] | None = None,
 ) -> BuiltProblem:
     """Build the routing problem. `durations_for(locations) -> n x n seconds` (a provider).
 
     Appointments are hard time windows. A first-contact deadline (`due_by`) is a soft one: the
     latest start without penalty is max(deadline, the day's earliest shift start), so an
     overdue visit goes as early as the route allows, and each minute late costs the tier's
-    `ProgramSettings.lateness_cost_per_min` (MUST >> HIGH) in minutes of travel."""
+    `ProgramSettings.lateness_cost_per_min` (MUST >> HIGH) in minutes of travel.
+
+    `starts` (a re-plan during the day): crew name -> where and when it continues from; its
+    route starts there, no earlier than then, and still ends at its base. A break whose window
+    has passed is taken as taken."""
     edits = edits or PlanEdits()
     program = program or ProgramSettings()
     if not crews:
@@ -159,11 +185,24 @@ def build_problem(
     for crew in crews:
         vid = crew_ids[crew.name]
         base = index(crew.base) if crew.base is not None else None
+        start_index = base
+        shift_start = crew.starts_at
+        resume = (starts or {}).get(crew.name)
+        if resume is not None:
+            if resume.location is not None:
+                start_index = index(resume.location)
+            # A crew whose shift is over takes nothing more (an empty, not an open, window).
+            shift_start = min(max(shift_start, resume.at), crew.ends_at)
         breaks: tuple[Break, ...] = ()
         if crew.break_minutes > 0 and crew.break_earliest and crew.break_latest:
             latest_start = crew.break_latest - timedelta(minutes=crew.break_minutes)
-            window = _window(
-                origin, crew.break_earliest, max(latest_start, crew.break_earliest), horizon
+            earliest = crew.break_earliest
+            if resume is not None:
+                earliest = max(earliest, shift_start)
+            window = (
+                None
+                if latest_start < shift_start and resume is not None
+                else _window(origin, earliest, max(latest_start, earliest), horizon)
             )
             if window is not None:
                 breaks = (Break(1, (window,), crew.break_minutes * 60, "Break"),)
@@ -171,9 +210,9 @@ def build_problem(
         vehicles.append(
             Vehicle(
                 id=vid,
-                start_index=base,
+                start_index=start_index,
                 end_index=base,
-                time_window=_window(origin, crew.starts_at, crew.ends_at, horizon),
+                time_window=_window(origin, shift_start, crew.ends_at, horizon),
                 skills=frozenset(skill_ids[s] for s in crew.skills),
                 breaks=breaks,
                 locked_jobs=locked,

@@ -90,17 +90,27 @@ def routing_priority(tier: Tier, score: float, top_score: float) -> int:
     return 5 + round(45 * share)
 
 
-def _place_for(client: Client) -> ClientPlace | None:
-    """The place the planner routes to: the primary one, then a home, then the oldest."""
+def _place_for(client: Client, prefer: int | None = None) -> ClientPlace | None:
+    """The place the planner routes to: `prefer` (a usual place not tried since the client was
+    last not found), else the primary one, then a home, then the oldest."""
     places = [p for p in client.places if p.lat is not None and p.lon is not None]
-    places.sort(key=lambda p: (not p.is_primary, p.kind != PlaceKind.HOME.value, p.id))
+    places.sort(
+        key=lambda p: (p.id != prefer, not p.is_primary, p.kind != PlaceKind.HOME.value, p.id)
+    )
     return places[0] if places else None
 
 
-def location_of(client: Client) -> tuple[LatLon | None, str]:
+def location_of(client: Client, prefer: int | None = None) -> tuple[LatLon | None, str]:
     """Where to find the client and how to describe it: the street address for housed clients,
-    the usual place with its description otherwise. The one choice every reader shows."""
-    place = _place_for(client)
+    the usual place with its description otherwise. The one choice every reader shows. After
+    "not found", `prefer` names a usual place not tried yet: the crew goes there instead."""
+    place = _place_for(client, prefer)
+    if prefer is not None and place is not None and place.id == prefer:
+        label = place.label or place.kind.replace("_", " ")
+        text = f"Not found last time; try {label}"
+        if place.description:
+            text += f" — {place.description}"
+        return LatLon(place.lat or 0.0, place.lon or 0.0), text
     where = (
         LatLon(place.lat, place.lon)
         if place is not None and place.lat is not None and place.lon is not None
@@ -180,7 +190,7 @@ def _candidates_in(
         client = clients.get(prio.client_id)
         if client is None:
             continue
-        location, location_text = location_of(client)
+        location, location_text = location_of(client, prio.suggested_place_id)
         programs = [
             e.program
             for e in client.enrollments
@@ -233,9 +243,12 @@ def _candidates_in(
     return result
 
 
-def day_candidates(db: Database, on: date, actor: Actor) -> list[Candidate]:
-    """Every active client as a candidate for `on`, most urgent first."""
-    ranked = rank_caseload(db, on, actor)
+def day_candidates(
+    db: Database, on: date, actor: Actor, *, now: datetime | None = None
+) -> list[Candidate]:
+    """Every active client as a candidate for `on`, most urgent first (ranked as of `now`:
+    by default now on the day itself, else 07:00)."""
+    ranked = rank_caseload(db, on, actor, now=now)
     program_settings = settings.load(db, ProgramSettings)
     with db.session() as session:
         return _candidates_in(session, on, ranked, program_settings)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from caseload.enums import ConsentState, Tier
 from caseload.errors import UserError
-from caseload.planning.build import BuiltProblem, IdMap, PlanEdits
+from caseload.planning.build import BuiltProblem, DoneVisit, IdMap, PlanEdits
 from caseload.planning.candidates import Candidate
 from caseload.planning.crews import CrewInfo, CrewMemberInfo
 from caseload.planning.model import CrewRoute, DayPlan, PlanBasis, PlannedStop, UnassignedVisit
@@ -124,6 +124,7 @@ def snapshot_of(plan: DayPlan) -> Doc:
         "crews": [_crew(c) for c in built.crews],
         "candidates": [_candidate(c) for c in built.candidates],
         "unroutable": [[_candidate(c), reason] for c, reason in built.unroutable],
+        "done": [[_candidate(d.candidate), d.crew, _t(d.start), _t(d.end)] for d in built.done],
         "skill_ids": dict(built.skill_ids),
         "vehicle_ids": dict(built.ids.vehicle_ids),
         "job_ids": dict(built.ids.job_ids),
@@ -267,6 +268,10 @@ def plan_from_snapshot(snapshot: str, problem_json: str, solution_json: str) -> 
     crews = tuple(read.crew(c) for c in doc["crews"])
     routable = tuple(read.candidate(c) for c in doc["candidates"])
     unroutable = tuple((read.candidate(c), str(reason)) for c, reason in doc["unroutable"])
+    done = tuple(
+        DoneVisit(read.candidate(c), crew, read.tt(start), read.tt(end))
+        for c, crew, start, end in doc.get("done", [])
+    )
     problem = vroom_json.problem_from_vroom(json.loads(problem_json))
     built = BuiltProblem(
         problem=problem,
@@ -276,9 +281,14 @@ def plan_from_snapshot(snapshot: str, problem_json: str, solution_json: str) -> 
         unroutable=unroutable,
         skill_ids=dict(doc["skill_ids"]),
         ids=IdMap(vehicle_ids=dict(doc["vehicle_ids"]), job_ids=dict(doc["job_ids"])),
+        done=done,
     )
     solution = vroom_json.solution_from_vroom(problem, json.loads(solution_json))
-    by_key = {c.key: c for c in routable} | {c.key: c for c, _ in unroutable}
+    by_key = (
+        {c.key: c for c in routable}
+        | {c.key: c for c, _ in unroutable}
+        | {d.candidate.key: d.candidate for d in done}
+    )
     by_crew = {c.name: c for c in crews}
     routes = tuple(
         CrewRoute(

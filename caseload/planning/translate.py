@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from caseload.languages import speaker_of
-from caseload.planning.build import BuiltProblem, PlanEdits
+from caseload.planning.build import BuiltProblem, DoneVisit, PlanEdits
 from caseload.planning.model import CrewRoute, DayPlan, PlanBasis, PlannedStop, UnassignedVisit
 from caseload.planning.ordering import order_notes
 from routing import explain
@@ -98,6 +98,32 @@ def explain_unassigned(built: BuiltProblem, item: Unassigned, *, cancelled: bool
     return item.reason[:1].upper() + item.reason[1:]
 
 
+def _done_stop(done: DoneVisit, seq: int) -> PlannedStop:
+    """A visit with a recorded outcome: at its recorded times, locked in place."""
+    cand = done.candidate
+    return PlannedStop(
+        key=cand.key,
+        client_id=cand.client_id,
+        visit_id=cand.visit_id,
+        seq=seq,
+        name=cand.name,
+        tier=cand.tier,
+        purpose=cand.purpose,
+        reasons=cand.reasons,
+        location=cand.location,
+        location_text=cand.location_text,
+        arrival=done.start,
+        start=done.start,
+        departure=max(done.end, done.start),
+        waiting_s=0,
+        service_s=int((max(done.end, done.start) - done.start).total_seconds()),
+        window=cand.windows[0] if cand.windows else None,
+        due_by=cand.due_by,
+        pinned=False,
+        locked=True,
+    )
+
+
 def _route(
     built: BuiltProblem,
     vehicle_id: int,
@@ -107,7 +133,8 @@ def _route(
 ) -> CrewRoute:
     crew = built.crew_for_vehicle(vehicle_id)
     locked_keys = {key for keys in edits.locked.values() for key in keys}
-    stops: list[PlannedStop] = []
+    done = [d for d in built.done if d.crew == crew.name]
+    stops: list[PlannedStop] = [_done_stop(d, n) for n, d in enumerate(done, start=1)]
     break_at = leaves = returns = None
     for step in route.steps if route is not None else ():
         if step.type == "start":

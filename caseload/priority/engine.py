@@ -31,6 +31,7 @@ from caseload.priority.facts import (
     Reason,
     TimedLabel,
 )
+from caseload.priority.outcome_rules import outcome_findings
 from caseload.priority.rules import PriorityRules
 from caseload.priority.wording import days_ago, num, period, plural, span
 
@@ -51,6 +52,7 @@ _REASON_PURPOSE: dict[str, tuple[str, VisitType]] = {
     "vaccine_due": ("Vaccination", VisitType.VACCINATION),
     "familiar_face": ("Familiar faces check-in", VisitType.FOLLOW_UP),
     "unsheltered": ("Outreach check-in", VisitType.OUTREACH),
+    "transported": ("Check-in after ED transport", VisitType.FOLLOW_UP),
     "new_referral": ("First contact (new referral)", VisitType.FOLLOW_UP),
 }
 _DEFAULT_PURPOSE = ("Check-in", VisitType.FOLLOW_UP)
@@ -67,6 +69,7 @@ class _Finding:
     due_by: datetime | None = None
     missed_by: timedelta | None = None  # a first-contact deadline passed this long ago
     at_least_high: bool = False  # never ROUTINE (an unseen fall)
+    shown: bool = False  # listed even at zero points (a visit outcome that explains)
 
 
 def _by_kind(facts: ClientFacts, now: datetime) -> dict[str, list[datetime]]:
@@ -138,9 +141,17 @@ def _first_contact(
     last = times[-1]
     if last < now - timedelta(days=rules.recent_event_days):
         return None
-    since = "seen since" if contact is not None and contact > last else "no contact since"
+    if contact is not None and contact > last:
+        since = f"seen since (completed visit {_ago(now, contact)})"
+    else:
+        since = "no contact since"
     label = f"{what} {span(now - last)} ago — {since}"
     return _Finding(Reason(code, label, seen_points), flag)
+
+
+def _ago(now: datetime, moment: datetime) -> str:
+    """When a completed visit was, as a reason says it: 'today', 'yesterday', '3 days ago'."""
+    return days_ago((now.date() - moment.astimezone(now.tzinfo).date()).days)
 
 
 def _source_label(source: str) -> str:
@@ -278,15 +289,18 @@ def _cadence(enrollment: EnrollmentFacts, on: date, rules: PriorityRules) -> _Fi
     overdue_days = (on - (base + timedelta(days=enrollment.cadence_days))).days
     what = f"{enrollment.program_name} visit"
     code = f"program:{enrollment.program_code}"
+    cause = ""
+    if enrollment.last_visit_on is not None and enrollment.last_visit_on >= enrollment.enrolled_on:
+        cause = f" (last completed visit {days_ago((on - enrollment.last_visit_on).days)})"
     if overdue_days == 0:
-        return _Finding(Reason(code, f"{what} due today", rules.due_today_points))
+        return _Finding(Reason(code, f"{what} due today{cause}", rules.due_today_points))
     if overdue_days < 0:
         return None
     points = min(
         rules.overdue_max_points,
         rules.overdue_points + rules.overdue_points_per_day * overdue_days,
     )
-    label = f"{what} {plural(overdue_days, 'day')} overdue"
+    label = f"{what} {plural(overdue_days, 'day')} overdue{cause}"
     return _Finding(Reason(code, label, points), "overdue")
 
 
@@ -335,7 +349,7 @@ def _last_contact(facts: ClientFacts, now: datetime, on: date, rules: PriorityRu
         return Reason("last_contact", "No completed contact on record", rules.contact_max_points)
     days = max(0, (on - facts.last_contact.astimezone(now.tzinfo).date()).days)
     points = min(rules.contact_max_points, rules.contact_points_per_day * days)
-    return Reason("last_contact", f"Last contact {days_ago(days)}", points)
+    return Reason("last_contact", f"Last contact {days_ago(days)} (completed visit)", points)
 
 
 def _purpose(
@@ -415,6 +429,10 @@ def compute_priority(
         else:
             found.append(_cadence(enrollment, on, rules))
     found.append(_Finding(_last_contact(facts, now, on, rules)))
+    found += [
+        _Finding(o.reason, o.flag, at_least_high=o.at_least_high, shown=o.shown)
+        for o in outcome_findings(facts, on)
+    ]
     findings = [f for f in found if f is not None]
     flags = frozenset(f.flag for f in findings if f.flag is not None)
 
@@ -426,9 +444,10 @@ def compute_priority(
             f.due_by,
             f.missed_by,
             f.at_least_high,
+            f.shown,
         )
         for f in findings
-        if f.must or f.reason.points > 0
+        if f.must or f.reason.points > 0 or f.shown
     ]
     reasons = tuple(sorted((f.reason for f in kept), key=lambda r: (-r.points, r.code)))
     score = round(math.fsum(r.points for r in reasons), 2)
@@ -458,4 +477,7 @@ def compute_priority(
         visit_type=visit_type,
         flags=flags,
         deadline_missed_by=max(missed) if missed else None,
+        suggested_place_id=(
+            facts.untried_places[0][0] if "not_found" in flags and facts.untried_places else None
+        ),
     )

@@ -27,9 +27,25 @@ FLAGS = frozenset(
         "vaccine_due",
         "overdue",
         "appointment",
+        "not_found",
+        "propose_disenrolment",
+        "transported",
+        "rescheduled",
         "new_referral",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFacts:
+    """A recorded visit outcome other than "completed" (`caseload.outcomes`), as the rules read
+    it: what happened, on which day, when, and where the crew looked for a client not found."""
+
+    status: str  # a VisitStatus value
+    visit_date: date
+    at: datetime | None = None  # ended, started or recorded, whichever is known
+    looked_where: str = ""
+    looked_place_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +95,12 @@ class ClientFacts:
     appointments: tuple[AppointmentFacts, ...] = ()  # fixed appointments on the day
     last_vaccination_on: date | None = None  # the last completed vaccination visit
     active: bool = True
+    # Outcomes other than "completed" since the last completed contact, oldest first.
+    outcomes: tuple[OutcomeFacts, ...] = ()
+    # The client's usual places (id, label) the crews have not looked at since then.
+    untried_places: tuple[tuple[int, str], ...] = ()
+    # A planned visit on the day that was rescheduled from this earlier day.
+    rescheduled_from: date | None = None
     # Accepted referrals with no first contact on record, while the client is enrolled in the
     # program each was accepted into: (ReferralSource value, received_at, program code or "").
     referrals: tuple[tuple[str, datetime, str], ...] = ()
@@ -126,6 +148,8 @@ class ClientPriority:
     flags: frozenset[str]
     # How long ago the earliest missed first-contact deadline passed (None: none missed).
     deadline_missed_by: timedelta | None = None
+    # After "not found": the usual place to look next (a `ClientPlace` id), None otherwise.
+    suggested_place_id: int | None = None
 
     @property
     def sort_key(self) -> tuple[int, float, float, int]:

@@ -29,6 +29,7 @@ from caseload.priority.facts import (
     EnrollmentFacts,
     rank,
 )
+from caseload.priority.outcome_facts import load_outcomes
 from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
@@ -121,7 +122,7 @@ def load_facts(
     client_ids: Collection[int] | None = None,
     active_only: bool = True,
 ) -> list[ClientFacts]:
-    """What the rules need for each client, in six queries whatever the caseload size."""
+    """What the rules need for each client, in a few queries whatever the caseload size."""
     zone = now.tzinfo
     ids = None if client_ids is None else frozenset(client_ids)
     # Plain column rows: Core execution skips the ORM's per-row loading machinery.
@@ -288,7 +289,9 @@ def load_facts(
             assert start is not None and end is not None  # filtered in the query
             appointments[client_id].append(AppointmentFacts(start, end, purpose, visit_type))
 
-    # 6. Accepted referrals with no first contact on record (the rule also checks visits), while
+    # 6. Recorded outcomes since the last completed contact, places tried, rescheduled visits.
+    history = load_outcomes(conn, on, now, wanted, last_contact, client_ids=ids)
+    # 7. Accepted referrals with no first contact on record (the rule also checks visits), while
     # the client is still enrolled in the program the referral was accepted into.
     referrals: dict[int, list[tuple[str, datetime, str]]] = defaultdict(list)
     rf = (
@@ -323,6 +326,9 @@ def load_facts(
             last_vaccination_on=last_vaccination.get(cid),
             referrals=tuple(referrals.get(cid, ())),
             active=bool(active) and (discharged_on is None or discharged_on > on),
+            outcomes=history.outcomes.get(cid, ()),
+            untried_places=history.untried.get(cid, ()),
+            rescheduled_from=history.rescheduled_from.get(cid),
         )
         for cid, external_id, first, last, housing, active, discharged_on in clients
     ]

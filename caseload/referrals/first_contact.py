@@ -53,3 +53,15 @@ def first_completed_contact(session: Session, client_id: int, since: datetime) -
         if moment >= since:
             found.append(moment)
     return min(found) if found else None
+
+
+def forget_first_contact(session: Session, client_id: int, at: datetime) -> int:
+    """Undo `record_first_contact(session, client_id, at)` when that contact is corrected away
+    (readers then fall back to the first completed visit); returns how many it cleared."""
+    cleared = 0
+    for referral in session.scalars(
+        select(Referral).where(Referral.client_id == client_id, Referral.first_contact_at == at)
+    ):
+        referral.first_contact_at = None
+        cleared += 1
+    return cleared

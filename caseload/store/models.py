@@ -124,6 +124,9 @@ class Program(Versioned, Base):
     # separated) for an enrolled client; None: the program sets no first-contact deadline.
     first_contact_hours: Mapped[float | None] = mapped_column(Float)
     first_contact_events: Mapped[str] = mapped_column(String(120), default="")
+    # What a visit may tick off (comma-separated `caseload.outcomes.checklist` codes; empty:
+    # the general list).
+    checklist: Mapped[str] = mapped_column(String(600), default="")
 
 
 class Client(Versioned, Base):
@@ -281,6 +284,21 @@ class Visit(Versioned, Base):
     purpose: Mapped[str] = mapped_column(String(200), default="")
     outcome_notes: Mapped[str] = mapped_column(Text, default="")
     completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The recorded outcome (`caseload.outcomes`): when the crew was there, who recorded it, where
+    # they looked for a client not found, what was done, and a visit nobody planned.
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    performed_by: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by: Mapped[str] = mapped_column(String(80), default="")
+    recorded_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    looked_place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("client_places.id", ondelete="SET NULL")
+    )
+    looked_where: Mapped[str] = mapped_column(String(200), default="")
+    checklist_done: Mapped[str] = mapped_column(String(600), default="")
+    unplanned: Mapped[bool] = mapped_column(Boolean, default=False)
+    rescheduled_to: Mapped[date | None] = mapped_column(Date)
+    rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
 
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 

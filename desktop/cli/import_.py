@@ -18,6 +18,7 @@ from caseload.importing.events import import_events
 from caseload.importing.referrals import import_referrals
 from caseload.importing.shifts import import_shifts
 from caseload.importing.staff import import_staff
+from caseload.importing.visits import import_visits
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
 
@@ -36,6 +37,10 @@ _WHAT = {
     "referrals": "Put referrals (EMS crew, ED discharge planner, APS, clinic, police, self) in "
     "the referral queue as new; with --accept, rows naming a program are accepted at once.",
 }
+_WHAT["visits"] = (
+    "Record visit outcomes (completed, not_found, declined, transported, cancelled, "
+    "rescheduled) for clients already in the database, e.g. from a crew's spreadsheet."
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         "shifts": import_shifts,
         "referrals": import_referrals,
     }
+    importer["visits"] = import_visits
     db = open_database(args.db)
     try:
         options = {"accept": True} if getattr(args, "accept", False) else {}

@@ -80,6 +80,12 @@ class PlanPageLayout:
         top.addStretch()
         top.addWidget(self.versions_combo)
         top.addWidget(self.save_button)
+        # Visit outcomes (issue 12): record what happened at each stop of the saved version.
+        self.outcomes_button = QPushButton("&Outcomes… (Ctrl+E)")
+        self.outcomes_button.setToolTip(
+            "Record what happened at each stop, in route-sheet order (the saved version)"
+        )
+        top.addWidget(self.outcomes_button)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)

@@ -176,6 +176,13 @@ class RouteTreeModel(QAbstractItemModel):
         self._routes: list[CrewRoute] = []
         self._colors: dict[str, str] = {}
         self._zone = zone
+        self._done: dict[str, str] = {}  # candidate key -> recorded outcome (done and locked)
+
+    def set_done(self, done: dict[str, str]) -> None:
+        """Stops with a recorded outcome: shown as done ("✔ Completed") in the Flags column."""
+        self.beginResetModel()
+        self._done = dict(done)
+        self.endResetModel()
 
     def set_plan(self, plan: DayPlan | None, colors: dict[str, str]) -> None:
         self.beginResetModel()
@@ -303,9 +310,12 @@ class RouteTreeModel(QAbstractItemModel):
             case 6:
                 return stop.reasons[0] if stop.reasons else ""
             case 7:
-                return " ".join(
+                flags = " ".join(
                     flag for flag, on in (("📌", stop.pinned), ("🔒", stop.locked)) if on
                 )
+                if stop.key in self._done:
+                    flags = f"✔ {self._done[stop.key]} {flags}".strip()
+                return flags
         return ""
 
     # --- drag and drop -------------------------------------------------------------------------

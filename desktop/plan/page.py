@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from caseload.errors import UserError
+from caseload.outcomes.model import OutcomeInfo
+from caseload.outcomes.service import outcomes_on
 from caseload.planning.model import DayPlan, PlanVersionInfo
+from caseload.planning.replan import replan_from_now
 from caseload.planning.service import PlanningDay, load_day, plan_day
 from caseload.planning.versions import list_versions, load_plan, save_plan
 from desktop.context import AppContext
@@ -59,6 +62,8 @@ class PlanPage(QWidget):
         self.solve_task: TaskHandle | None = None
         self.solution_limit: int | None = None  # end searches early (same plan on any machine)
         self._best_message = ""
+        # The clock a re-plan during the day starts from (tests set a fixed one).
+        self.now: Callable[[], datetime] = lambda: datetime.now(context.program.zone)
 
         self._elapsed_timer = QTimer(self, interval=200)
         self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
@@ -73,6 +78,7 @@ class PlanPage(QWidget):
         ui.candidates.selection_changed.connect(self._on_candidates_selection_changed)
         ui.routes.stop_dropped.connect(self._on_routes_stop_dropped)
         ui.versions_combo.activated.connect(self._on_versions_combo_activated)
+        ui.outcomes_button.clicked.connect(self.open_outcomes)
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
         menus.connect(self)
         self._update_buttons()
@@ -106,6 +112,7 @@ class PlanPage(QWidget):
         self.ui.show_versions(day.versions, self.context.program.zone)
         self.undo_stack.clear()
         self.apply_state(start, fit=True)
+        self.refresh_outcomes()
         if day.versions:
             self.ui.status.setText(
                 f"{len(day.versions)} saved version(s) for this day: open one from the list, or "
@@ -171,6 +178,10 @@ class PlanPage(QWidget):
         self.ui.enable(
             solving=self.solving, has_plan=self.state.plan is not None, dirty=self.state.dirty
         )
+        plan = self.state.plan
+        self.ui.outcomes_button.setEnabled(
+            not self.solving and plan is not None and plan.plan_id is not None
+        )
 
     def _on_undo_stack_clean_changed(self, _clean: bool) -> None:
         self._update_buttons()
@@ -190,13 +201,21 @@ class PlanPage(QWidget):
 
     # --- solving -------------------------------------------------------------------------------
     def plan(self) -> None:
-        """Plan the selected visits from scratch (pins and locks of the current plan kept)."""
+        """Plan the selected visits from scratch (pins and locks of the current plan kept);
+        once visits are done, only the rest of the day is planned (see `replan`)."""
+        if self.session.done and self.state.plan is not None:
+            self._replan_from_now()
+            return
         self._solve(replan=False, text="Plan the day")
 
     def replan(self) -> None:
-        """Re-plan keeping pins and locks, preferring every stop's current crew."""
+        """Re-plan keeping pins and locks, preferring every stop's current crew. Once visits
+        of the day are done (outcomes recorded), the rest of the day is planned from each
+        crew's last recorded stop and the time now."""
         if self.state.plan is None:
             self.plan()
+        elif self.session.done:
+            self._replan_from_now()
         else:
             self._solve(replan=True, text="Re-plan")
 
@@ -352,6 +371,7 @@ class PlanPage(QWidget):
         self.undo_stack.clear()
         self.apply_state(self.session.opened(plan), fit=True)
         self.ui.status.setText(f"Opened version {plan.version_no} by {plan.created_by}.")
+        self.refresh_outcomes()
 
     def confirm_discard(self) -> bool:
         """Ask before throwing away an unsaved plan."""
@@ -398,3 +418,85 @@ class PlanPage(QWidget):
             print_plan(self, self.tasks, self.context, plan_id, crews)
         else:
             save_plan_pdfs(self, self.tasks, self.context, plan_id, crews)
+
+    # --- visit outcomes (issue 12) ---------------------------------------------------------------
+    outcomes_loaded = Signal()
+
+    def refresh_outcomes(self) -> None:
+        """Load the day's recorded outcomes: those stops are done and locked."""
+        ctx, on = self.context, self.day
+
+        def load(_p: ProgressFn, _c: threading.Event) -> tuple[date, dict[int, OutcomeInfo]]:
+            return on, outcomes_on(ctx.db, on, ctx.actor)
+
+        self.tasks.run(load, self._on_outcomes_loaded)
+
+    def _on_outcomes_loaded(self, result: tuple[date, dict[int, OutcomeInfo]]) -> None:
+        on, recorded = result
+        if on != self.day:
+            return
+        self.session.done = {f"c{cid}": info.label for cid, info in recorded.items()}
+        self.ui.routes.set_done(self.session.done)
+        self.ui.route_view.expandAll()
+        self.outcomes_loaded.emit()
+
+    def open_outcomes(self) -> None:
+        """Outcome entry for the saved version shown (saved first: outcomes follow the sheets)."""
+        from desktop.outcomes_dialog import OutcomesDialog
+
+        try:
+            plan_id = self.session.printable_plan_id()
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.outcomes_dialog = OutcomesDialog(
+            self.context, plan_id, self.day, now=self.now, parent=self
+        )
+        self.outcomes_dialog.outcomes_changed.connect(self.refresh_outcomes)
+        self.outcomes_dialog.open()
+
+    def _replan_from_now(self) -> None:
+        plan = self.state.plan
+        if plan is None or self.solving:
+            return
+        db, actor, limit = self.context.db, self.context.actor, self.ui.time_limit.value()
+        now, stop_after = self.now(), self.solution_limit
+        added = tuple(self.state.selected - plan.keys)
+
+        def run(progress: ProgressFn, cancel: threading.Event) -> DayPlan:
+            return replan_from_now(
+                db,
+                actor,
+                plan,
+                now=now,
+                add=added,
+                time_limit_s=limit,
+                solution_limit=stop_after,
+                progress=progress,
+                cancel=cancel,
+            )
+
+        before = self.state
+        self._best_message = f"Re-planning the rest of the day from {now:%H:%M}…"
+
+        def done(result: DayPlan) -> None:
+            self._stop_solving()
+            after = PlanState(result, result.keys, before.based_on_version, dirty=True)
+            self._push(after, f"Re-plan from {now:%H:%M}")
+            self.ui.status.setText(
+                f"Re-planned from {now:%H:%M}: {len(self.session.done)} done visits kept in "
+                f"place, {result.served_count} visits on the routes, "
+                f"{len(result.unassigned)} not planned. Save to hand out the new sheets."
+            )
+
+        self.solve_task = self.tasks.run(
+            run,
+            done,
+            on_failed=self._on_solve_failed,
+            on_cancelled=self._on_solve_cancelled,
+            on_progress=self._on_solve_progressed,
+        )
+        self.ui.progress.setValue(0)
+        self._elapsed_timer.start()
+        self._update_buttons()
+        self.solving_changed.emit(True)

@@ -55,6 +55,9 @@ class PlanSession:
         self.candidates: tuple[Candidate, ...] = ()
         self.versions: tuple[PlanVersionInfo, ...] = ()
         self.state = PlanState(None, frozenset(), None, dirty=False)
+        # Visits of the day with a recorded outcome: key -> outcome label. They are done: no
+        # edit moves or removes them, and a re-plan goes on from them (`replan_from_now`).
+        self.done: dict[str, str] = {}
 
     # --- the day --------------------------------------------------------------------------------
     @property
@@ -107,12 +110,30 @@ class PlanSession:
     def edit(self, change: Change) -> tuple[PlanState, list[str]]:
         """Apply a draft change to the current plan and re-time it (UserError if it cannot)."""
         plan = self._plan()
-        edited, problems = retime(plan, change(Draft.of(plan)))
+        before = Draft.of(plan)
+        after = change(before)
+        self._keep_done(before, after)
+        edited, problems = retime(plan, after)
         return dataclasses.replace(self.state, plan=edited, dirty=True), problems
+
+    def _keep_done(self, before: Draft, after: Draft) -> None:
+        """Refuse a change that would move or remove a visit that is done."""
+        for key in self.done:
+            crew = before.crew_of(key)
+            if crew is None:
+                continue
+            if after.crew_of(key) != crew or before.orders[crew].index(key) != after.orders[
+                crew
+            ].index(key):
+                raise UserError(
+                    f"That visit is done ({self.done[key]}): it stays where it is. Correct "
+                    "its outcome from Outcomes… if it was recorded by mistake."
+                )
 
     def remove(self, key: str) -> PlanState:
         """Take a visit out of the plan and out of the selection."""
         plan = self._plan()
+        self._keep_done(Draft.of(plan), remove_stop(Draft.of(plan), key))
         edited, _ = retime(plan, remove_stop(Draft.of(plan), key))
         selected = self.state.selected - {key}
         return dataclasses.replace(self.state, plan=edited, selected=selected, dirty=True)

@@ -87,7 +87,10 @@ def test_a_completed_contact_after_the_overdose_clears_the_must() -> None:
     p = prio(facts(events=(("overdose", ago(hours=41)),), last_contact=ago(hours=20)))
     assert p.tier is not Tier.MUST
     assert p.due_by is None
-    assert reason(p, "overdose") == ("Non-fatal overdose 41 h ago — seen since", 10)
+    assert reason(p, "overdose") == (
+        "Non-fatal overdose 41 h ago — seen since (completed visit yesterday)",
+        10,
+    )
     assert "recent_overdose" in p.flags
 
 
@@ -156,13 +159,19 @@ def test_overdue_against_program_cadence_rises_per_day() -> None:
         return prio(facts(enrollments=(fall,), last_contact=ago(days=1)))
 
     five = overdue_by(5)
-    assert reason(five, "program:fall_prevention") == ("Fall prevention visit 5 days overdue", 15)
+    assert reason(five, "program:fall_prevention") == (
+        "Fall prevention visit 5 days overdue (last completed visit 19 days ago)",
+        15,
+    )
     assert "overdue" in five.flags
     assert five.purpose == "Fall prevention visit"
     assert reason(overdue_by(6), "program:fall_prevention")[1] == 17
     assert reason(overdue_by(100), "program:fall_prevention")[1] == RULES.overdue_max_points
     due = overdue_by(0)
-    assert reason(due, "program:fall_prevention") == ("Fall prevention visit due today", 5)
+    assert reason(due, "program:fall_prevention") == (
+        "Fall prevention visit due today (last completed visit 14 days ago)",
+        5,
+    )
     assert "overdue" not in due.flags
     assert "program:fall_prevention" not in codes(overdue_by(-1))
 
@@ -219,7 +228,7 @@ def test_an_appointment_whose_window_has_passed_says_so() -> None:
 
 def test_days_since_last_contact() -> None:
     assert reason(prio(facts(last_contact=ago(days=10))), "last_contact") == (
-        "Last contact 10 days ago",
+        "Last contact 10 days ago (completed visit)",
         5,
     )
     assert reason(prio(facts()), "last_contact") == ("No completed contact on record", 15)
@@ -409,8 +418,11 @@ def test_labels_read_naturally_for_single_units() -> None:
         ProgramCode.FALL_PREVENTION, "Fall prevention", 14, last_visit_on=ON - timedelta(15)
     )
     p = prio(facts(enrollments=(fall,), last_contact=ago(days=1)))
-    assert reason(p, "program:fall_prevention")[0] == "Fall prevention visit 1 day overdue"
-    assert reason(p, "last_contact")[0] == "Last contact yesterday"
+    assert (
+        reason(p, "program:fall_prevention")[0]
+        == "Fall prevention visit 1 day overdue (last completed visit 15 days ago)"
+    )
+    assert reason(p, "last_contact")[0] == "Last contact yesterday (completed visit)"
     assert (
         prio(facts(events=(("overdose", ago(minutes=20)),)))
         .reasons[0]

@@ -139,9 +139,12 @@ def test_overdose_reason_and_deadline(caseload: Database) -> None:
 
 def test_completed_contact_clears_the_first_contact_deadline(caseload: Database) -> None:
     p = by_external(rank_caseload(caseload, ON, ACTOR, now=NOW))["SEEN"]
-    assert labels(p)["overdose"] == "Non-fatal overdose 41 h ago — seen since"
+    assert (
+        labels(p)["overdose"]
+        == "Non-fatal overdose 41 h ago — seen since (completed visit yesterday)"
+    )
     assert p.due_by is None
-    assert labels(p)["last_contact"] == "Last contact yesterday"
+    assert labels(p)["last_contact"] == "Last contact yesterday (completed visit)"
 
 
 def test_familiar_face_unsheltered_and_overdue_reasons(caseload: Database) -> None:
@@ -155,7 +158,10 @@ def test_familiar_face_unsheltered_and_overdue_reasons(caseload: Database) -> No
     assert ff.score == 50
     assert ff.flags == {"familiar_face", "unsheltered"}
     falls = ranked["FALLS"]
-    assert labels(falls)["program:fall_prevention"] == "Fall prevention visit 5 days overdue"
+    assert (
+        labels(falls)["program:fall_prevention"]
+        == "Fall prevention visit 5 days overdue (last completed visit 19 days ago)"
+    )
     assert falls.score == 24.5
     assert falls.purpose == "Fall prevention visit"
 

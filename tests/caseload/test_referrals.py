@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from caseload.enums import ClientStatus, EventKind, ReferralStatus, Tier, VisitStatus
 from caseload.errors import ConflictError, UserError
+from caseload.outcomes.model import OutcomeEntry
+from caseload.outcomes.service import correct_outcome, record_unplanned
 from caseload.priority.service import rank_caseload
 from caseload.referrals.first_contact import record_first_contact
 from caseload.referrals.intake import get_referral, list_referrals
@@ -317,3 +319,24 @@ def test_the_programs_own_first_contact_deadline_applies_to_its_referrals(db: Da
     assert reasons == [
         "New referral from ED discharge planner 21 h ago — first contact due within 24 h (2 h left)"
     ]
+
+
+def test_a_completed_outcome_stores_the_first_contact_and_a_correction_takes_it_back(
+    db: Database,
+) -> None:
+    programs(db)
+    client_id = _accept(db, ed_referral(db, RECEIVED))
+    met = datetime(2026, 12, 1, 10, 30, tzinfo=ZONE)
+    entry = OutcomeEntry(
+        VisitStatus.COMPLETED, started_at=met - timedelta(minutes=40), ended_at=met
+    )
+    info = record_unplanned(db, ACTOR, client_id, NEXT_DAY, entry, now=met + timedelta(hours=1))
+    with db.session() as s:
+        assert s.scalar(select(Referral.first_contact_at)) == met
+    not_found = OutcomeEntry(VisitStatus.NO_CONTACT, looked_where="Holloway St")
+    correct_outcome(
+        db, ACTOR, info.visit_id, not_found, "wrong client", now=met + timedelta(hours=2)
+    )
+    with db.session() as s:
+        assert s.scalar(select(Referral.first_contact_at)) is None
+    assert _must_reason(db, NEXT_DAY + timedelta(days=1), client_id)[0] is Tier.MUST

@@ -43,7 +43,7 @@ def test_fall_60_h_ago_with_no_contact_since_is_escalated() -> None:
     assert labels(p) == {
         "recent_fall": "Fall 60 h ago",
         "unseen_fall": "No completed contact since the fall 60 h ago",
-        "last_contact": "Last contact 5 days ago",
+        "last_contact": "Last contact 5 days ago (completed visit)",
     }
     assert p.score == RULES.recent_fall_points + RULES.unseen_fall_points + 2.5
     assert p.purpose == "Fall assessment"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 12:24:09.395416
+Create Date: 2026-12-02 12:40:54.158475
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def upgrade() -> None:
     sa.Column('eligibility_note', sa.Text(), nullable=False),
     sa.Column('first_contact_hours', sa.Float(), nullable=True),
     sa.Column('first_contact_events', sa.String(length=120), nullable=False),
+    sa.Column('checklist', sa.String(length=600), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
@@ -331,9 +332,22 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=200), nullable=False),
     sa.Column('outcome_notes', sa.Text(), nullable=False),
     sa.Column('completed_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('performed_by', sa.String(length=200), nullable=False),
+    sa.Column('recorded_by', sa.String(length=80), nullable=False),
+    sa.Column('recorded_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('looked_place_id', sa.Integer(), nullable=True),
+    sa.Column('looked_where', sa.String(length=200), nullable=False),
+    sa.Column('checklist_done', sa.String(length=600), nullable=False),
+    sa.Column('unplanned', sa.Boolean(), nullable=False),
+    sa.Column('rescheduled_to', sa.Date(), nullable=True),
+    sa.Column('rescheduled_from_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['looked_place_id'], ['client_places.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['program_id'], ['programs.id'], ),
+    sa.ForeignKeyConstraint(['rescheduled_from_id'], ['visits.id'], ),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

@@ -1,0 +1,1 @@
+"""Visit outcomes: what happened at each planned stop, and unplanned contacts."""
