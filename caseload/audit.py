@@ -1,7 +1,10 @@
-"""The audit log: who changed or printed what, and when — one seam for every service.
+"""The audit log: who changed, viewed or printed what, when, from which machine — one seam for
+every service.
 
 Entries are written in the same unit of work as the change they describe, so a change and its
-record commit or roll back together. Details hold ids, counts and field names, never PHI.
+record commit or roll back together. Details hold ids, counts and field names, never PHI. Each
+entry is chained to the one before with an HMAC (`caseload.audit_chain`), so an entry changed,
+deleted or slipped in outside MIH Rounds is found by `rounds audit verify`.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from caseload import audit_chain
 from caseload.actor import Actor
+from caseload.store.database import Database
 from caseload.store.models import AuditEntry
 
 
@@ -25,13 +30,23 @@ def record(
     at: datetime | None = None,
 ) -> None:
     """Add an audit entry to `session` (committed with the rest of the unit of work)."""
-    session.add(
+    audit_chain.append(
+        session,
         AuditEntry(
             at=at or datetime.now(UTC),
-            actor=actor.user_id,
-            action=action,
-            entity=entity,
+            actor=actor.user_id[:80],
+            action=action[:60],
+            entity=entity[:40],
             entity_id=str(entity_id)[:64],
             details=details,
-        )
+        ),
     )
+
+
+def record_now(
+    db: Database, actor: Actor, action: str, entity: str, entity_id: object, details: str = ""
+) -> None:
+    """An entry in a unit of work of its own: for views, prints and exports that change
+    nothing else (e.g. the files `rounds plan` wrote)."""
+    with db.session() as session:
+        record(session, actor, action, entity, entity_id, details)

@@ -17,13 +17,22 @@ from sqlalchemy.orm import Session
 from caseload import audit
 from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
-from caseload.enums import ClientStatus, ConsentState, HousingStatus, Tier, VisitStatus, VisitType
+from caseload.enums import (
+    ClientStatus,
+    ConsentState,
+    GeocodeQuality,
+    HousingStatus,
+    Tier,
+    VisitStatus,
+    VisitType,
+)
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.lifecycle import EnrollmentInfo, enrollments
 from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
 from caseload.store.database import Database
 from caseload.store.models import (
+    SAFETY_NOTES_MAX_CHARS,
     Client,
     ClientPlace,
     Enrollment,
@@ -176,6 +185,9 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
                 select(Client.id, Client.housing_status, Client.assigned_clinician_id)
             )
         }
+    audit.record_now(
+        db, actor, "caseload.view", "caseload", on.isoformat(), f"{len(ranked)} clients listed"
+    )
     rows = []
     for prio in ranked:
         housing, clinician_id = meta.get(prio.client_id, (HousingStatus.HOUSED.value, None))
@@ -249,7 +261,9 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
             clinician=staff.get(client.assigned_clinician_id or -1, ""),
             places=tuple(
                 PlaceInfo(
-                    p.kind, p.label, p.description, p.lat, p.lon, p.geocode_quality, p.is_primary
+                    *(p.kind, p.label, p.description, p.lat, p.lon),
+                    GeocodeQuality(p.geocode_quality).value,  # older names read as today's
+                    p.is_primary,
                 )
                 for p in client.places
             ),
@@ -276,6 +290,8 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
             status=client.status,
             status_reason=client.status_reason,
         )
+        # Every look at a client's record is on file: who, when, from which machine.
+        _audit(session, actor, "client.view", client_id, "client record opened")
     try:
         prio = priority_for_client(db, client_id, on, actor)
     except NotFoundError:
@@ -295,8 +311,8 @@ def _client_for_update(session: Session, client_id: int, expected_version: int) 
         raise NotFoundError(f"Client {client_id} no longer exists.")
     if client.version != expected_version:
         raise ConflictError(
-            f"{client.first_name} {client.last_name} was changed by someone else since you "
-            "opened the record; nothing was saved. Reload to see their change."
+            f"Client {client.external_id} was changed by someone else since you opened the "
+            "record; nothing was saved. Reload to see their change."
         )
     return client
 
@@ -309,6 +325,11 @@ def update_client(
         raise UserError("First name cannot be empty.")
     if edit.last_name is not None and not edit.last_name.strip():
         raise UserError("Last name cannot be empty.")
+    if edit.safety_notes is not None and len(edit.safety_notes.strip()) > SAFETY_NOTES_MAX_CHARS:
+        raise UserError(
+            f"Safety notes are {len(edit.safety_notes.strip())} characters long; at most "
+            f"{SAFETY_NOTES_MAX_CHARS} fit on a route sheet. Shorten them; nothing was saved."
+        )
     if edit.housing_status is not None and edit.housing_status not in set(HousingStatus):
         raise UserError(
             f"Housing status '{edit.housing_status}' is not one of housed, sheltered, unsheltered."
@@ -389,7 +410,9 @@ def primary_places(db: Database, client_ids: list[int]) -> dict[int, PlaceInfo]:
             result.setdefault(
                 p.client_id,
                 PlaceInfo(
-                    p.kind, p.label, p.description, p.lat, p.lon, p.geocode_quality, p.is_primary
+                    *(p.kind, p.label, p.description, p.lat, p.lon),
+                    GeocodeQuality(p.geocode_quality).value,  # older names read as today's
+                    p.is_primary,
                 ),
             )
         return result

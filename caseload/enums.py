@@ -20,14 +20,44 @@ class PlaceKind(StrEnum):
 
 
 class GeocodeQuality(StrEnum):
-    """How much to trust a coordinate: from the source file, a street address, a zip centroid..."""
+    """How much to trust a client's coordinates, best first:
+
+    - EXACT: the house itself (the address table, coordinates in the import file, or a house
+      found by the agency's own geocoder);
+    - INTERPOLATED: between the nearest known house numbers on the same side of the street;
+    - STREET: the house number in the same ZIP or city on a street whose name was misspelt;
+    - ZIP: somewhere in the ZIP code (its centre) or an area: routed only when the manager
+      accepts approximate locations, and then "approximate location — call ahead";
+    - MANUAL: placed by a person on the map or typed in (who and when are kept);
+    - NONE: no coordinates: never routed ("needs a location").
+
+    Databases written before these names stored "address" (now EXACT) and "approximate" (now
+    ZIP); reading such a value gives the new member (`_missing_`), so those databases need no
+    data migration, and every write stores the new names.
+    """
 
     EXACT = "exact"
-    ADDRESS = "address"
+    INTERPOLATED = "interpolated"
     STREET = "street"
     ZIP = "zip"
-    APPROXIMATE = "approximate"
+    MANUAL = "manual"
     NONE = "none"
+    # Earlier names, kept as aliases so code written against them still runs (not listed when
+    # iterating); new code uses EXACT and ZIP.
+    ADDRESS = "exact"
+    APPROXIMATE = "zip"
+
+    @classmethod
+    def _missing_(cls, value: object) -> GeocodeQuality | None:
+        return _LEGACY_QUALITIES.get(str(value))
+
+    @property
+    def is_routable_as_is(self) -> bool:
+        """Whether a visit here is planned like any other (ZIP needs the manager's yes)."""
+        return self not in (GeocodeQuality.ZIP, GeocodeQuality.NONE)
+
+
+_LEGACY_QUALITIES = {"address": GeocodeQuality.EXACT, "approximate": GeocodeQuality.ZIP}
 
 
 class ProgramCode(StrEnum):

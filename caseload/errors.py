@@ -30,6 +30,14 @@ class DatabaseUnavailableError(UserError):
     """The database cannot be opened or reached (the environment's fault, not ours)."""
 
 
+class DatabaseBusyError(UserError):
+    """Another writer held the database past the wait; nothing was written. Try again."""
+
+
+class DatabaseCorruptError(DatabaseUnavailableError):
+    """The database file is damaged or not a database; the message points to the backups."""
+
+
 class DatabaseMissingError(UserError):
     """The database named does not exist; the message says how to create one."""
 
@@ -47,8 +55,15 @@ class RowProblem:
     value: str
     expected: str
 
+    SHOWN_CHARS = 60  # a long value is shown by its start and length, not pasted whole
+
     def __str__(self) -> str:
-        shown = repr(self.value) if self.value != "" else "(empty)"
+        if self.value == "":
+            shown = "(empty)"
+        elif len(self.value) > self.SHOWN_CHARS:
+            shown = f"{self.value[: self.SHOWN_CHARS]!r}… ({len(self.value)} characters)"
+        else:
+            shown = repr(self.value)
         return f"row {self.row}, column '{self.column}': got {shown}, expected {self.expected}"
 
 

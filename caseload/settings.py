@@ -59,6 +59,9 @@ class ProgramSettings:
     leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     default_visit_minutes: int = 45
     plan_time_limit_s: float = 10.0
+    # Plan visits whose location is only a ZIP centre (the sheet then says "call ahead");
+    # off, each such client needs the manager's yes in "Locations to check".
+    plan_approximate_locations: bool = False
     # A first-contact deadline is a soft latest start: each minute late costs as much as this
     # many minutes of driving (MUST >> HIGH; HIGH also applies to ROUTINE).
     must_lateness_cost_per_min: int = 100

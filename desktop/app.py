@@ -30,6 +30,7 @@ def demo_database_url() -> str:
 
 def run_app(db_url: str | None = None, *, demo: bool = False) -> int:
     started = time.perf_counter()
+    os.umask(0o077)  # every file the app or a library writes is its user's only
     prepare_qt()
     from PySide6.QtWidgets import QApplication
 

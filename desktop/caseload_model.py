@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from caseload.clients import ClientRow
 from caseload.enums import Tier
+from desktop.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -151,12 +152,12 @@ class CaseloadTableModel(QAbstractTableModel):
             return self._sort_key(row, col)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # client text: shown as typed, never as HTML
             if col == 2:
-                return f"{row.name} ({row.external_id})"
+                return plain_tooltip(f"{row.name} ({row.external_id})")
             if col in (4, 5, 8):  # the full text when the column is too narrow
-                return self._display(row, col) or None
-            return row.top_reasons or None
+                return plain_tooltip(self._display(row, col) or None)
+            return plain_tooltip(row.top_reasons or None)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(TIER_COLOURS[row.tier])
         if role == Qt.ItemDataRole.ForegroundRole and col == 7 and self._overdue(row):

@@ -33,6 +33,7 @@ from desktop.caseload_model import COLUMNS, ROW_ROLE, CaseloadFilterProxy, Casel
 from desktop.client_detail import AddVisitDialog, ClientDetailPanel
 from desktop.client_lifecycle import LifecycleController
 from desktop.context import AppContext
+from desktop.location_editor import ClientLocationEditor
 from desktop.tasks import ProgressFn, TaskRunner
 
 ALL = "All"
@@ -92,6 +93,10 @@ class CaseloadPage(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
         self.detail = ClientDetailPanel(zone=context.program.zone)
+        # Where the client is found, and setting it (issue 15): a tab of the detail panel.
+        self.location_editor = ClientLocationEditor(context)
+        self.detail.tabs.addTab(self.location_editor, "Locat&ion")
+        self.location_editor.location_changed.connect(self._load_detail)
         splitter = QSplitter()
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -186,8 +191,10 @@ class CaseloadPage(QWidget):
         row = self.selected_row()
         if row is None:
             self.detail.show_detail(None, self.day)
+            self.location_editor.set_client(None)
             return
         self._load_detail(row.client_id)
+        self.location_editor.set_client(row.client_id)
 
     def _load_detail(self, client_id: int) -> None:
         ctx, on = self.context, self.day

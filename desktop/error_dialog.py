@@ -17,7 +17,9 @@ import platformdirs
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from caseload.errors import ConflictError
+from caseload.private_files import create_private_file, private_dir
 from desktop.errors import user_message
+from desktop.log_format import SafeFormatter
 
 log = logging.getLogger("rounds")
 
@@ -28,9 +30,10 @@ def log_file() -> Path:
 
 def setup_logging() -> Path:
     path = log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent, ours=True)  # 0700, 0600: the log is as private as the data
+    create_private_file(path)
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # schema upgrades: not news

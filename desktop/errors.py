@@ -2,13 +2,15 @@
 `rounds` command line both ask `user_message` (Qt-free, so the command line stays headless).
 
 The user's to fix: our `UserError`s (bad input, a missing record, a stale edit, a database that
-cannot be opened), an inconsistent routing problem, a travel-time server that does not answer,
-missing map files, and a file the system cannot read or write. Anything else is our bug.
+cannot be opened), a database that is busy or refuses a write (`caseload.store.db_errors`: plain
+words, never the row's values), an inconsistent routing problem, a travel-time server that does
+not answer, missing map files, and a file the system cannot read or write. Anything else is our bug.
 """
 
 from __future__ import annotations
 
 from caseload.errors import UserError
+from caseload.store import db_errors
 from maps.errors import MapError
 from routing.errors import ProblemError
 from routing.matrix import TravelTimeError
@@ -20,6 +22,9 @@ def user_message(exc: BaseException) -> str | None:
     """The plain message of an error the user can fix; None when it is a bug."""
     if isinstance(exc, USER_ERRORS):
         return str(exc)
+    database = db_errors.translate(exc)  # a busy, conflicting or refused database write
+    if database is not None:
+        return str(database)
     if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
         # The environment's fault (permissions, a full disk, a missing folder), not ours.
         return f"{exc.filename}: {exc.strerror}"

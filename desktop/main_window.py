@@ -54,6 +54,9 @@ class MainWindow(QMainWindow):
         self.plan_page: Any = None
         self.rebalance_page: Any = None
         self.team_page: Any = None
+        # Locations to check (issue 15): a placeholder tab until first shown.
+        self.locations_page: Any = None
+        self._locations_placeholder: QWidget | None = None
         self.referrals_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
@@ -81,15 +84,39 @@ class MainWindow(QMainWindow):
         """Open the database off the UI thread ("new" refuses one that exists, "create" makes
         one only if there is none, "open" needs one), then call `then` on the UI thread."""
         actor = local_actor()
+        self._ask_for_database_key(db_url)
 
         def open_db(_p: ProgressFn, _c: object) -> Opened:
             if mode == "new" or (mode == "create" and not database_exists(db_url)):
                 db = create_program_database(db_url, actor)
             else:
                 db = open_database(db_url)
+            from caseload.store.backup import daily_backup
+
+            daily_backup(db)  # the day's first start keeps a copy beside the database
             return db, settings.load(db, ProgramSettings), client_count(db)
 
         self.tasks.run(open_db, then, on_failed=self._on_open_failed)
+
+    def _ask_for_database_key(self, db_url: str | None) -> None:
+        """An encrypted database file and no $ROUNDS_DB_KEY: ask for the passphrase here, on
+        the UI thread (kept in memory only); without one, opening fails with a plain message."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from caseload.store import encryption
+        from caseload.store.database import sqlite_file_of
+
+        path = sqlite_file_of(db_url)
+        if path is None or not encryption.key_still_needed(path):
+            return
+        key, ok = QInputDialog.getText(
+            self,
+            "Encrypted database",
+            f"{path.name} is encrypted. Passphrase:",
+            QLineEdit.EchoMode.Password,
+        )
+        if ok and key:
+            encryption.remember_key(path, key)
 
     def _on_open_failed(self, exc: BaseException) -> None:
         if self.context is None:
@@ -123,7 +150,9 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), "&Plan the day")
             self.tabs.addTab(QWidget(), "Caseload &balance")
             self.tabs.addTab(QWidget(), "&Team")  # staff, shifts, programs (desktop.team)
-            self.tabs.addTab(QWidget(), "&Referrals")  # built when first shown (index 4)
+            self._locations_placeholder = QWidget()
+            self.tabs.addTab(self._locations_placeholder, "Locations to chec&k")
+            self.tabs.addTab(QWidget(), "&Referrals")  # built when first shown (index 5)
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -133,6 +162,7 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self._ensure_page(index)
+        self._ensure_locations_page(index)
 
     def _ensure_page(self, index: int) -> None:
         """Build the Plan (1) or Caseload balance (2) page the first time it is needed."""
@@ -152,7 +182,7 @@ class MainWindow(QMainWindow):
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
         elif index == 3 and self.team_page is None:
             self._build_team_page()
-        elif index == 4 and self.referrals_page is None:
+        elif index == 5 and self.referrals_page is None:
             self._build_referrals_page()
 
     def _build_team_page(self) -> None:
@@ -169,13 +199,31 @@ class MainWindow(QMainWindow):
         if self.plan_page is not None:
             self.plan_page.refresh()
 
+    def _ensure_locations_page(self, index: int) -> None:
+        """Build Locations to check the first time its tab is shown; refresh it after that."""
+        assert self.context is not None
+        if self.locations_page is not None:
+            if self.tabs.indexOf(self.locations_page) == index:
+                self.locations_page.refresh()
+            return
+        if self._locations_placeholder is None or (
+            self.tabs.widget(index) is not self._locations_placeholder
+        ):
+            return
+        from desktop.locations_page import LocationsPage
+
+        self.locations_page = LocationsPage(self.context)
+        self._replace_tab(index, self.locations_page, "Locations to chec&k")
+        self._locations_placeholder = None
+        self.locations_page.refresh()
+
     def _build_referrals_page(self) -> None:
-        """The Referrals page (index 4); accepting a referral changes the caseload's list."""
+        """The Referrals page (index 5); accepting a referral changes the caseload's list."""
         from desktop.referrals_page import ReferralsPage
 
         assert self.context is not None
         self.referrals_page = ReferralsPage(self.context)
-        self._replace_tab(4, self.referrals_page, "&Referrals")
+        self._replace_tab(5, self.referrals_page, "&Referrals")
         if self.caseload_page is not None:
             self.referrals_page.triaged.connect(lambda _text: self.caseload_page.refresh())
         self.referrals_page.refresh()
@@ -252,7 +300,7 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
             self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
         self._action(view_menu, "&Team", "Ctrl+4", lambda: self._show_tab(3))
-        self._action(view_menu, "&Referrals", "Ctrl+5", lambda: self._show_tab(4))
+        self._action(view_menu, "&Referrals", "Ctrl+5", lambda: self._show_tab(5))
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -329,7 +377,9 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.deleteLater()
         self.tabs.blockSignals(False)
-        self.caseload_page = self.plan_page = self.rebalance_page = None
+        self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
+        self.locations_page = self._locations_placeholder = None
+        self.referrals_page = None
         if self.context is not None:
             self.context.db.dispose()
         self.context = None

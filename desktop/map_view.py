@@ -33,6 +33,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from caseload.private_files import create_private_file
 from desktop.map_guard import OfflineGuard, tile_host_pattern
 from maps.model import MapData
 from maps.plan_map import build_map_html, payload_js
@@ -79,7 +80,8 @@ class _MapPage(QWebEnginePage):
         scheme = QUrl(url).scheme().lower()
         if scheme in _LOCAL_NAVIGATION_SCHEMES:
             return True
-        log.info("Map: refused to navigate to %s", QUrl(url).toString())
+        # Scheme and host only: a geo: link or a query may carry a client's position.
+        log.info("Map: refused to navigate to a %s: link (%s)", scheme, QUrl(url).host())
         return False
 
     def javaScriptConsoleMessage(
@@ -255,7 +257,7 @@ class PlanMapView(QWidget):
         )
         self._page_counter += 1
         path = self._tmpdir / f"map-{self._page_counter}.html"
-        path.write_text(page_html, encoding="utf-8")
+        create_private_file(path).write_text(page_html, encoding="utf-8")  # names: 0600
         previous, self._page_file = self._page_file, path
         if previous is not None:
             previous.unlink(missing_ok=True)
@@ -275,6 +277,16 @@ class PlanMapView(QWidget):
             self._pending_update = data
         else:
             self.show_map(data)
+
+    def register_page_object(self, name: str, obj: QObject) -> None:
+        """Expose `obj` to the page as `window.roundsChannel.objects[name]` (e.g. the pin
+        editor's bridge). Call before `show_map`: the page reads the objects when it loads."""
+        self._channel.registerObject(name, obj)
+
+    def run_script(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        """Run JavaScript in the map page (no-op until a page is loaded or once disposed)."""
+        if not self._disposed and self._ready:
+            self._run_js(script, callback)
 
     def highlight(self, key: str | None) -> None:
         """Enlarge, bring forward, pan to and open the popup of marker `key` (None: clear)."""

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from caseload.rebalance import ProposedMove, WorkloadSnapshot
+from desktop.plain_text import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 MOVE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -120,8 +121,8 @@ class RebalanceMovesModel(QAbstractTableModel):
             return Qt.CheckState.Checked if self._checked[index.row()] else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(move, column, self._manual[index.row()])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(move, column)
+        if role == Qt.ItemDataRole.ToolTipRole:  # names and reasons: as typed, never HTML
+            return plain_tooltip(self._tooltip(move, column))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (4, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == MOVE_ROLE:

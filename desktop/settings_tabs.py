@@ -91,6 +91,16 @@ class ProgramTab(QWidget):
             self.visit_minutes,
             hints=["Used for visits whose program does not set a length."],
         )
+        self.approximate_check = QCheckBox("Plan visits at approximate (ZIP centre) locations")
+        form.row(
+            "Approximate locations",
+            self.approximate_check,
+            hints=[
+                "Off: a client placed only at the centre of their ZIP code is not planned until "
+                "someone accepts it or places the pin (Locations to check). On: they are "
+                "planned, and the route sheet says “approximate location — call ahead”."
+            ],
+        )
         self.time_limit = double_box(1.0, 600.0, 0, 5.0, " s")
         form.row(
             "Planning time limit",
@@ -117,6 +127,7 @@ class ProgramTab(QWidget):
         self.nav_edit.setText(p.navigation_url)
         self.visit_minutes.setValue(p.default_visit_minutes)
         set_float(self.time_limit, p.plan_time_limit_s)
+        self.approximate_check.setChecked(p.plan_approximate_locations)
 
     def edited(self, base: ProgramSettings) -> ProgramSettings:
         return dataclasses.replace(
@@ -128,6 +139,7 @@ class ProgramTab(QWidget):
             navigation_url=self.nav_edit.text().strip(),
             default_visit_minutes=self.visit_minutes.value(),
             plan_time_limit_s=self.time_limit.value(),
+            plan_approximate_locations=self.approximate_check.isChecked(),
         )
 
     def _on_nav_edit_text_changed(self, text: str) -> None:

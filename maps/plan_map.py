@@ -325,6 +325,7 @@ function roundsInit(map, payload) {
   if (typeof QWebChannel !== "undefined" && window.qt && qt.webChannelTransport) {
     new QWebChannel(qt.webChannelTransport, function (channel) {
       window.roundsBridge = channel.objects.roundsBridge;
+      window.roundsChannel = channel;  // other page objects (e.g. maps.pin_editor's)
       document.dispatchEvent(new CustomEvent("rounds-bridge-ready"));
     });
   }

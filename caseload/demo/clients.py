@@ -210,7 +210,7 @@ class _Builder(HistoryBuilder):
             number = rng.randint(1, 30) * 100 + rng.randint(0, 45) * 2 + 1
             street = f"{number} {rng.choice(hood.streets)}"
             quality = rng.choices(
-                (GeocodeQuality.ADDRESS, GeocodeQuality.STREET, GeocodeQuality.ZIP),
+                (GeocodeQuality.EXACT, GeocodeQuality.STREET, GeocodeQuality.ZIP),
                 (0.85, 0.1, 0.05),
             )[0]
             lat, lon = (
@@ -228,6 +228,8 @@ class _Builder(HistoryBuilder):
                     "lat": lat,
                     "lon": lon,
                     "geocode_quality": quality.value,
+                    # The demo's ZIP-centre homes are accepted: planned, "call ahead".
+                    "approximate_accepted": quality is GeocodeQuality.ZIP,
                     "is_primary": True,
                 }
             )
@@ -253,8 +255,9 @@ class _Builder(HistoryBuilder):
                     "lat": lat,
                     "lon": lon,
                     "geocode_quality": (
-                        GeocodeQuality.APPROXIMATE if camp else GeocodeQuality.ADDRESS
+                        GeocodeQuality.MANUAL if camp else GeocodeQuality.EXACT
                     ).value,
+                    "approximate_accepted": False,
                     "is_primary": n == 0,
                 }
             )

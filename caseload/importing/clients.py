@@ -28,7 +28,13 @@ from caseload.importing.tabular import Table
 from caseload.programs import ensure_default_programs
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
-from caseload.store.models import Client, ClientPlace, Enrollment, Program
+from caseload.store.models import (
+    SAFETY_NOTES_MAX_CHARS,
+    Client,
+    ClientPlace,
+    Enrollment,
+    Program,
+)
 
 CLIENT_REQUIRED = ("external_id", "first_name", "last_name", "date_of_birth")
 CLIENT_COLUMNS = (
@@ -85,7 +91,8 @@ def import_clients(
     return run_import(db, actor, path, kind, dry_run=dry_run, progress=progress, cancel=cancel)
 
 
-_Located = tuple[_ClientRow, tuple[float, float] | None, GeocodeQuality]
+# The row, where it was placed, how well, and what the geocoder matched.
+_Located = tuple[_ClientRow, tuple[float, float] | None, GeocodeQuality, str]
 
 
 class _ClientJob(ImportJob[_ClientRow]):
@@ -114,7 +121,7 @@ class _ClientJob(ImportJob[_ClientRow]):
         housing = c.housing("housing_status")
         programs = c.programs("programs", self.program_codes)
         language = c.text("language", max_len=40) or "en"
-        safety_notes = c.row.get("safety_notes")
+        safety_notes = c.text("safety_notes", max_len=SAFETY_NOTES_MAX_CHARS)
         two_person = c.flag("two_person_visit")
         consent = c.consent("consent")  # an absent column is "not recorded", never "given"
         if not c.ok or born is None:
@@ -163,7 +170,7 @@ class _ClientJob(ImportJob[_ClientRow]):
         return Planned(
             created=len(rows),
             enrollments=enrollments,
-            geocoded=Counter(q.value for _, _, q in self.located),
+            geocoded=Counter(q.value for _, _, q, _ in self.located),
             warnings=tuple(warnings),
             audited={"enrollments": enrollments},
         )
@@ -177,7 +184,7 @@ class _ClientJob(ImportJob[_ClientRow]):
 
 def _locate(client: _ClientRow, geocoder: Geocoder, warnings: list[RowWarning]) -> _Located:
     if client.location is not None:
-        return client, client.location, GeocodeQuality.EXACT
+        return client, client.location, GeocodeQuality.EXACT, "coordinates in the file"
     if client.address or client.zip:
         found = geocoder.geocode(client.address, client.city, client.state, client.zip)
         if found.location is not None:
@@ -187,10 +194,11 @@ def _locate(client: _ClientRow, geocoder: Geocoder, warnings: list[RowWarning]) 
                         client.row,
                         "address",
                         "address not found in the local address table — placed at the centre "
-                        "of its ZIP code; check the location before routing visits",
+                        "of its ZIP code; it is planned only once the location is checked "
+                        "(Locations to check) or approximate locations are accepted",
                     )
                 )
-            return client, (found.location.lat, found.location.lon), found.quality
+            return client, (found.location.lat, found.location.lon), found.quality, found.matched
         warnings.append(
             RowWarning(
                 client.row,
@@ -208,14 +216,14 @@ def _locate(client: _ClientRow, geocoder: Geocoder, warnings: list[RowWarning]) 
                 "location is set",
             )
         )
-    return client, None, GeocodeQuality.NONE
+    return client, None, GeocodeQuality.NONE, ""
 
 
 def _write_clients(session: Session, located: Sequence[_Located], today: date) -> None:
     ensure_default_programs(session)
     program_ids = dict(session.execute(select(Program.code, Program.id)).all())
     now = datetime.now(UTC)
-    for row, location, quality in located:
+    for row, location, quality, matched in located:
         client = Client(
             external_id=row.external_id,
             first_name=row.first_name,
@@ -244,6 +252,9 @@ def _write_clients(session: Session, located: Sequence[_Located], today: date) -
                     lat=location[0],
                     lon=location[1],
                     geocode_quality=quality.value,
+                    geocode_match=matched[:240],
+                    imported_lat=location[0],
+                    imported_lon=location[1],
                     is_primary=True,
                 )
             )

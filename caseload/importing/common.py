@@ -59,9 +59,10 @@ _NOUNS = {
     "referrals": "referral",
 }
 QUALITY_HELP = (
-    "exact = coordinates given in the file, address = found in the address table or by the "
-    "geocoder, street/approximate = geocoder found the street or area only, zip = centre of the "
-    "ZIP code, none = no location"
+    "exact = the house (coordinates in the file, or found in the address table), interpolated = "
+    "between the nearest house numbers on the street, street = the street name was misspelt, "
+    "matched by house number and ZIP or city, zip = centre of the ZIP code (planned only when "
+    "approximate locations are accepted), none = no location (not planned until one is set)"
 )
 
 
@@ -87,7 +88,7 @@ def report_text(report: ImportReport, max_warnings: int = 25) -> str:
         lines.append(f"Program enrollments: {report.enrollments}")
     if report.geocoded:
         order = [q.value for q in GeocodeQuality]
-        parts = [f"{q} {report.geocoded[q]}" for q in order if report.geocoded.get(q)]
+        parts = [f"{report.geocoded[q]} {q}" for q in order if report.geocoded.get(q)]
         lines.append(f"Locations: {', '.join(parts)}  ({QUALITY_HELP})")
     if report.warnings:
         lines.append(f"Warnings ({len(report.warnings)}):")

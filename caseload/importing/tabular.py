@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from caseload.errors import UserError
+from caseload.errors import InputFileError, RowProblem, UserError
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97 files)
@@ -147,6 +147,7 @@ def _build_table(
     # The first non-empty row is the header; numbering stays the file's own.
     header = numbered[0][1]
     columns = [normalise_header(h) for h in header]
+    _refuse_nul_characters(file, columns, numbered)
     _check_header(file, columns, required)
     known_set = set(known)
     unknown = tuple(c for c in columns if c and c not in known_set)
@@ -161,6 +162,26 @@ def _build_table(
         rows=rows,
         unknown_columns=unknown,
     )
+
+
+def _refuse_nul_characters(
+    file: Path, columns: Sequence[str], numbered: Sequence[tuple[int, list[str]]]
+) -> None:
+    """A NUL character anywhere (not only in the first 4 KB) means a damaged or binary file;
+    no database should store it (PostgreSQL cannot). Every such cell is named."""
+    problems = [
+        RowProblem(
+            number,
+            (columns[index] if index < len(columns) and columns[index] else f"#{index + 1}"),
+            value,
+            "text without NUL characters (\\x00); the file may be damaged or not a text file",
+        )
+        for number, record in numbered
+        for index, value in enumerate(record)
+        if "\x00" in value
+    ]
+    if problems:
+        raise InputFileError(str(file), problems)
 
 
 def _check_header(file: Path, columns: Sequence[str], required: Iterable[str]) -> None:

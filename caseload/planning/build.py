@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from caseload.errors import UserError
-from caseload.planning.candidates import Candidate
+from caseload.planning.candidates import NEEDS_LOCATION, Candidate
 from caseload.planning.crews import CrewInfo
 from caseload.settings import ProgramSettings
 from routing.geo import LatLon
@@ -227,8 +227,8 @@ def build_problem(
     routable: list[Candidate] = []
     unroutable: list[tuple[Candidate, str]] = []
     for cand in candidates:
-        if cand.location is None:
-            unroutable.append((cand, "No location on file: add an address or a usual place."))
+        if cand.location is None or cand.location_check:
+            unroutable.append((cand, cand.location_check or NEEDS_LOCATION))
             continue
         pinned_crew = edits.pinned.get(cand.key)
         if pinned_crew is not None and pinned_crew not in crew_ids:

@@ -21,6 +21,7 @@ from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
 from caseload.enums import (
     ConsentState,
+    GeocodeQuality,
     HousingStatus,
     PlaceKind,
     Skill,
@@ -79,6 +80,9 @@ class Candidate:
             r if t is None else t.at(when) for r, t in zip(self.reasons, self.timed, strict=True)
         )
 
+    # Why the location cannot be routed as it is ("" when it can): see `location_check`.
+    location_check: str = ""
+
 
 def routing_priority(tier: Tier, score: float, top_score: float) -> int:
     """MUST is 100; HIGH spans 55..95 and ROUTINE 5..50 by score, so more urgent wins."""
@@ -128,6 +132,34 @@ def location_of(client: Client, prefer: int | None = None) -> tuple[LatLon | Non
             text += f" — {place.description}"
         return where, text
     return where, address or "No location on file"
+
+
+NEEDS_LOCATION = (
+    "Needs a location: no coordinates on file — pin the client on the map or type the "
+    "coordinates in the client panel."
+)
+APPROXIMATE_NOT_ACCEPTED = (
+    "Needs a location check: only the centre of its ZIP code is known — accept it as "
+    "approximate in Locations to check, or pin the client on the map."
+)
+CALL_AHEAD = "approximate location — call ahead"
+
+
+def location_check(
+    client: Client, program_settings: ProgramSettings, prefer: int | None = None
+) -> tuple[str, str]:
+    """(note for the stop, reason it cannot be routed): a ZIP-centre location is routed only
+    when the manager accepted it (for this client, or in the settings for every client), and
+    then the stop says to call ahead; no coordinates at all is never routed. (Coordinates
+    stored without a quality, as older code wrote them, are routed as they are.)"""
+    place = _place_for(client, prefer)  # only places with coordinates
+    if place is None:
+        return "", NEEDS_LOCATION
+    if GeocodeQuality(place.geocode_quality) is GeocodeQuality.ZIP:
+        if place.approximate_accepted or program_settings.plan_approximate_locations:
+            return CALL_AHEAD, ""
+        return "", APPROXIMATE_NOT_ACCEPTED
+    return "", ""
 
 
 def _required_skills(client: Client, visit_type: str, programs: list[Program]) -> frozenset[str]:
@@ -191,6 +223,9 @@ def _candidates_in(
         if client is None:
             continue
         location, location_text = location_of(client, prio.suggested_place_id)
+        note, check = location_check(client, program_settings, prio.suggested_place_id)
+        if note:
+            location_text = f"{location_text} ({note})"
         programs = [
             e.program
             for e in client.enrollments
@@ -238,6 +273,7 @@ def _candidates_in(
                 due_by=prio.due_by,
                 selected=prio.tier in (Tier.MUST, Tier.HIGH),
                 timed=tuple(r.timed for r in prio.reasons),
+                location_check=check,
             )
         )
     return result
@@ -284,7 +320,12 @@ def preselect(candidates: Sequence[Candidate], crews: Sequence[CrewInfo]) -> set
             chosen.add(cand.key)
             if crew is not None:
                 left[crew] -= cost
-        elif cand.location is not None and crew is not None and left[crew] >= cost:
+        elif (
+            cand.location is not None
+            and not cand.location_check
+            and crew is not None
+            and left[crew] >= cost
+        ):
             chosen.add(cand.key)
             left[crew] -= cost
     return chosen

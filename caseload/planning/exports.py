@@ -9,15 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from caseload.planning.sheets import CrewSheet, SheetStop
+from caseload.private_files import write_private_bytes
 
 CSV_COLUMNS = (
     "plan_date",
@@ -44,21 +43,14 @@ CSV_COLUMNS = (
 ICS_PRODID = "-//MIH Rounds//Route sheet//EN"
 ICS_UID_DOMAIN = "mih-rounds"
 DEFAULT_EVENT_MIN = 30
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula (OWASP's CSV-injection list: = + - @ tab
+# CR; LF too; and the full-width = + - @ some spreadsheet programs take for the same).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_bytes(path, data)  # 0600, renamed into place from a .part file
 
 
 def _local(moment: datetime | None) -> str:
@@ -66,8 +58,11 @@ def _local(moment: datetime | None) -> str:
 
 
 def _cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula (a leading quote makes it plain text)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Text a spreadsheet will not run as a formula (a leading quote makes it plain text). A
+    plain number such as -3.5 cannot be a formula and stays a number."""
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 def stops_csv_rows(sheets: Iterable[CrewSheet]) -> list[dict[str, str]]:
@@ -94,7 +89,7 @@ def stops_csv_rows(sheets: Iterable[CrewSheet]) -> list[dict[str, str]]:
                     "reasons": _cell("; ".join(stop.reasons)),
                     "safety_notes": _cell(stop.safety_notes),
                     "phone": _cell(stop.phone),
-                    "navigation_url": stop.navigation_url,
+                    "navigation_url": _cell(stop.navigation_url),
                 }
             )
     return rows

@@ -102,7 +102,7 @@ def apply_moves(
                 raise NotFoundError(
                     f"Client {move.client_id} no longer exists; nothing was applied."
                 )
-            label = f"{client.external_id} ({client.first_name} {client.last_name})"
+            label = client.external_id  # the id, never the name: messages reach terminals
             expected = expected_versions.get(move.client_id)
             if expected is None:
                 raise UserError(f"No expected version given for client {label}.")

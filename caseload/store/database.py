@@ -10,20 +10,41 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from caseload.errors import ConflictError, DatabaseMissingError, DatabaseUnavailableError
+from caseload.errors import (
+    ConflictError,
+    DatabaseCorruptError,
+    DatabaseMissingError,
+    DatabaseUnavailableError,
+    UserError,
+)
+from caseload.private_files import create_private_file, private_dir, remove_partial_files
+from caseload.store import encryption
+from caseload.store.db_errors import translate
 from caseload.store.migrate import current_revision, upgrade_to_head
-from caseload.store.sqlite_file import set_sqlite_pragmas, sqlite_path
+from caseload.store.sqlite_file import (
+    secure_sqlite_files,
+    set_postgres_lock_timeout,
+    set_sqlite_pragmas,
+    sqlite_path,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +90,13 @@ class Database:
                 "Someone else changed this record since you opened it; nothing was saved. "
                 "Reload to see their change, then make yours again."
             ) from exc
+        except DBAPIError as exc:
+            session.rollback()
+            plain = translate(exc)
+            if plain is None:
+                raise
+            # `from None`: the driver's text (PostgreSQL's DETAIL) may repeat row values.
+            raise plain from None
         except BaseException:
             session.rollback()
             raise
@@ -86,9 +114,10 @@ class Database:
         self.engine.dispose()
 
 
-def create_db_engine(url: str, *, create: bool = False) -> Engine:
+def create_db_engine(url: str, *, create: bool = False, encrypt: bool = False) -> Engine:
     """An engine for `url`. A SQLite file's folder is made only when `create` is set, so a
-    mistyped path never leaves folders behind."""
+    mistyped path never leaves folders behind. An encrypted SQLite file (or a new one with
+    `encrypt`) is opened through SQLCipher with its key (`caseload.store.encryption`)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -97,22 +126,63 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
             "or postgresql+psycopg://user:password@host/dbname"
         ) from exc
     sqlite_file = sqlite_path(parsed)
+    if encrypt and (sqlite_file is None or _has_plain_content(sqlite_file)):
+        raise UserError(
+            "Only a new SQLite database file can be encrypted; "
+            + ("this one already exists unencrypted." if sqlite_file else f"not {url}.")
+        )
     if sqlite_file is not None and create:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(sqlite_file.parent, ours=sqlite_file == default_database_path())
+        if not sqlite_file.exists():
+            # 0600 before SQLite opens it; its -wal and -shm take the database file's mode.
+            create_private_file(sqlite_file)
+    encrypted = sqlite_file is not None and (encrypt or encryption.is_encrypted_file(sqlite_file))
+    key = encryption.key_for(sqlite_file) if encrypted and sqlite_file is not None else None
+    extra: dict[str, Any] = {"module": encryption.dbapi()} if key is not None else {}
     try:
-        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+        # hide_parameters: an error's text never carries a statement's values (client data).
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=parsed.get_backend_name() != "sqlite",
+            hide_parameters=True,
+            **extra,
+        )
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseUnavailableError(
             f"'{parsed.drivername}' is not a database MIH Rounds can use; expected "
             "sqlite:///path/rounds.db or postgresql+psycopg://user:password@host/dbname"
         ) from exc
-    if parsed.get_backend_name() == "sqlite":
+    if key is not None:
+        event.listen(engine, "connect", _unlock_then_pragmas(key))
+    elif parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", set_sqlite_pragmas)
+    elif parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", set_postgres_lock_timeout)
     return engine
+
+
+def _has_plain_content(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0 and not encryption.is_encrypted_file(path)
+
+
+def _unlock_then_pragmas(key: str) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        encryption.apply_key(dbapi_connection, key)  # before any other statement
+        set_sqlite_pragmas(dbapi_connection, record)
+
+    return on_connect
 
 
 # What PostgreSQL says when the database named in the URL is not there (not a missing role).
 _NO_SUCH_DATABASE = re.compile(r'database "[^"]*" does not exist')
+
+
+def sqlite_file_of(url: str | None) -> Path | None:
+    """The SQLite file `url` (see `resolve_url`) names; None for a server or a bad URL."""
+    try:
+        return sqlite_path(make_url(resolve_url(url)))
+    except ArgumentError:
+        return None
 
 
 def is_default_database(url: str | None) -> bool:
@@ -139,6 +209,26 @@ def _missing(resolved: str) -> DatabaseMissingError:
     return DatabaseMissingError(f"{safe} holds no MIH Rounds database. {_how_to_create(safe)}")
 
 
+def _damaged(path: Path, reason: str) -> DatabaseCorruptError:
+    """A SQLite file that cannot be read: say so and where the backups are."""
+    from caseload.store.backup import backups_beside
+
+    kept = backups_beside(path)
+    where = (
+        f"The newest backup beside it is {kept[0]}"
+        + (f" ({len(kept)} in all)" if len(kept) > 1 else "")
+        if kept
+        else "No backup was found beside it; use one `rounds backup` wrote"
+    )
+    return DatabaseCorruptError(
+        f"{path} is damaged, or is not a database MIH Rounds can read ({reason}); nothing was "
+        "changed. "
+        f"It may have been cut short by a full disk, a crash during a copy, or a failing drive. "
+        f"{where}: restore it with `rounds restore BACKUP --db sqlite:///{path} --force` (the "
+        "damaged file is kept beside it)."
+    )
+
+
 def database_exists(url: str | None = None) -> bool:
     """Whether `url` (see `resolve_url`) holds an MIH Rounds database (its schema)."""
     try:
@@ -149,15 +239,16 @@ def database_exists(url: str | None = None) -> bool:
 
 
 def open_database(
-    url: str | None = None, *, migrate: bool = True, create: bool = False
+    url: str | None = None, *, migrate: bool = True, create: bool = False, encrypt: bool = False
 ) -> Database:
     """Open (and by default migrate) the database at `url` (see `resolve_url`).
 
     A database that does not exist (no SQLite file, a server database that is missing or holds
     no MIH Rounds schema) raises `DatabaseMissingError`, unless `create` is set: then an empty
-    one is made (on a server, the database itself must exist; its schema is created)."""
+    one is made (on a server, the database itself must exist; its schema is created), encrypted
+    with SQLCipher when `encrypt` is set (a new SQLite file only)."""
     resolved = resolve_url(url)
-    engine = create_db_engine(resolved, create=create)
+    engine = create_db_engine(resolved, create=create, encrypt=encrypt and create)
     path = sqlite_path(engine.url)
     if path is not None and not create and not path.is_file():
         engine.dispose()  # not connected yet: connecting would create the file
@@ -180,9 +271,14 @@ def open_database(
         ) from exc
     except DatabaseError as exc:
         engine.dispose()
+        if path is not None:
+            raise _damaged(path, str(exc.orig)) from None
         raise DatabaseUnavailableError(
             f"{safe} is not a database MIH Rounds can read: {exc.orig}."
         ) from exc
+    if path is not None:
+        secure_sqlite_files(path)
+        remove_partial_files(path.parent)  # copies and exports killed half-way
     in_memory = engine.dialect.name == "sqlite" and path is None
     if revision is None and not create and not in_memory:
         engine.dispose()

@@ -129,6 +129,11 @@ class Program(Versioned, Base):
     checklist: Mapped[str] = mapped_column(String(600), default="")
 
 
+# The longest safety note accepted (import and edit): about a page of a route sheet, so a crew
+# still reads all of it; anything longer belongs in the care record, not on the sheet.
+SAFETY_NOTES_MAX_CHARS = 4000
+
+
 class Client(Versioned, Base):
     __tablename__ = "clients"
 
@@ -144,6 +149,7 @@ class Client(Versioned, Base):
     city: Mapped[str] = mapped_column(String(80), default="")
     state: Mapped[str] = mapped_column(String(20), default="")
     zip: Mapped[str] = mapped_column(String(10), default="")
+    # At most SAFETY_NOTES_MAX_CHARS (checked on import and edit); printed in full on sheets.
     safety_notes: Mapped[str] = mapped_column(Text, default="")
     needs_peer_support: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -186,8 +192,18 @@ class ClientPlace(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    geocode_quality: Mapped[str] = mapped_column(String(20), default="none")
+    geocode_quality: Mapped[str] = mapped_column(String(20), default="none")  # GeocodeQuality
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the geocoder matched ('3808 Guess Road, Durham 27705', or how close it came).
+    geocode_match: Mapped[str] = mapped_column(String(240), default="")
+    # Where the import placed it: a later move of more than 500 m is listed for checking.
+    imported_lat: Mapped[float | None] = mapped_column(Float)
+    imported_lon: Mapped[float | None] = mapped_column(Float)
+    # Who set the coordinates by hand (a pin on the map, typed coordinates) and when.
+    located_by: Mapped[str] = mapped_column(String(80), default="")
+    located_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The manager accepted an approximate (ZIP centre) location: planned, "call ahead".
+    approximate_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     client: Mapped[Client] = relationship(back_populates="places")
 
@@ -409,17 +425,35 @@ class Setting(Versioned, Base):
 
 
 class AuditEntry(Base):
-    """Who changed what, when. Written by services in the same unit of work as the change."""
+    """Who changed, viewed or printed what, when, from which machine. Written by services in the
+    same unit of work as the change. Tamper-evident (caseload.audit_chain): `seq` numbers the
+    rows 1, 2, 3… in chain order and `chain` is an HMAC over the row and the previous row's
+    chain, keyed with a secret kept outside the database."""
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
     actor: Mapped[str] = mapped_column(String(80))
+    machine: Mapped[str] = mapped_column(String(120), default="")
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text, default="")
+    chain: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditHead(Base):
+    """One row: the audit chain's latest position and value. Writers update it first, which
+    serialises them (a row lock on PostgreSQL, the write lock on SQLite), so the chain never
+    forks; `rounds audit verify` also compares it with the rows (removed newest rows)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    chain: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AddressPoint(Base):

@@ -2,8 +2,9 @@
 
 Each sub-command lives in its own module with `register(subparsers)` and `run(args) -> int`.
 Exit codes: 0 ok, 2 the user's to fix (message on stderr, no traceback; the same errors the app
-shows as a plain message, see `desktop.errors`), 1 a bug. Qt is imported only by the commands
-that open a window or print, so headless commands start fast.
+shows as a plain message, see `desktop.errors`), 3 an integrity failure (`audit verify`), 1 a
+bug. Qt is imported only by the commands that open a window or print, so headless commands
+start fast.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("plan", "plan a day and write route sheets, JSON, CSV and calendars"),
     "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),
     "rebalance": ("rebalance", "suggest (and apply) caseload reassignments between clinicians"),
+    "geocode": ("geocode", "locate addresses with the local address table (offline)"),
+    "audit": ("audit", "verify the tamper-evident audit log"),
+    "backup": ("backup", "copy the database to a backup file (SQLite)"),
+    "restore": ("restore", "put a backup back in place of the database (checked first)"),
 }
 
 
@@ -68,10 +73,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from caseload.private_files import private_umask
+    from desktop.log_format import SafeFormatter
+
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))  # no row values
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[stderr])
+
+    from caseload.store import encryption
+
+    encryption.set_key_prompt(_ask_for_key)  # an encrypted database without $ROUNDS_DB_KEY
+    with private_umask():  # whatever a library writes meanwhile is private too
+        return _run(args)
+
+
+def _ask_for_key(path: object) -> str | None:
+    """The passphrase of an encrypted database, typed without echo (only at a terminal)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(f"Passphrase for {path}: ") or None
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command is None:
             from desktop.app import run_app
@@ -87,7 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         message = user_message(exc)
         if message is None:
-            raise  # a bug: the traceback is what we need, and the exit code is 1
+            if args.verbose:
+                raise  # asked for everything: the full traceback, message included
+            # A bug: the stack is what we need; the error's own text may quote client data.
+            from desktop.log_format import safe_traceback
+
+            print(safe_traceback(exc), file=sys.stderr)
+            print("rounds: internal error (a bug); please report it with the lines above.",
+                  file=sys.stderr)  # fmt: skip
+            return 1
         print(f"rounds: {message}", file=sys.stderr)
         return 2
 

@@ -38,6 +38,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="delete every client, visit, shift, crew, plan and staff member first",
     )
+    parser.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="encrypt a new SQLite database file with SQLCipher (key: $ROUNDS_DB_KEY, else "
+        "asked for)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -48,7 +54,7 @@ def _safe_url(url: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    db = open_database(args.db, create=True)
+    db = open_database(args.db, create=True, encrypt=args.encrypt)
     try:
         summary = create_demo(
             db, local_actor(), seed=args.seed, clients=args.clients, replace=args.replace

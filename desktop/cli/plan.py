@@ -59,8 +59,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
+def _initials_of(full_name: str) -> str:
+    """'Ana María López' -> 'A. L.' (first and last word), as on PHI-minimised sheets."""
+    from caseload.planning.sheets import initials
+
+    words = full_name.split()
+    return initials(words[0], words[-1] if len(words) > 1 else "") if words else ""
+
+
 def run(args: argparse.Namespace) -> int:
-    from caseload import settings
+    from caseload import audit, settings
     from caseload.actor import local_actor
     from caseload.errors import UserError
     from caseload.planning.exports import (
@@ -73,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from caseload.planning.sheets import build_crew_sheets
     from caseload.planning.snapshot import routing_documents
     from caseload.planning.versions import save_plan
+    from caseload.private_files import private_dir
     from caseload.settings import ProgramSettings
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
@@ -120,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     )
     assert saved.plan_id is not None
     sheets = build_crew_sheets(db, saved.plan_id, actor, phi_minimised=args.phi)
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)  # a new folder is 0700; every file in it is written 0600
     pdfs = write_crew_pdfs(sheets, out, paper_size=program.paper_size, outline=program.outline())
     # Phone calendars often sync to cloud services: they get initials only, always.
     calendar_sheets = (
@@ -134,6 +143,11 @@ def run(args: argparse.Namespace) -> int:
     ]
     csv_path = write_stops_csv(sheets, out / f"{on.isoformat()}-stops.csv")
     json_path = write_plan_json(*routing_documents(saved), out / f"{on.isoformat()}-plan.json")
+    kind = "phi-minimised" if all(s.phi_minimised for s in sheets) else "full"
+    audit.record_now(
+        db, actor, "plan.export", "plan", saved.plan_id,
+        f"{len(pdfs)} PDF, {len(icss)} ICS, CSV and JSON ({kind}) written by rounds plan",
+    )  # fmt: skip
     print(
         f"Planned {on:%a %d %b %Y} (version {saved.version_no}): {plan.served_count} visits "
         f"for {len(day.crews)} crews, {len(plan.unassigned)} not planned, driving "
@@ -141,9 +155,12 @@ def run(args: argparse.Namespace) -> int:
     )
     for route in plan.routes:
         print(f"  {route.crew.name:<12} {len(route.stops):3d} stops  {route.crew.member_names}")
+    # The terminal (and a scheduled run's mail or log) follows the sheets' choice: initials only.
+    minimised = program.phi_minimised_sheets if args.phi is None else args.phi
     for item in plan.unassigned:
         if item.candidate.tier.value == "MUST":
-            print(f"  NOT PLANNED (MUST) {item.candidate.name}: {item.reason}")
+            who = _initials_of(item.candidate.name) if minimised else item.candidate.name
+            print(f"  NOT PLANNED (MUST) {who}: {item.reason}")
     print(
         f"Wrote {len(pdfs)} PDF(s), {len(icss)} calendar(s), {csv_path.name} and "
         f"{json_path.name} to {out}"

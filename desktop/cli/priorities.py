@@ -9,7 +9,7 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
-from caseload import settings
+from caseload import audit, settings
 from caseload.actor import local_actor
 from caseload.errors import UserError
 from caseload.priority.facts import ClientPriority
@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
             on = datetime.now(zone).date()
         now = default_now(on, zone)
         ranked = rank_caseload(db, on, local_actor(), now=now)
+        audit.record_now(  # a client list printed is a client list viewed
+            db, local_actor(), "caseload.view", "caseload", on.isoformat(),
+            f"{len(ranked)} clients listed (rounds priorities)",
+        )  # fmt: skip
     finally:
         db.dispose()
     shown = ranked if args.limit is None else ranked[: args.limit]

@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return _fail(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    except RecursionError:
+        return _fail(f"{path}: the JSON is nested too deeply to be a routing problem")
+    except ValueError:  # an integer of more than 4300 digits (Python's guard against DoS)
+        return _fail(f"{path}: the JSON holds a number far too long to be a routing problem")
     try:
         problem = problem_from_vroom(data, durations_provider=_default_durations)
         solution = solve(problem, time_limit_s=args.time_limit, workers=max(1, args.workers))
@@ -93,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(out + "\n")
     else:
         try:
-            args.output.write_text(out + "\n", encoding="utf-8")
+            from caseload.private_files import write_private_bytes
+
+            write_private_bytes(args.output, (out + "\n").encode("utf-8"))
         except OSError as exc:
             return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     return 0

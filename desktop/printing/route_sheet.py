@@ -4,7 +4,8 @@ Every page gets the sheet's header (crew, date, members, shift, base, plan versi
 and when) and a footer with "Page i of n". The first page carries the totals line and the route
 map; the stop table follows and flows onto further pages, its column headings repeated. Rows
 are never split across pages (a stop's QR code stays with its name); the table is paginated
-here, row by row, from measured row heights.
+here, row by row, from measured row heights. A long safety note goes on in full-width rows
+under its stop ("continued"), which flow onto the next page like any row: nothing is cut.
 
 Works offscreen and in a worker thread: QTextDocument, QPdfWriter, QPainter and QImage only.
 A QGuiApplication must exist (`ensure_gui_application()` makes one for headless commands).
@@ -36,6 +37,7 @@ from PySide6.QtGui import (
 from caseload.errors import UserError
 from caseload.planning.exports import crew_file_stems
 from caseload.planning.sheets import CrewSheet
+from caseload.private_files import create_private_file, part_path, private_dir, remove_partial_files
 from desktop.printing import sheet_html
 from desktop.printing.qr import qr_image
 from desktop.printing.route_map import Ring, draw_route_map
@@ -194,7 +196,7 @@ def _layout_sheet(
 
     if not sheet.stops:
         return frame, _SheetPages(header, [page(intro_html + sheet_html.empty_html())])
-    rows = [sheet_html.row_html(stop, i) for i, stop in enumerate(sheet.stops)]
+    rows = [row for i, stop in enumerate(sheet.stops) for row in sheet_html.rows_html(stop, i)]
     table = sheet_html.table_start() + "".join(rows) + sheet_html.TABLE_END
     heading, heights = _row_heights(page(table))
     intro_h = page(intro_html).size().height()
@@ -236,7 +238,8 @@ def _paint_page(
     painter.save()
     painter.translate(0, frame.body_top)
     body = laid_out.pages[index]
-    # A single row taller than a page is clipped rather than lost off the paper silently.
+    # Rows are built to fit a page (long safety notes are split into rows), so nothing is
+    # clipped here in practice; the clip only keeps a pathological row off the footer.
     body.drawContents(painter, QRectF(0, 0, frame.width, frame.body_h))
     painter.restore()
     font = QFont("DejaVu Sans")
@@ -297,8 +300,9 @@ def write_sheets_pdf(
     """All `sheets` in one PDF (each crew from a new page). Returns the path."""
     ensure_gui_application()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
+    private_dir(path.parent)
+    # 0600 before Qt opens it (Qt keeps the mode): a killed write leaves only a private .part.
+    tmp = create_private_file(part_path(path))
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(page_layout_for(paper_size))
@@ -326,7 +330,8 @@ def write_crew_pdfs(
     """One PDF per crew in `out_dir`, named `<date>-<crew>.pdf` (as the ICS files). For "Save all
     sheets as PDF" in a worker: reports progress, stops between crews when `cancel` is set and
     returns the files written so far."""
-    out = Path(out_dir)
+    out = private_dir(Path(out_dir))
+    remove_partial_files(out)  # left by an earlier write that was killed
     written: list[Path] = []
     for i, (sheet, stem) in enumerate(zip(sheets, crew_file_stems(sheets), strict=True)):
         if cancel is not None and cancel.is_set():

@@ -40,6 +40,11 @@ td { vertical-align: top; }
 """
 
 SAFETY_BG = "#ffe066"
+# A safety note longer than this starts in its stop's (narrow) Safety cell and goes on in
+# full-width rows below the stop of at most SAFETY_ROW_CHARS each (well under a page).
+SAFETY_CELL_CHARS = 160
+SAFETY_ROW_CHARS = 1200
+LINE_CHARS = 60  # what a line break costs in the budgets above
 ZEBRA_BG = "#f2f2f2"
 
 
@@ -173,11 +178,73 @@ def _outcome_cell() -> str:
     )
 
 
-def row_html(stop: SheetStop, index: int) -> str:
-    """One stop as a table row. `index` (0-based) shades every other row."""
+def _words_in_pieces(line: str, first: int, chars: int) -> list[str]:
+    pieces: list[str] = []
+    rest, limit = line.strip(), first
+    while len(rest) > limit:
+        cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit  # a "word" longer than a piece is cut
+        pieces.append(rest[:cut].rstrip())
+        rest, limit = rest[cut:].lstrip(), chars
+    pieces.append(rest)
+    return pieces
+
+
+def split_note(note: str, first_chars: int, chars: int) -> list[str]:
+    """`note` in pieces at word and line boundaries: the first worth at most `first_chars`
+    characters, the others `chars` (a line break counts as a short line of LINE_CHARS, so a
+    note of many short lines is split too). Every word of the note is in the pieces, in order."""
+    pieces: list[str] = []
+    current: list[str] = []
+    used, limit = 0, first_chars
+    for line in note.strip().splitlines():
+        cost = max(len(line), LINE_CHARS)
+        if current and used + cost > limit:
+            pieces.append("\n".join(current))
+            current, used, limit = [], 0, chars
+        if cost > limit - used:  # one long line: words across pieces
+            *done, line = _words_in_pieces(line, limit - used, chars)
+            if done:
+                pieces.append("\n".join([*current, done[0]]))
+                pieces.extend(done[1:])
+                current, limit = [], chars
+            cost = max(len(line), LINE_CHARS)
+            used = 0
+        current.append(line)
+        used += cost
+    pieces.append("\n".join(current))
+    return pieces
+
+
+def continuation_html(stop: SheetStop, piece: str) -> str:
+    """A full-width row carrying more of a long safety note under its stop."""
+    return (
+        f'<tr><td colspan="{len(COLUMNS)}" bgcolor="{SAFETY_BG}" class="safety">'
+        f"⚠ Stop {stop.seq} safety note (continued): {_text(piece)}</td></tr>"
+    )
+
+
+def rows_html(stop: SheetStop, index: int) -> list[str]:
+    """The stop's table row, then (for a long safety note) full-width rows carrying the rest of
+    the note. Each row fits on a page, so a note of any length prints in full, flowing onto the
+    next page where it must; every row after the first says "continued"."""
+    pieces = split_note(stop.safety_notes, SAFETY_CELL_CHARS, SAFETY_ROW_CHARS)
+    if len(pieces) == 1:
+        return [row_html(stop, index)]
+    return [
+        row_html(stop, index, safety_cell=pieces[0] + " … (continued below)"),
+        *(continuation_html(stop, piece) for piece in pieces[1:]),
+    ]
+
+
+def row_html(stop: SheetStop, index: int, *, safety_cell: str | None = None) -> str:
+    """One stop as a table row. `index` (0-based) shades every other row; `safety_cell` replaces
+    the safety notes shown in the row (the start of a long note)."""
     bg = f' bgcolor="{ZEBRA_BG}"' if index % 2 else ""
-    if stop.safety_notes:
-        safety = f'<td bgcolor="{SAFETY_BG}" class="safety">⚠ {_text(stop.safety_notes)}</td>'
+    notes = stop.safety_notes if safety_cell is None else safety_cell
+    if notes:
+        safety = f'<td bgcolor="{SAFETY_BG}" class="safety">⚠ {_text(notes)}</td>'
     else:
         safety = f'<td{bg} class="small">—</td>'
     qr = (

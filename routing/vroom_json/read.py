@@ -20,6 +20,7 @@ from routing.vroom_json.fields import (
     as_skills,
     as_window,
     as_windows,
+    check_depth,
 )
 
 DurationsProvider = Callable[[Sequence[LatLon]], Any]
@@ -75,6 +76,7 @@ def problem_from_vroom(
     """Build a Problem from VROOM-format input. Without `matrices.car.durations`, locations are
     [lon, lat] and `durations_provider` computes the matrix. Raises ProblemError saying where."""
     data = as_obj(data, "problem")
+    check_depth(data)
     for key in ("shipments",):
         if data.get(key):
             raise ProblemError(f"{UNSUPPORTED[key]} are not supported", where=key)

@@ -9,6 +9,7 @@ import re
 from datetime import UTC
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -83,6 +84,32 @@ def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path: Path) -> None:
         (row,) = list(csv.DictReader(handle))
     assert row["safety_notes"] == '\'=HYPERLINK("x")'
     assert row["phone"] == "'+1 919"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "-1-1", " =1+1", "\uff1dSUM(A1)", "@SUM(A1)"],
+)
+def test_csv_cells_starting_like_a_formula_are_neutralised(tmp_path: Path, value: str) -> None:
+    """OWASP's list (= + - @ tab CR), also after spaces and in full-width: a leading quote."""
+    sheet = sample_sheet(1)
+    stop = dataclasses.replace(
+        sheet.stops[0], safety_notes=value, location_text=value, client_name=value
+    )
+    path = write_stops_csv([dataclasses.replace(sheet, stops=(stop,))], tmp_path / "s.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["safety_notes"] == row["location"] == row["client"] == "'" + value
+
+
+def test_plain_numbers_and_ordinary_text_are_left_alone(tmp_path: Path) -> None:
+    sheet = sample_sheet(1)
+    stop = dataclasses.replace(sheet.stops[0], safety_notes="-12.5", location_text="Elm St - rear")
+    path = write_stops_csv([dataclasses.replace(sheet, stops=(stop,))], tmp_path / "s.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["safety_notes"], row["location"]) == ("-12.5", "Elm St - rear")
+    assert row["lon"].startswith("-")  # coordinates stay numbers
 
 
 def test_phi_minimised_csv_has_no_phone_or_age(tmp_path: Path) -> None:

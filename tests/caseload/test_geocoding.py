@@ -22,6 +22,7 @@ from caseload.enums import GeocodeQuality
 from caseload.errors import InputFileError, UserError
 from caseload.geocoding import (
     AddressIndex,
+    AddressRow,
     NominatimClient,
     normalise_address,
     normalise_zip,
@@ -67,13 +68,13 @@ def test_normalising_is_idempotent_and_ignores_case_and_spacing(parts: list[str]
 def test_zip_centre_is_the_median_of_its_points() -> None:
     index = AddressIndex.build(
         [
-            ("1 A ST|27701", LatLon(36.0, -78.9)),
-            ("2 A ST|27701", LatLon(36.2, -78.7)),
-            ("3 A ST|27701", LatLon(-22.0, -49.0)),  # a badly placed point does not drag it
+            AddressRow("1 A St", "Durham", "27701", 36.0, -78.9),
+            AddressRow("2 A St", "Durham", "27701", 36.2, -78.7),
+            AddressRow("3 A St", "Durham", "27701", -22.0, -49.0),  # badly placed: ignored
         ]
     )
-    centre, count = index.zip_centroids["27701"]
-    assert (centre, count) == (LatLon(36.0, -78.7), 3)  # per-coordinate median
+    centre = index.zip_centres["27701"]
+    assert (centre.location, centre.count) == (LatLon(36.0, -78.7), 3)  # per-coordinate median
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_geocode_finds_table_addresses_then_zip_centres_offline(durham: Database
     assert geocoder.remote is None
     # In the file as "3808 Guess Road, 27705": found under another spelling.
     hit = geocoder.geocode("3808 GUESS RD.", "Durham", "NC", "27705")
-    assert hit.quality is GeocodeQuality.ADDRESS
+    assert hit.quality is GeocodeQuality.EXACT
     assert hit.location == LatLon(36.057967, -78.929029)
     zip_only = geocoder.geocode("1 Nowhere Lane", "Durham", "NC", "27705")
     assert zip_only.quality is GeocodeQuality.ZIP
@@ -183,7 +184,7 @@ def test_configured_server_is_asked_once_and_its_answer_cached(
     with db.session() as session:
         geocoder = open_geocoder(session, settings, min_delay_s=0.0)
         found = geocoder.geocode("10 Real Street", "Durham", "NC", "27701")
-        assert found.quality is GeocodeQuality.ADDRESS
+        assert found.quality is GeocodeQuality.EXACT
         assert found.location == LatLon(35.9901, -78.9011)
         assert found.source.startswith("geocoder http://127.0.0.1")
         missing = geocoder.geocode("11 Fake Street", "Durham", "NC", "")
@@ -244,3 +245,30 @@ def test_unreachable_server_is_a_warning_then_left_alone(db: Database) -> None:
 def test_unusable_geocoder_url_is_a_user_error(url: str) -> None:
     with pytest.raises(UserError, match="geocoder URL"):
         NominatimClient(url)
+
+
+def test_index_is_reused_until_the_address_table_changes(durham: Database, tmp_path: Path) -> None:
+    with durham.session() as session:
+        first = open_geocoder(session, ProgramSettings()).index
+        assert open_geocoder(session, ProgramSettings()).index is first
+    moved = tmp_path / "moved.csv"
+    moved.write_text(
+        "address,city,state,zip,lat,lon\n2526 Erwin Road,Durham,NC,27705,36.01,-78.94\n"
+    )
+    import_address_table(durham, local_actor(), moved)
+    with durham.session() as session:
+        again = open_geocoder(session, ProgramSettings())
+    assert again.index is not first
+    assert again.geocode("2526 Erwin Rd", "", "", "27705").location == LatLon(36.01, -78.94)
+
+
+def test_the_server_gets_the_street_without_unit_and_the_city_and_zip_from_the_line(
+    db: Database, nominatim: str
+) -> None:
+    with db.session() as session:
+        geocoder = open_geocoder(session, ProgramSettings(geocoder_url=nominatim), min_delay_s=0)
+    found = geocoder.geocode("10 Real Street Apt 4, Durham NC 27701")
+    assert found.quality is GeocodeQuality.EXACT
+    _path, query, _agent = _FakeNominatim.requests[0]
+    assert query["street"] == ["10 Real Street"]
+    assert (query["city"], query["postalcode"]) == (["Durham"], ["27701"])

@@ -134,9 +134,12 @@ def test_addresses_are_placed_from_the_local_table(db: Database, tmp_path: Path)
         good("L1", lat="", lon="", address="3808 Guess Rd.", zip="27705"),
         good("L2", lat="", lon="", address="1 Nowhere Lane", zip="27705"),
         good("L3", lat="", lon="", address="1 Nowhere Lane", zip="99999"),
+        good("L4", lat="", lon="", address="3804 Guess Road", zip="27705"),
+        good("L5", lat="", lon="", address="3808 GUES RD APT 2", zip="27705"),
     ]
     report = import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", rows))
-    assert report.geocoded == {"address": 1, "zip": 1, "none": 1}
+    assert report.geocoded == {"exact": 1, "interpolated": 1, "street": 1, "zip": 1, "none": 1}
+    assert "Locations: 1 exact, 1 interpolated, 1 street, 1 zip, 1 none" in report.summary()
     assert [w.row for w in report.warnings] == [3, 4]
     assert "cannot be routed until a location is set" in str(report.warnings[1])
     with db.session() as session:
@@ -145,7 +148,7 @@ def test_addresses_are_placed_from_the_local_table(db: Database, tmp_path: Path)
                 select(Client.external_id, ClientPlace.geocode_quality).join(ClientPlace)
             ).all()
         )
-    assert qualities == {"L1": "address", "L2": "zip"}
+    assert qualities == {"L1": "exact", "L2": "zip", "L4": "interpolated", "L5": "street"}
 
 
 def test_cancel_writes_nothing_and_is_not_an_error(db: Database, tmp_path: Path) -> None:
@@ -222,3 +225,28 @@ def test_any_mix_of_rows_is_all_or_nothing(db: Database, tmp_path: Path, kinds: 
         assert report.created == len(rows)
         assert after[0] == before[0] + len(rows)
         assert after[4] == before[4] + 1
+
+
+def test_safety_notes_are_capped_with_a_clear_error(db: Database, tmp_path: Path) -> None:
+    """A note up to SAFETY_NOTES_MAX_CHARS imports whole; a longer one is refused naming the
+    row, the column and the limit, shows only the start of the value, and nothing is written."""
+    from caseload.store.models import SAFETY_NOTES_MAX_CHARS
+
+    longest = "x" * SAFETY_NOTES_MAX_CHARS
+    import_clients(
+        db, local_actor(), write_csv(tmp_path / "ok.csv", [good("N1", safety_notes=longest)])
+    )
+    with db.session() as session:
+        stored = session.scalars(select(Client.safety_notes).where(Client.external_id == "N1"))
+        assert stored.one() == longest
+    before = counts(db)
+    too_long = "y" * (SAFETY_NOTES_MAX_CHARS + 1)
+    path = write_csv(tmp_path / "long.csv", [good("N2"), good("N3", safety_notes=too_long)])
+    with pytest.raises(InputFileError) as caught:
+        import_clients(db, local_actor(), path)
+    message = str(caught.value)
+    assert "row 3, column 'safety_notes'" in message
+    assert f"at most {SAFETY_NOTES_MAX_CHARS} characters" in message
+    assert f"({SAFETY_NOTES_MAX_CHARS + 1} characters)" in message
+    assert too_long not in message  # the value is not pasted whole
+    assert counts(db) == before

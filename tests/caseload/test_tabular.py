@@ -7,10 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseload.errors import UserError
+from caseload.errors import InputFileError, UserError
 from caseload.importing.tabular import normalise_header, read_table
 
 KNOWN = ("external_id", "first_name", "date_of_birth", "zip")
@@ -102,3 +102,63 @@ def test_header_normalising_is_idempotent_and_case_blind(name: str) -> None:
     assert normalise_header(once) == once
     assert normalise_header(name.upper()) == once
     assert once == once.strip()
+
+
+def test_nul_characters_anywhere_are_refused_with_row_and_column(tmp_path: Path) -> None:
+    """Past the first 4 KB (where the binary-file check looks) too: every cell is named."""
+    filler = "".join(f"F{i},Ann,Able\n" for i in range(1000))  # well over 4 KB
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "external_id,first_name,last_name\n" + filler + "X1,Bo\x00b,Baker\nX2,Cy,Co\x00le\n",
+        encoding="utf-8",
+    )
+    assert path.stat().st_size > 8192
+    with pytest.raises(InputFileError) as caught:
+        read_table(path, required=["external_id"], known=["first_name", "last_name"])
+    message = str(caught.value)
+    assert "row 1002, column 'first_name'" in message
+    assert "row 1003, column 'last_name'" in message
+    assert "NUL characters" in message and len(caught.value.problems) == 2
+
+
+def test_nul_characters_in_an_unnamed_column_give_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    filler = "".join(f"F{i},,Able\n" for i in range(1000))  # past the binary-file check
+    path.write_text("external_id,,last_name\n" + filler + "X1,\x00,Baker\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"row 1002, column '#2'"):
+        read_table(path, required=["external_id"], known=["last_name"])
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.sampled_from(list('a0 é",;\t\r\n\x00\x1f')), max_size=12),
+            max_size=5,
+        ),
+        max_size=8,
+    ),
+    st.integers(min_value=0, max_value=6000),
+)
+def test_any_csv_is_read_or_refused_and_never_yields_a_nul(
+    rows: list[list[str]], padding: int
+) -> None:
+    """Any text (control characters, quotes, NULs past the binary-file check) is read into a
+    table without NULs, or refused with a UserError."""
+    import csv
+    import io
+    import tempfile
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["external_id", "first_name"])
+    writer.writerow(["pad", "x" * padding])  # pushes later NULs past the first 4 KB
+    writer.writerows(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_bytes(buffer.getvalue().encode("utf-8"))
+        try:
+            table = read_table(path, required=["external_id"], known=["first_name"])
+        except UserError:
+            return
+    assert not [v for row in table.rows for v in row.cells.values() if "\x00" in v]

@@ -246,3 +246,28 @@ def test_model_over_a_real_store_shows_the_seeded_caseload(sqlite_db: Database, 
     assert model.index(sam, 8).data() == "Ben Okoro"
     assert not model.index(0, 0).parent().isValid()
     assert model.rowCount(QModelIndex()) == 6
+
+
+def _as_qt_renders_it(tooltip: str) -> str:
+    """What a tooltip shows: Qt renders it as rich text when it looks like HTML."""
+    from PySide6.QtGui import Qt as QtGui
+    from PySide6.QtGui import QTextDocument
+
+    if not QtGui.mightBeRichText(tooltip):
+        return tooltip
+    document = QTextDocument()
+    document.setHtml(tooltip)
+    return document.toPlainText()
+
+
+def test_tooltips_show_client_text_as_typed_never_as_rich_text(qapp: object) -> None:
+    """A name or reason that looks like HTML is shown character for character: no image is
+    fetched, no text hidden or made bold."""
+    name = '<img src="http://example.invalid/x.png"><b>Bob</b> <!-- hidden -->'
+    reasons = "<a href='x'>fall</a> & <i>ED</i>"
+    model, _ = proxy_over([make_row(1, name=name, top_reasons=reasons, clinician="<u>Ana</u>")])
+    shown = {
+        col: _as_qt_renders_it(model.index(0, col).data(Qt.ItemDataRole.ToolTipRole))
+        for col in (2, 3, 8)
+    }
+    assert shown == {2: f"{name} (C-0001)", 3: reasons, 8: "<u>Ana</u>"}

@@ -44,7 +44,7 @@ def test_import_addresses_then_clients_then_events(
     assert main(["import", "clients", str(clients), "--db", db_url]) == 0
     out = capsys.readouterr().out
     assert "2 clients created" in out
-    assert "Locations: address 1, zip 1" in out
+    assert "Locations: 1 exact, 1 zip" in out
     assert "row 3, column 'address'" in out  # placed at its ZIP centre: a warning
     assert _count(db_url, Client) == 2
     assert _count(db_url, AddressPoint) > 1800

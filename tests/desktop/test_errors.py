@@ -64,12 +64,47 @@ def test_user_errors_exit_2_with_the_message_and_no_traceback(
 
 @pytest.mark.parametrize("exc", BUGS, ids=lambda e: type(e).__name__)
 def test_bugs_are_not_the_users_and_leave_the_command_line_as_a_crash(
-    exc: BaseException, monkeypatch: pytest.MonkeyPatch
+    exc: BaseException, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert user_message(exc) is None
-    # Re-raised out of main(): the interpreter prints the traceback and exits 1.
+    # Exit 1 with the traceback's stack and type; the error's own text is withheld (it may
+    # quote client data). `--verbose` re-raises it whole.
+    assert _run_rounds(monkeypatch, exc) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and type(exc).__name__ in err and "internal error" in err
+    assert f"{type(exc).__name__}: {exc}" not in err
+    from desktop.cli import init
+
+    monkeypatch.setattr(init, "run", _failing_command(exc))
     with pytest.raises(type(exc)):
-        _run_rounds(monkeypatch, exc)
+        cli.main(["--verbose", "init", "--db", "sqlite:///unused.db"])
+
+
+def test_database_errors_become_plain_messages_without_the_values() -> None:
+    """A driver error carrying the statement's values (as SQLAlchemy shows them without
+    hide_parameters) is the user's to fix and its message names none of them."""
+    import sqlite3
+
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+    params = ("Zelda", "Quixote", "1950-02-03", "919-555-0142")
+    cases = {
+        IntegrityError("INSERT INTO clients", params, sqlite3.IntegrityError("UNIQUE")): (
+            "at the same time"
+        ),
+        OperationalError("INSERT", params, sqlite3.OperationalError("database is locked")): (
+            "The database is busy (another import is running"
+        ),
+        DataError("INSERT", params, ValueError("NUL (0x00) byte")): "NUL character",
+        OperationalError("SELECT", params, sqlite3.DatabaseError("file is not a database")): (
+            "rounds restore"
+        ),
+    }
+    for exc, expected in cases.items():
+        assert "Zelda" in str(exc)  # what used to reach the terminal and the log
+        message = user_message(exc)
+        assert message is not None and expected in message
+        assert not any(value in message for value in params)
 
 
 @pytest.fixture

@@ -69,6 +69,7 @@ def test_a_demo_database_opens_on_the_tabs(qtbot: Any, tmp_path: Path) -> None:
         "&Plan the day",
         "Caseload &balance",
         "&Team",
+        "Locations to chec&k",
         "&Referrals",
     ]
     assert window.caseload_page is not None

@@ -282,3 +282,54 @@ def test_qr_image_matches_the_code_matrix() -> None:
         for x, dark in enumerate(row):
             colour = image.pixelColor(x * MODULE_PX + MODULE_PX // 2, y * MODULE_PX + 2)
             assert (colour.lightness() < 128) == dark
+
+
+def _long_note(chars: int) -> str:
+    """Numbered words (so each can be found in the PDF) ending with the line that matters."""
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) < chars - 34:
+        words.append(f"n{len(words):04d}")
+    return " ".join(words) + " FIREARM IN HOME - TWO PERSON VISIT"
+
+
+def test_a_3000_character_safety_note_prints_in_full(tmp_path: Path) -> None:
+    """Every word of a long note is on the sheet, the end included, and the note goes on
+    under its stop marked 'continued' instead of being clipped at the page edge."""
+    sheet = sample_sheet(4)
+    note = _long_note(3000)
+    assert len(note) >= 3000
+    stops = list(sheet.stops)
+    stops[1] = dataclasses.replace(stops[1], safety_notes=note)
+    path = write_sheets_pdf([dataclasses.replace(sheet, stops=tuple(stops))], tmp_path / "n.pdf")
+    pages = pdf_pages_text(path)
+    text = "\n".join(pages)
+    missing = [w for w in note.split() if w.startswith("n0") and w not in text]
+    assert missing == []
+    assert "FIREARM IN HOME - TWO PERSON VISIT" in " ".join(text.split())
+    assert "Stop 2 safety note (continued)" in text
+    assert "below)" in text  # the cell says "… (continued below)" (wrapped in its column)
+    # Every stop is still on the sheet, after the note.
+    assert all(text.count(stop.phone) == 1 for stop in sheet.stops)
+
+
+def test_a_safety_note_longer_than_the_page_flows_onto_the_next_page(tmp_path: Path) -> None:
+    """A note that cannot fit on what is left of page 1 goes on at the top of page 2, under
+    the repeated header and column headings, marked 'continued'; the stop after it follows."""
+    sheet = sample_sheet(6)
+    note = _long_note(4000)
+    stops = list(sheet.stops)
+    stops[2] = dataclasses.replace(stops[2], safety_notes=note)
+    path = write_sheets_pdf([dataclasses.replace(sheet, stops=tuple(stops))], tmp_path / "f.pdf")
+    pages = pdf_pages_text(path)
+    assert len(pages) >= 2
+    assert "Stop 3 safety note (continued)" in pages[1]
+    assert "FIREARM IN HOME" in " ".join("\n".join(pages[1:]).split())
+    assert sheet.crew_name in pages[1] and "Safety" in pages[1]
+    last_word = [w for w in note.split() if w.startswith("n0")][-1]
+    assert last_word in "\n".join(pages)
+    # The page with the note's end is drawn: yellow safety highlight near its top.
+    image = page_png(path, tmp_path, page=2)
+    yellow = count_pixels(
+        image, (0.05, 0.1, 0.95, 0.5), lambda r, g, b: r > 230 and g > 200 and b < 150
+    )
+    assert yellow > 500

@@ -68,6 +68,7 @@ def test_stored_values_load_into_every_tab(qtbot: QtBot, context: AppContext) ->
         timezone="America/Chicago",
         paper_size="A4",
         phi_minimised_sheets=True,
+        plan_approximate_locations=True,
         osrm_url="http://10.0.0.5:5000",
         circuity=1.375,
         leg_overhead_s=90,
@@ -84,6 +85,7 @@ def test_stored_values_load_into_every_tab(qtbot: QtBot, context: AppContext) ->
     assert dialog.zone_combo.currentText() == "America/Chicago"
     assert dialog.paper_combo.currentText() == "A4"
     assert dialog.phi_check.isChecked()
+    assert dialog.program_tab.approximate_check.isChecked()
     assert dialog.osrm_edit.text() == "http://10.0.0.5:5000"
     assert dialog.circuity.value() == pytest.approx(1.375)
     assert dialog.overhead.value() == 90

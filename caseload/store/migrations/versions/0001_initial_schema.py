@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 12:40:54.158475
+Create Date: 2026-12-02 12:48:56.909948
 """
 
 from __future__ import annotations
@@ -35,15 +35,25 @@ def upgrade() -> None:
     with op.batch_alter_table('address_points', schema=None) as batch_op:
         batch_op.create_index('ix_address_points_key', ['match_key'], unique=False)
 
+    op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('chain', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
     sa.Column('at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=80), nullable=False),
+    sa.Column('machine', sa.String(length=120), nullable=False),
     sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('entity_id', sa.String(length=64), nullable=False),
     sa.Column('details', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.Column('chain', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('seq')
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
@@ -249,6 +259,12 @@ def upgrade() -> None:
     sa.Column('lon', sa.Float(), nullable=True),
     sa.Column('geocode_quality', sa.String(length=20), nullable=False),
     sa.Column('is_primary', sa.Boolean(), nullable=False),
+    sa.Column('geocode_match', sa.String(length=240), nullable=False),
+    sa.Column('imported_lat', sa.Float(), nullable=True),
+    sa.Column('imported_lon', sa.Float(), nullable=True),
+    sa.Column('located_by', sa.String(length=80), nullable=False),
+    sa.Column('located_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('approximate_accepted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -441,6 +457,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
 
     op.drop_table('audit_log')
+    op.drop_table('audit_head')
     with op.batch_alter_table('address_points', schema=None) as batch_op:
         batch_op.drop_index('ix_address_points_key')
 
