@@ -75,6 +75,8 @@ class EventKind(StrEnum):
     OVERDOSE = "overdose"
     FALL = "fall"
     HOSPITAL_DISCHARGE = "hospital_discharge"
+    HOSPITAL_ADMISSION = "hospital_admission"
+    EMS_TRANSPORT = "ems_transport"
 
 
 class ReferralSource(StrEnum):

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         # Locations to check (issue 15): a placeholder tab until first shown.
         self.locations_page: Any = None
         self._locations_placeholder: QWidget | None = None
+        self.reports_page: Any = None
         self.referrals_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
@@ -152,7 +153,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), "&Team")  # staff, shifts, programs (desktop.team)
             self._locations_placeholder = QWidget()
             self.tabs.addTab(self._locations_placeholder, "Locations to chec&k")
-            self.tabs.addTab(QWidget(), "&Referrals")  # built when first shown (index 5)
+            self._add_reports_tab()
+            self.tabs.addTab(QWidget(), "Referr&als")  # built when first shown (index 6)
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -182,7 +184,7 @@ class MainWindow(QMainWindow):
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
         elif index == 3 and self.team_page is None:
             self._build_team_page()
-        elif index == 5 and self.referrals_page is None:
+        elif index == 6 and self.referrals_page is None:
             self._build_referrals_page()
 
     def _build_team_page(self) -> None:
@@ -217,13 +219,21 @@ class MainWindow(QMainWindow):
         self._locations_placeholder = None
         self.locations_page.refresh()
 
+    def _add_reports_tab(self) -> None:
+        """The Reports page (outcome measures); it computes in a worker when first filled."""
+        from desktop.reports.page import ReportsPage
+
+        assert self.context is not None
+        self.reports_page = ReportsPage(self.context)
+        self.tabs.addTab(self.reports_page, "&Reports")
+
     def _build_referrals_page(self) -> None:
-        """The Referrals page (index 5); accepting a referral changes the caseload's list."""
+        """The Referrals page (index 6); accepting a referral changes the caseload's list."""
         from desktop.referrals_page import ReferralsPage
 
         assert self.context is not None
         self.referrals_page = ReferralsPage(self.context)
-        self._replace_tab(5, self.referrals_page, "&Referrals")
+        self._replace_tab(6, self.referrals_page, "Referr&als")
         if self.caseload_page is not None:
             self.referrals_page.triaged.connect(lambda _text: self.caseload_page.refresh())
         self.referrals_page.refresh()
@@ -300,7 +310,7 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
             self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
         self._action(view_menu, "&Team", "Ctrl+4", lambda: self._show_tab(3))
-        self._action(view_menu, "&Referrals", "Ctrl+5", lambda: self._show_tab(5))
+        self._action(view_menu, "Referr&als", "Ctrl+5", lambda: self._show_tab(6))
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -379,6 +389,7 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
         self.locations_page = self._locations_placeholder = None
+        self.reports_page = None
         self.referrals_page = None
         if self.context is not None:
             self.context.db.dispose()

@@ -1,4 +1,5 @@
-"""Demo history: 911/ED/overdose/fall/discharge events, past visits and fixed appointments.
+"""Demo history: 911/ED/EMS transport/overdose/fall/discharge events (back to a year before
+each enrolment), past visits and fixed appointments.
 
 Pure: plain rows (dicts keyed by ORM attribute names) from a seeded `random.Random`, dated
 relative to `today`. Foreign keys are placeholders resolved on write: `_client` (index into the
@@ -184,6 +185,7 @@ class HistoryBuilder:
                 self.at(self.days_ago(rng.randint(5, 360)), rng.uniform(0, 24)),
                 rng.choice(ED_SOURCES),
             )
+        self.before_enrolment(c, P.HIGH_UTILIZER in programs, enrolled)
         contact_after: datetime | None = None  # a recent event whose first contact is due
         if od_day is not None:
             when = self.at(od_day, rng.uniform(0, 22))
@@ -280,6 +282,34 @@ class HistoryBuilder:
                     clinician if clinician is not None else rng.choice(self.clinicians),
                     hour=done.hour + done.minute / 60,
                 )
+
+    def before_enrolment(self, c: int, familiar_face: bool, enrolled: date) -> None:
+        """The year that led to the referral: 911 calls (most with an EMS transport) and ED
+        visits, bunched towards the enrolment day, so the outcome report has a real "before".
+        Familiar faces had the most. For everyone else a call is kept only when older than 90
+        days and an ED visit only when older than a year, so today's priorities (911 calls in
+        90 days, ED visits in 12 months) are as before. Drawn from a generator of its own
+        (seeded from the client and the main generator's state, which it leaves untouched), so
+        every other draw of the demo is what it was."""
+        rng = random.Random(f"{c}:{enrolled}:{self.rng.getstate()[1][0]}")
+        calls = rng.randint(5, 14) if familiar_face else rng.randint(0, 3)
+        visits = rng.randint(3, 9) if familiar_face else rng.randint(0, 2)
+        for kind, n, keep_after in (
+            (EventKind.CALL_911, calls, self.days_ago(90)),
+            (EventKind.ED_VISIT, visits, self.days_ago(365)),
+        ):
+            for _ in range(n):
+                day = enrolled - timedelta(days=int(rng.triangular(1, 365, 1)))
+                if day >= keep_after and not familiar_face:
+                    continue
+                when = self.at(day, rng.uniform(0, 24))
+                if kind is EventKind.ED_VISIT:
+                    self.event(c, kind, when, rng.choice(ED_SOURCES))
+                    continue
+                self.event(c, kind, when, "Durham 911 (CAD)")
+                if rng.random() < 0.6:
+                    transported = when + timedelta(minutes=rng.randint(12, 35))
+                    self.event(c, EventKind.EMS_TRANSPORT, transported, "Durham County EMS (ePCR)")
 
     def appointments(self, count: int) -> int:
         """Fixed appointments with 1-h windows today and on the next days, each inside the

@@ -31,6 +31,10 @@ EVENT_KIND_ALIASES: Mapping[str, EventKind] = {
     "nonfatal_overdose": EventKind.OVERDOSE,
     "non_fatal_overdose": EventKind.OVERDOSE,
     "discharge": EventKind.HOSPITAL_DISCHARGE,
+    "admission": EventKind.HOSPITAL_ADMISSION,
+    "admit": EventKind.HOSPITAL_ADMISSION,
+    "transport": EventKind.EMS_TRANSPORT,
+    "ambulance_transport": EventKind.EMS_TRANSPORT,
 }
 
 
@@ -209,7 +213,11 @@ class RowChecker:
         kind = EVENT_KIND_ALIASES.get(_key(value))
         if kind is None:
             allowed = ", ".join(k.value for k in EventKind)
-            self.problem(column, value, f"one of {allowed} (or 911, ED, ER, OD, discharge)")
+            self.problem(
+                column,
+                value,
+                f"one of {allowed} (or 911, ED, ER, OD, discharge, admission, transport)",
+            )
         return kind
 
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "verify the tamper-evident audit log"),
     "backup": ("backup", "copy the database to a backup file (SQLite)"),
     "restore": ("restore", "put a backup back in place of the database (checked first)"),
+    "report": ("report", "write the outcomes report: summary PDF, measures and clients CSVs"),
 }
 
 

@@ -66,3 +66,19 @@ def test_bad_events_are_all_reported(db: Database, tmp_path: Path) -> None:
     ]
     assert "row 2 has the same one" in str(err.value)
     assert counts(db) == before
+
+
+def test_admissions_and_transports_are_event_kinds(db: Database, tmp_path: Path) -> None:
+    """The outcome report's readmission and balancing measures read these two kinds."""
+    import_clients(db, local_actor(), write_csv(tmp_path / "c.csv", [good("E1")]))
+    rows = [
+        {"external_id": "E1", "kind": "Admission", "occurred_at": "2024-05-01T10:00"},
+        {"external_id": "E1", "kind": "hospital_admission", "occurred_at": "2024-06-01T10:00"},
+        {"external_id": "E1", "kind": "ambulance transport", "occurred_at": "2024-05-02T10:00"},
+        {"external_id": "E1", "kind": "ems_transport", "occurred_at": "2024-05-03T10:00"},
+    ]
+    report = import_events(db, local_actor(), write_csv(tmp_path / "e.csv", rows, EVENT_HEADER))
+    assert report.created == 4
+    with db.session() as session:
+        kinds = sorted(session.scalars(select(UtilizationEvent.kind)).all())
+    assert kinds == ["ems_transport"] * 2 + ["hospital_admission"] * 2

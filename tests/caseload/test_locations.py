@@ -96,7 +96,9 @@ def test_a_client_without_location_is_listed_then_pinned_and_planned(demo_db: Da
     assert client_location(demo_db, client_id, NURSE).location.point is None
     with demo_db.session() as session:
         actions = session.scalars(
-            select(AuditEntry.action).where(AuditEntry.entity_id == str(client_id))
+            select(AuditEntry.action)
+            .where(AuditEntry.entity_id == str(client_id))
+            .order_by(AuditEntry.id)
         ).all()
         details = session.scalars(
             select(AuditEntry.details).where(AuditEntry.entity_id == str(client_id))

@@ -47,6 +47,14 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _application_first(qapp: object) -> object:
+    """The QApplication exists before any desktop test runs, so code under test that makes a
+    plain QGuiApplication when none exists (headless `rounds plan`/`report`) never takes its
+    place, whatever order the tests run in."""
+    return qapp
+
+
 @pytest.fixture
 def seed(sqlite_db: Database) -> Seed:
     return seed_caseload(sqlite_db)
