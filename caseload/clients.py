@@ -18,6 +18,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
 from caseload.enums import (
+    ClientStatus,
     ConsentState,
     GeocodeQuality,
     HousingStatus,
@@ -26,6 +27,7 @@ from caseload.enums import (
     VisitType,
 )
 from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.lifecycle import EnrollmentInfo, enrollments
 from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
 from caseload.store.database import Database
@@ -121,6 +123,12 @@ class ClientDetail:
     events: tuple[EventInfo, ...]  # newest first
     visits: tuple[VisitInfo, ...]  # newest first
     priority: ClientPriority | None
+    consent_on: date | None = None
+    consent_scope: str = ""
+    consent_obtained_by: str = ""
+    status: str = ClientStatus.ACTIVE.value
+    status_reason: str = ""
+    enrollments: tuple[EnrollmentInfo, ...] = ()  # with ids and how each ended, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +284,11 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
                 for v in visits
             ),
             priority=None,
+            consent_on=client.consent_on,
+            consent_scope=client.consent_scope,
+            consent_obtained_by=client.consent_obtained_by,
+            status=client.status,
+            status_reason=client.status_reason,
         )
         # Every look at a client's record is on file: who, when, from which machine.
         _audit(session, actor, "client.view", client_id, "client record opened")
@@ -285,7 +298,7 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
         prio = None
     from dataclasses import replace
 
-    return replace(detail, priority=prio)
+    return replace(detail, priority=prio, enrollments=tuple(enrollments(db, client_id)))
 
 
 def _audit(session: Session, actor: Actor, action: str, client_id: int, details: str) -> None:

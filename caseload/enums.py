@@ -81,10 +81,45 @@ class EventKind(StrEnum):
 
 class ReferralSource(StrEnum):
     EMS_CREW = "ems_crew"
+    HOSPITAL = "hospital"  # an ED or hospital discharge planner
     ADULT_PROTECTIVE_SERVICES = "aps"
     CLINIC = "clinic"
-    HOSPITAL = "hospital"
+    POLICE = "police"
     SELF = "self"
+
+    @property
+    def label(self) -> str:
+        """How a program manager names the source in the queue and in priority reasons."""
+        return {
+            "ems_crew": "EMS crew",
+            "hospital": "ED discharge planner",
+            "aps": "adult protective services",
+            "clinic": "clinic",
+            "police": "police",
+            "self": "self-referral",
+        }[self.value]
+
+
+class ReferralStatus(StrEnum):
+    NEW = "new"  # in the queue, not triaged
+    ACCEPTED = "accepted"  # linked to a client and enrolled
+    DECLINED = "declined"  # with a reason
+    UNABLE_TO_REACH = "unable_to_reach"  # after N attempts
+
+
+class ClientStatus(StrEnum):
+    """Only ACTIVE clients are ranked and planned; the others are kept for the record."""
+
+    ACTIVE = "active"
+    DECEASED = "deceased"
+    MOVED_AWAY = "moved_away"
+    TRANSFERRED = "transferred"
+    MERGED = "merged"  # a duplicate folded into another client (`merged_into_id`)
+
+
+class EnrollmentEnd(StrEnum):
+    GRADUATED = "graduated"
+    DISENROLLED = "disenrolled"
 
 
 class VisitStatus(StrEnum):

@@ -36,6 +36,7 @@ FLAG_LABELS = {
     "vaccine_due": "Vaccine due",
     "overdue": "Overdue",
     "appointment": "Appointment",
+    "new_referral": "New referral",
 }
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2

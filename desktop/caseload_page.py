@@ -31,6 +31,7 @@ from caseload.clients import (
 from caseload.enums import HousingStatus, ProgramCode, Tier
 from desktop.caseload_model import COLUMNS, ROW_ROLE, CaseloadFilterProxy, CaseloadTableModel
 from desktop.client_detail import AddVisitDialog, ClientDetailPanel
+from desktop.client_lifecycle import LifecycleController
 from desktop.context import AppContext
 from desktop.location_editor import ClientLocationEditor
 from desktop.tasks import ProgressFn, TaskRunner
@@ -122,6 +123,7 @@ class CaseloadPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.detail.form.save_requested.connect(self._on_form_save_requested)
         self.detail.add_visit_button.clicked.connect(self._on_add_visit_clicked)
+        self.lifecycle = LifecycleController(self, self.detail.lifecycle)
 
     @staticmethod
     def _combo(items: list[str], tooltip: str) -> QComboBox:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from caseload.clients import ClientDetail, ClientEdit
 from caseload.enums import HousingStatus, VisitStatus, VisitType
 from caseload.outcomes.model import outcome_label
+from desktop.client_lifecycle import ClientLifecycleForm
 
 EVENT_LABELS = {
     "call_911": "911 call",
@@ -58,6 +59,20 @@ def detail_html(detail: ClientDetail, on: date, zone: tzinfo | None = None) -> s
         f"{' · needs peer support' if detail.needs_peer_support else ''}<br>"
         f"Clinician: {_e(detail.clinician or 'unassigned')} · Phone: {_e(detail.phone or '—')}</p>",
     ]
+    consent = detail.consent.value.replace("_", " ")
+    if detail.consent_on is not None:
+        consent += f" {detail.consent_on:%d %b %Y}"
+    if detail.consent_obtained_by:
+        consent += f" by {detail.consent_obtained_by}"
+    if detail.consent_scope:
+        consent += f" — {detail.consent_scope}"
+    parts.append(f"<p>Consent: {_e(consent)}")
+    if detail.two_person_visit:
+        parts.append(" · <b>two-person visit</b>")
+    if detail.status != "active":
+        why = f" — {detail.status_reason}" if detail.status_reason else ""
+        parts.append(f"<br><b>Status: {_e(detail.status.replace('_', ' '))}{_e(why)}</b>")
+    parts.append("</p>")
     if detail.safety_notes:
         parts.append(
             "<p style='background:#fff3cd;padding:4px'><b>Safety:</b> "
@@ -133,6 +148,7 @@ class ClientEditForm(QWidget):
         self.zip.setInputMask("99999;_")
         self.peer = QCheckBox("Needs peer support")
         self.interpreter = QCheckBox("Needs an interpreter")
+        self.two_person = QCheckBox("Two-person visit (safety: at least two staff attend)")
         self.safety = QPlainTextEdit()
         self.safety.setPlaceholderText("e.g. dog on property; two-person visit")
         for label, widget in (
@@ -148,6 +164,7 @@ class ClientEditForm(QWidget):
             form.addRow(label, widget)
         form.addRow(self.peer)
         form.addRow(self.interpreter)
+        form.addRow(self.two_person)
         form.addRow("&Safety notes", self.safety)
         self.save_button = QPushButton("&Save changes")
         self.save_button.clicked.connect(self._on_save_clicked)
@@ -164,6 +181,7 @@ class ClientEditForm(QWidget):
         self.zip.setText(detail.zip)
         self.peer.setChecked(detail.needs_peer_support)
         self.interpreter.setChecked(detail.needs_interpreter)
+        self.two_person.setChecked(detail.two_person_visit)
         self.safety.setPlainText(detail.safety_notes)
 
     def edit(self) -> ClientEdit:
@@ -178,6 +196,7 @@ class ClientEditForm(QWidget):
             zip=self.zip.text().strip(),
             needs_peer_support=self.peer.isChecked(),
             needs_interpreter=self.interpreter.isChecked(),
+            two_person_visit=self.two_person.isChecked(),
             safety_notes=self.safety.toPlainText().strip(),
         )
 
@@ -261,6 +280,8 @@ class ClientDetailPanel(QWidget):
         self.form = ClientEditForm()
         self.tabs.addTab(self.summary, "&Summary")
         self.tabs.addTab(self.form, "&Edit")
+        self.lifecycle = ClientLifecycleForm()
+        self.tabs.addTab(self.lifecycle, "Programs && c&onsent")
         self.add_visit_button = QPushButton("Add &visit…")
         self.add_visit_button.setToolTip("Schedule a visit or a fixed appointment")
         layout.addWidget(self.tabs)
@@ -270,6 +291,7 @@ class ClientDetailPanel(QWidget):
     def show_detail(self, detail: ClientDetail | None, on: date) -> None:
         self.detail = detail
         self.form.setEnabled(detail is not None)
+        self.lifecycle.setEnabled(detail is not None)
         self.add_visit_button.setEnabled(detail is not None)
         if detail is None:
             self.summary.setHtml(
@@ -278,6 +300,7 @@ class ClientDetailPanel(QWidget):
             return
         self.summary.setHtml(detail_html(detail, on, self._zone))
         self.form.load(detail)
+        self.lifecycle.load(detail, on)
 
 
 ShowErrorFn = Callable[[BaseException], None]

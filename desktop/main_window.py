@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.locations_page: Any = None
         self._locations_placeholder: QWidget | None = None
         self.reports_page: Any = None
+        self.referrals_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
 
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
             self._locations_placeholder = QWidget()
             self.tabs.addTab(self._locations_placeholder, "Locations to chec&k")
             self._add_reports_tab()
+            self.tabs.addTab(QWidget(), "Referr&als")  # built when first shown (index 6)
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -182,6 +184,8 @@ class MainWindow(QMainWindow):
             self._replace_tab(2, self.rebalance_page, "Caseload &balance")
         elif index == 3 and self.team_page is None:
             self._build_team_page()
+        elif index == 6 and self.referrals_page is None:
+            self._build_referrals_page()
 
     def _build_team_page(self) -> None:
         """The Team page (index 3); a change there may change the day's crews on the Plan."""
@@ -222,6 +226,17 @@ class MainWindow(QMainWindow):
         assert self.context is not None
         self.reports_page = ReportsPage(self.context)
         self.tabs.addTab(self.reports_page, "&Reports")
+
+    def _build_referrals_page(self) -> None:
+        """The Referrals page (index 6); accepting a referral changes the caseload's list."""
+        from desktop.referrals_page import ReferralsPage
+
+        assert self.context is not None
+        self.referrals_page = ReferralsPage(self.context)
+        self._replace_tab(6, self.referrals_page, "Referr&als")
+        if self.caseload_page is not None:
+            self.referrals_page.triaged.connect(lambda _text: self.caseload_page.refresh())
+        self.referrals_page.refresh()
 
     def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
         placeholder = self.tabs.widget(index)
@@ -295,6 +310,7 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
             self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
         self._action(view_menu, "&Team", "Ctrl+4", lambda: self._show_tab(3))
+        self._action(view_menu, "Referr&als", "Ctrl+5", lambda: self._show_tab(6))
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -374,6 +390,7 @@ class MainWindow(QMainWindow):
         self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
         self.locations_page = self._locations_placeholder = None
         self.reports_page = None
+        self.referrals_page = None
         if self.context is not None:
             self.context.db.dispose()
         self.context = None

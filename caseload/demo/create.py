@@ -267,10 +267,12 @@ def _write(
     by_external = dict(session.execute(select(Client.external_id, Client.id)).all())
     client_ids = [by_external[row["external_id"]] for row in rows.clients]
     step(6, "Saving places, enrollments and referrals")
+    # The demo's referrals are history: accepted when the client was enrolled.
+    accepted = [{**r, "status": "accepted"} for r in rows.referrals]
     for model, table in (
         (ClientPlace, rows.places),
         (Enrollment, rows.enrollments),
-        (Referral, rows.referrals),
+        (Referral, accepted),
     ):
         _insert(session, model, _resolve(table, "", client_ids, staff_ids, program_ids))
     step(7, "Saving 911, ED, overdose, fall and discharge events")

@@ -56,6 +56,7 @@ _NOUNS = {
     "staff": "staff member",
     "shifts": "shift row",
     "visits": "visit outcome",
+    "referrals": "referral",
 }
 QUALITY_HELP = (
     "exact = the house (coordinates in the file, or found in the address table), interpolated = "
@@ -79,7 +80,11 @@ def report_text(report: ImportReport, max_warnings: int = 25) -> str:
         ]
     else:
         lines = [f"Imported {name}: {report.rows_read} rows read, {things} created{updated}."]
-    if report.enrollments:
+    if report.enrollments and report.kind == "referrals":
+        lines.append(
+            f"Accepted into a program (client linked or made, enrolled): {report.enrollments}"
+        )
+    elif report.enrollments:
         lines.append(f"Program enrollments: {report.enrollments}")
     if report.geocoded:
         order = [q.value for q in GeocodeQuality]

@@ -24,6 +24,7 @@ from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.outcomes.checklist import checklist_text, parse_checklist
 from caseload.outcomes.model import MET_CLIENT, OutcomeEntry, OutcomeInfo
 from caseload.outcomes.validate import check_entry
+from caseload.referrals.first_contact import forget_first_contact, record_first_contact
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import Client, ClientPlace, Plan, PlanStop, UtilizationEvent, Visit
@@ -105,6 +106,9 @@ def _apply(session: Session, visit: Visit, entry: OutcomeEntry, actor: Actor, at
     visit.recorded_by = actor.user_id
     visit.recorded_at = at
     session.flush()
+    if entry.status is VisitStatus.COMPLETED:
+        # The time from referral to first contact is kept for reporting.
+        record_first_contact(session, visit.client_id, entry.ended_at or entry.started_at or at)
     if entry.status is VisitStatus.TRANSPORTED:
         _record_ed_visit(session, visit, entry, at)
     if entry.status is VisitStatus.RESCHEDULED and entry.rescheduled_to is not None:
@@ -148,7 +152,10 @@ def _record_ed_visit(session: Session, visit: Visit, entry: OutcomeEntry, at: da
 
 def _undo_side_effects(session: Session, visit: Visit) -> None:
     """Before a correction: take back the ED visit and the booked visit the old outcome made
-    (a booked visit that has its own outcome by now stays)."""
+    (a booked visit that has its own outcome by now stays), and a first contact it stored."""
+    stored = visit.completed_at or visit.started_at or visit.recorded_at  # as _apply stored it
+    if visit.status == VisitStatus.COMPLETED.value and stored is not None:
+        forget_first_contact(session, visit.client_id, stored)
     for event in session.scalars(
         select(UtilizationEvent).where(
             UtilizationEvent.client_id == visit.client_id,

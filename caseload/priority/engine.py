@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from caseload.enums import EventKind, HousingStatus, ProgramCode, Tier, VisitType
+from caseload.enums import (
+    EventKind,
+    HousingStatus,
+    ProgramCode,
+    ReferralSource,
+    Tier,
+    VisitType,
+)
 from caseload.priority.facts import (
     ClientFacts,
     ClientPriority,
@@ -46,6 +53,7 @@ _REASON_PURPOSE: dict[str, tuple[str, VisitType]] = {
     "familiar_face": ("Familiar faces check-in", VisitType.FOLLOW_UP),
     "unsheltered": ("Outreach check-in", VisitType.OUTREACH),
     "transported": ("Check-in after ED transport", VisitType.FOLLOW_UP),
+    "new_referral": ("First contact (new referral)", VisitType.FOLLOW_UP),
 }
 _DEFAULT_PURPOSE = ("Check-in", VisitType.FOLLOW_UP)
 
@@ -144,6 +152,60 @@ def _first_contact(
 def _ago(now: datetime, moment: datetime) -> str:
     """When a completed visit was, as a reason says it: 'today', 'yesterday', '3 days ago'."""
     return days_ago((now.date() - moment.astimezone(now.tzinfo).date()).days)
+
+
+def _source_label(source: str) -> str:
+    try:
+        return ReferralSource(source).label
+    except ValueError:
+        return source.replace("_", " ")
+
+
+def _new_referral(
+    facts: ClientFacts,
+    enrollments: Iterable[EnrollmentFacts],
+    now: datetime,
+    rules: PriorityRules,
+) -> _Finding | None:
+    """An accepted referral nobody has reached yet: MUST until a completed contact after it,
+    first contact due within its program's first-contact hours (else `first_contact_hours`)
+    of receiving it."""
+    contact = facts.last_contact
+    waiting = sorted(
+        (at, source, program)
+        for source, at, program in facts.referrals
+        if at <= now and (contact is None or contact <= at)
+    )
+    if not waiting:
+        return None
+    first, source, program = waiting[0]
+    hours = next(
+        (
+            e.first_contact_hours
+            for e in enrollments
+            if e.program_code == program and e.first_contact_hours is not None
+        ),
+        rules.first_contact_hours,
+    )
+    deadline = (first + timedelta(hours=hours)).astimezone(now.tzinfo)
+    left = deadline - now
+    sender = "a self-referral" if source == ReferralSource.SELF.value else _source_label(source)
+    if len(waiting) > 1:
+        head = f"{len(waiting)} new referrals, the first from {sender}"
+    elif source == ReferralSource.SELF.value:
+        head = "New self-referral"
+    else:
+        head = f"New referral from {sender}"
+    timed = TimedLabel(head, first, f"first contact due within {num(hours)} h", deadline)
+    missed = -left if left < timedelta(0) else None
+    return _Finding(
+        # Worth as much as a discharge awaiting first contact (no setting of its own).
+        Reason("new_referral", timed.at(now), rules.discharge_first_contact_points, timed),
+        "new_referral",
+        must=True,
+        due_by=deadline,
+        missed_by=missed,
+    )
 
 
 def _familiar_face(
@@ -356,6 +418,7 @@ def compute_priority(
             rules,
             first_contact_hours(enrollments, EventKind.HOSPITAL_DISCHARGE, rules),
         ),
+        _new_referral(facts, enrollments, now, rules),
         _familiar_face(events, now_utc, rules),
         *_recent_fall(events, facts.last_contact, now_utc, rules),
         _housing(facts, rules),

@@ -31,6 +31,7 @@ FLAGS = frozenset(
         "propose_disenrolment",
         "transported",
         "rescheduled",
+        "new_referral",
     }
 )
 
@@ -100,6 +101,9 @@ class ClientFacts:
     untried_places: tuple[tuple[int, str], ...] = ()
     # A planned visit on the day that was rescheduled from this earlier day.
     rescheduled_from: date | None = None
+    # Accepted referrals with no first contact on record, while the client is enrolled in the
+    # program each was accepted into: (ReferralSource value, received_at, program code or "").
+    referrals: tuple[tuple[str, datetime, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ class PriorityRules:
     first_contact_hours: float = 72.0  # first contact due within this many hours of the event
     first_contact_lookback_days: int = 30  # events older than this no longer trigger a MUST
     overdose_first_contact_points: float = 100.0
+    # (also the points of an accepted referral nobody has reached yet: MUST the same way)
     discharge_first_contact_points: float = 80.0
     # After a completed contact the MUST is cleared; a recent event still counts a little.
     recent_event_days: int = 30

@@ -19,7 +19,7 @@ from sqlalchemy.sql import func
 from caseload import settings
 from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
-from caseload.enums import EventKind, VisitStatus, VisitType
+from caseload.enums import EventKind, ReferralStatus, VisitStatus, VisitType
 from caseload.errors import NotFoundError
 from caseload.priority.engine import compute_priority
 from caseload.priority.facts import (
@@ -33,7 +33,14 @@ from caseload.priority.outcome_facts import load_outcomes
 from caseload.priority.rules import PriorityRules
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import Client, Enrollment, Program, UtilizationEvent, Visit
+from caseload.store.models import (
+    Client,
+    Enrollment,
+    Program,
+    Referral,
+    UtilizationEvent,
+    Visit,
+)
 
 # Above this many ids we load everything and filter in Python (bind-parameter limits).
 _MAX_IN_IDS = 500
@@ -284,6 +291,28 @@ def load_facts(
 
     # 6. Recorded outcomes since the last completed contact, places tried, rescheduled visits.
     history = load_outcomes(conn, on, now, wanted, last_contact, client_ids=ids)
+    # 7. Accepted referrals with no first contact on record (the rule also checks visits), while
+    # the client is still enrolled in the program the referral was accepted into.
+    referrals: dict[int, list[tuple[str, datetime, str]]] = defaultdict(list)
+    rf = (
+        select(Referral.client_id, Referral.source, Referral.referred_at, Program.code)
+        .outerjoin(Program, Program.id == Referral.program_id)
+        .where(
+            Referral.status == ReferralStatus.ACCEPTED.value,
+            Referral.first_contact_at.is_(None),
+            Referral.client_id.is_not(None),
+            Referral.referred_at <= now,
+        )
+    )
+    for referred_id, source, received_at, program_code in conn.execute(
+        _restrict(rf, Referral.client_id, ids)  # type: ignore[arg-type]
+    ).all():
+        if referred_id not in wanted:
+            continue
+        enrolled = {e.program_code for e in enrollments.get(referred_id, ())}
+        if program_code is None or program_code in enrolled:
+            referrals[referred_id].append((source, received_at, program_code or ""))
+
     return [
         ClientFacts(
             client_id=cid,
@@ -295,6 +324,7 @@ def load_facts(
             last_contact=last_contact.get(cid),
             appointments=tuple(appointments.get(cid, ())),
             last_vaccination_on=last_vaccination.get(cid),
+            referrals=tuple(referrals.get(cid, ())),
             active=bool(active) and (discharged_on is None or discharged_on > on),
             outcomes=history.outcomes.get(cid, ()),
             untried_places=history.untried.get(cid, ()),

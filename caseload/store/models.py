@@ -156,7 +156,15 @@ class Client(Versioned, Base):
     two_person_visit: Mapped[bool] = mapped_column(Boolean, default=False)  # safety: 2+ attend
     # A ConsentState value; nothing on file is "not recorded", never silently "given".
     consent: Mapped[str] = mapped_column(String(20), default=ConsentState.NOT_RECORDED.value)
+    consent_on: Mapped[date | None] = mapped_column(Date)  # when consent was given/declined
+    consent_scope: Mapped[str] = mapped_column(String(200), default="")  # e.g. "home visits"
+    consent_obtained_by: Mapped[str] = mapped_column(String(120), default="")
+    # Kept equal to `status == "active"` by caseload.lifecycle: ranking and planning read it.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A ClientStatus value: active, deceased, moved_away, transferred, merged.
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     discharged_on: Mapped[date | None] = mapped_column(Date)
     assigned_clinician_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     assignment_locked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -209,6 +217,9 @@ class Enrollment(Base):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
     enrolled_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+    # How it ended (an EnrollmentEnd value: graduated, disenrolled) and why, in the user's words.
+    end_kind: Mapped[str] = mapped_column(String(20), default="")
+    end_reason: Mapped[str] = mapped_column(Text, default="")
 
     client: Mapped[Client] = relationship(back_populates="enrollments")
     program: Mapped[Program] = relationship()
@@ -231,14 +242,42 @@ class UtilizationEvent(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Referral(Base):
+class Referral(Versioned, Base):
+    """A referral into the program, from its arrival in the queue to its triage and first contact.
+
+    The referred person's contact details are kept as received until the referral is linked to a
+    client (`client_id`); the triggering event becomes a utilization event when accepted.
+    """
+
     __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_status_received", "status", "referred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
-    source: Mapped[str] = mapped_column(String(30))
-    referred_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(30))  # a ReferralSource value
+    referred_at: Mapped[datetime] = mapped_column(AwareDateTime)  # received
     reason: Mapped[str] = mapped_column(Text, default="")
+    event_kind: Mapped[str] = mapped_column(String(30), default="")  # an EventKind value or ""
+    event_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    first_name: Mapped[str] = mapped_column(String(80), default="")
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    zip: Mapped[str] = mapped_column(String(10), default="")
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))  # asked / accepted
+    # A ReferralStatus value: new, accepted, declined, unable_to_reach.
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    contact_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    triaged_by: Mapped[str] = mapped_column(String(80), default="")
+    triaged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    first_contact_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
 class Visit(Versioned, Base):

@@ -1,4 +1,4 @@
-"""`rounds import clients|events|addresses|staff|shifts FILE [--db URL] [--dry-run]`.
+"""`rounds import clients|events|addresses|staff|shifts|referrals FILE [--db URL] [--dry-run]`.
 
 All-or-nothing: a file with any bad row imports nothing; every problem is listed on stderr
 (row, column, value, what was expected) and the exit code is 2.
@@ -15,6 +15,7 @@ from caseload.importing.addresses import import_address_table
 from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
+from caseload.importing.referrals import import_referrals
 from caseload.importing.shifts import import_shifts
 from caseload.importing.staff import import_staff
 from caseload.importing.visits import import_visits
@@ -33,6 +34,8 @@ _WHAT = {
     "home station, weekly hours (see the README for the columns).",
     "shifts": "Import weekly shift patterns (who works which days, hours, crew, vehicle) and "
     "exceptions (leave, sick, swap, extra shift).",
+    "referrals": "Put referrals (EMS crew, ED discharge planner, APS, clinic, police, self) in "
+    "the referral queue as new; with --accept, rows naming a program are accepted at once.",
 }
 _WHAT["visits"] = (
     "Record visit outcomes (completed, not_found, declined, transported, cancelled, "
@@ -57,6 +60,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             action="store_true",
             help="check the file and report what would be imported, without writing anything",
         )
+        if kind == "referrals":
+            sub.add_argument(
+                "--accept",
+                action="store_true",
+                help="accept rows that name a program: link to the client on file (external_id, "
+                "or the one with the same name and date of birth) or make a new client, and "
+                "enrol; a row whose person may already be on file is left new for triage",
+            )
         sub.set_defaults(run=run)
 
 
@@ -67,11 +78,15 @@ def run(args: argparse.Namespace) -> int:
         "addresses": import_address_table,
         "staff": import_staff,
         "shifts": import_shifts,
+        "referrals": import_referrals,
     }
     importer["visits"] = import_visits
     db = open_database(args.db)
     try:
-        report = importer[args.import_kind](db, local_actor(), args.file, dry_run=args.dry_run)
+        options = {"accept": True} if getattr(args, "accept", False) else {}
+        report = importer[args.import_kind](
+            db, local_actor(), args.file, dry_run=args.dry_run, **options
+        )
     finally:
         db.dispose()
     print(report.summary(max_warnings=MAX_WARNINGS_SHOWN))

@@ -293,6 +293,14 @@ facts_st = st.builds(
     appointments=st.lists(appointment_st, max_size=2).map(tuple),
     last_vaccination_on=st.none()
     | st.integers(min_value=0, max_value=400).map(lambda d: ON - timedelta(d)),
+    referrals=st.lists(
+        st.tuples(
+            st.sampled_from(["hospital", "ems_crew", "self"]),
+            st.integers(min_value=0, max_value=MINUTES_400_DAYS).map(lambda m: ago(minutes=m)),
+            st.sampled_from(["", "chronic_disease"]),
+        ),
+        max_size=2,
+    ).map(tuple),
 )
 points_st = st.floats(min_value=0, max_value=200, allow_nan=False).map(lambda x: round(x, 1))
 rules_st = st.builds(
@@ -326,7 +334,7 @@ def test_score_is_the_sum_of_the_reasons_and_reasons_are_sorted(
     assert len(codes(p)) == len(p.reasons)  # one reason per code
     assert p.flags <= {
         "unsheltered", "familiar_face", "recent_overdose", "recent_discharge",
-        "recent_fall", "vaccine_due", "overdue", "appointment",
+        "recent_fall", "vaccine_due", "overdue", "appointment", "new_referral",
     }  # fmt: skip
 
 

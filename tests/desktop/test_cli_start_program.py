@@ -1,6 +1,6 @@
 """The README's "Start your own program", run exactly as written through the `rounds` entry
-point: an empty database, the example staff, shifts and clients, and a plan for a weekday —
-no demo anywhere."""
+point: an empty database, the example staff, shifts, clients and referrals, and a plan for a
+weekday — no demo anywhere."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def test_start_your_own_program_plans_a_day_with_stops(
     assert main(["init", *db]) == 0
     for kind in ("staff", "shifts", "clients"):
         assert main(["import", kind, str(EXAMPLES / f"{kind}.csv"), *db]) == 0, kind
+    referrals = ["import", "referrals", str(EXAMPLES / "referrals.csv"), "--accept", *db]
+    assert main(referrals) == 0
     capsys.readouterr()
     # Two weeks on, the fortnightly programs are due; any weekday has crews from the pattern.
     day = _weekday_after(date.today(), 14, weekday)
@@ -54,6 +56,7 @@ def test_readme_start_section_shows_these_commands() -> None:
         "rounds import staff examples/staff.csv",
         "rounds import shifts examples/shifts.csv",
         "rounds import clients examples/clients.csv",
+        "rounds import referrals examples/referrals.csv --accept",
         "rounds plan --date",
     ):
         assert command in section, command

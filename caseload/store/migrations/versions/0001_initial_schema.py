@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 12:43:41.067850
+Create Date: 2026-12-02 12:48:56.909948
 """
 
 from __future__ import annotations
@@ -151,13 +151,20 @@ def upgrade() -> None:
     sa.Column('needs_interpreter', sa.Boolean(), nullable=False),
     sa.Column('two_person_visit', sa.Boolean(), nullable=False),
     sa.Column('consent', sa.String(length=20), nullable=False),
+    sa.Column('consent_on', sa.Date(), nullable=True),
+    sa.Column('consent_scope', sa.String(length=200), nullable=False),
+    sa.Column('consent_obtained_by', sa.String(length=120), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=False),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('discharged_on', sa.Date(), nullable=True),
     sa.Column('assigned_clinician_id', sa.Integer(), nullable=True),
     sa.Column('assignment_locked', sa.Boolean(), nullable=False),
     sa.Column('created_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['assigned_clinician_id'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['clients.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('external_id')
     )
@@ -270,6 +277,8 @@ def upgrade() -> None:
     sa.Column('program_id', sa.Integer(), nullable=False),
     sa.Column('enrolled_on', sa.Date(), nullable=False),
     sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.Column('end_kind', sa.String(length=20), nullable=False),
+    sa.Column('end_reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['program_id'], ['programs.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -280,15 +289,34 @@ def upgrade() -> None:
 
     op.create_table('referrals',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.String(length=30), nullable=False),
     sa.Column('referred_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('event_kind', sa.String(length=30), nullable=False),
+    sa.Column('event_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('first_name', sa.String(length=80), nullable=False),
+    sa.Column('last_name', sa.String(length=80), nullable=False),
+    sa.Column('date_of_birth', sa.Date(), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('address', sa.String(length=200), nullable=False),
+    sa.Column('city', sa.String(length=80), nullable=False),
+    sa.Column('zip', sa.String(length=10), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=False),
+    sa.Column('contact_attempts', sa.Integer(), nullable=False),
+    sa.Column('triaged_by', sa.String(length=80), nullable=False),
+    sa.Column('triaged_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('first_contact_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['program_id'], ['programs.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_referrals_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_referrals_status_received', ['status', 'referred_at'], unique=False)
 
     op.create_table('utilization_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -382,6 +410,7 @@ def downgrade() -> None:
 
     op.drop_table('utilization_events')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index('ix_referrals_status_received')
         batch_op.drop_index(batch_op.f('ix_referrals_client_id'))
 
     op.drop_table('referrals')
