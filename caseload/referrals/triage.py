@@ -19,12 +19,20 @@ from sqlalchemy.orm import Session
 from caseload import audit
 from caseload.actor import Actor
 from caseload.clinical import enrollment_active_on
-from caseload.enums import ClientStatus, ReferralSource, ReferralStatus
+from caseload.enums import ClientStatus, PlaceKind, ReferralSource, ReferralStatus
 from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.geocoding import open_geocoder, save_cache
 from caseload.referrals.matching import ClientMatch, find_matches
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
-from caseload.store.models import Client, Enrollment, Program, Referral, UtilizationEvent
+from caseload.store.models import (
+    Client,
+    ClientPlace,
+    Enrollment,
+    Program,
+    Referral,
+    UtilizationEvent,
+)
 
 DEFAULT_UNREACHABLE_ATTEMPTS = 3  # attempts before "unable to reach" is offered without asking
 
@@ -76,12 +84,43 @@ def _new_client(session: Session, actor: Actor, referral: Referral) -> Client:
         zip=referral.zip,
         created_at=datetime.now(UTC),
     )
+    _locate(session, client)
     session.add(client)
     session.flush()
     audit.record(
         session, actor, "client.create", "client", client.id, f"from referral {referral.id}"
     )
     return client
+
+
+def _locate(session: Session, client: Client) -> None:
+    """Find the referral's address the way a client import does (the agency's address table,
+    its own geocoder if set up): a client is routable as soon as they are accepted, and one
+    not found is listed under Locations to check."""
+    # Column defaults apply at insert: an attribute not given is still None here.
+    address, city, zip_code = client.address or "", client.city or "", client.zip or ""
+    if not (address or zip_code):
+        return
+    geocoder = open_geocoder(session)
+    found = geocoder.geocode(address, city, client.state or "", zip_code)
+    save_cache(session, geocoder)
+    if found.location is None:
+        return
+    lat, lon = found.location.lat, found.location.lon
+    client.places.append(
+        ClientPlace(
+            kind=PlaceKind.HOME.value,
+            label="Home",
+            description=", ".join(p for p in (address, city, zip_code) if p),
+            lat=lat,
+            lon=lon,
+            geocode_quality=found.quality.value,
+            geocode_match=(found.matched or found.source)[:240],
+            imported_lat=lat,
+            imported_lon=lon,
+            is_primary=True,
+        )
+    )
 
 
 def _linkable(session: Session, client_id: int) -> Client:

@@ -53,6 +53,7 @@ def ed_referral(
     dob: date | None = date(1948, 3, 12),
     event_before: timedelta = timedelta(minutes=40),
     client_id: int | None = None,
+    address: str = "1207 Holloway St",
 ) -> int:
     """A referral from an ED discharge planner after a hospital discharge."""
     return add_referral(
@@ -68,7 +69,7 @@ def ed_referral(
             last_name=last,
             date_of_birth=dob,
             phone="919-555-0142",
-            address="1207 Holloway St",
+            address=address,
             city="Durham",
             zip="27701",
             client_id=client_id,

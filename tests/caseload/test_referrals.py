@@ -5,12 +5,15 @@ duplicate clients."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from caseload.enums import ClientStatus, EventKind, ReferralStatus, Tier, VisitStatus
 from caseload.errors import ConflictError, UserError
+from caseload.importing.addresses import import_address_table
+from caseload.locations import locations_to_check
 from caseload.outcomes.model import OutcomeEntry
 from caseload.outcomes.service import correct_outcome, record_unplanned
 from caseload.priority.service import rank_caseload
@@ -39,6 +42,7 @@ from caseload.store.models import (
 )
 from tests.caseload.referral_data import ACTOR, ZONE, client, ed_referral, programs
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 RECEIVED = datetime(2026, 11, 30, 9, 15, tzinfo=ZONE)
 NEXT_DAY = date(2026, 12, 1)
 
@@ -97,6 +101,25 @@ def test_accepting_makes_the_client_the_enrolment_and_the_triggering_event(db: D
     assert enrolments == [date(2026, 11, 30)]
     assert events == [(EventKind.HOSPITAL_DISCHARGE.value, RECEIVED - timedelta(minutes=40))]
     assert {"referral.add", "client.create", "referral.accept"} <= set(_audit_actions(db))
+
+
+def test_an_accepted_client_is_located_from_the_referral_address(db: Database) -> None:
+    """A referral's address is found in the agency's address table on accept, so the new
+    client can be routed at once; an unknown street in a known ZIP gets only the ZIP centre
+    (not routed until someone accepts or pins it) and is listed under Locations to check."""
+    programs(db)
+    import_address_table(db, ACTOR, DATA / "durham" / "address-points.csv")
+    found = _accept(db, ed_referral(db, RECEIVED, address="600 Corporation"))
+    lost = _accept(db, ed_referral(db, RECEIVED, first="Ada", address="99 Nowhere Imaginary Ln"))
+    with db.session() as s:
+        places = {
+            p.client_id: (p.geocode_quality, round(p.lat or 0, 6), round(p.lon or 0, 6))
+            for p in s.scalars(select(ClientPlace))
+        }
+    assert places[found] == ("exact", 36.002041, -78.902503)
+    assert places[lost][0] == "zip"
+    assert found not in {c.client_id for c in locations_to_check(db, ACTOR)}
+    assert lost in {c.client_id for c in locations_to_check(db, ACTOR)}
 
 
 def test_accepting_links_an_existing_client_without_a_second_enrolment(db: Database) -> None:
