@@ -73,23 +73,26 @@ def import_referrals(
     accept: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Import referrals into the queue (see the module docstring); all rows or none."""
+    """Import referrals into the queue (see the module docstring); all rows or none. `now`
+    (default: the clock) is the latest time a referral or its event may carry."""
+    moment = now or datetime.now(UTC)
 
     def start(session: Session) -> _ReferralJob:
-        return _ReferralJob(session, actor, accept)
+        return _ReferralJob(session, actor, accept, moment)
 
     kind = ImportKind("referrals", REFERRAL_REQUIRED, REFERRAL_COLUMNS, start)
     return run_import(db, actor, path, kind, dry_run=dry_run, progress=progress, cancel=cancel)
 
 
 class _ReferralJob(ImportJob[_ReferralRow]):
-    def __init__(self, session: Session, actor: Actor, accept: bool) -> None:
+    def __init__(self, session: Session, actor: Actor, accept: bool, now: datetime) -> None:
         self.session = session
         self.actor = actor
         self.accept = accept
         self.zone = load_in(session, ProgramSettings).zone
-        self.now = datetime.now(UTC)
+        self.now = now
         self.latest = not_after(self.now)
         self.programs = set(session.scalars(select(Program.code)))
         self.client_ids: dict[str, int] = {}
@@ -270,7 +273,7 @@ class _ReferralJob(ImportJob[_ReferralRow]):
             new = r.referral
             if client_id is not None:
                 new = replace(new, client_id=client_id)
-            referral = add_referral_in(self.session, self.actor, new)
+            referral = add_referral_in(self.session, self.actor, new, now=self.now)
             if r.row in self.accepting:
                 accept_in(
                     self.session,

@@ -270,6 +270,8 @@ class _ShiftJob(ImportJob[_ShiftRow]):
     def write(self, rows: Sequence[_ShiftRow], steps: Steps) -> None:
         patterns: dict[int, list[PatternSlot]] = defaultdict(list)
         for r in rows:
+            if not r.pattern:
+                continue  # an exception row: the person's weekly pattern stays as it is
             sid = self.staff[r.staff_key].id
             patterns[sid] += [
                 PatternSlot(

@@ -35,9 +35,12 @@ def check_new_referral(new: NewReferral, now: datetime) -> None:
         raise UserError("The triggering event happens before the referral is received.")
 
 
-def add_referral_in(session: Session, actor: Actor, new: NewReferral) -> Referral:
-    """Put a referral in the queue as `new` (in the caller's unit of work), audited."""
-    check_new_referral(new, datetime.now(UTC))
+def add_referral_in(
+    session: Session, actor: Actor, new: NewReferral, *, now: datetime | None = None
+) -> Referral:
+    """Put a referral in the queue as `new` (in the caller's unit of work), audited. `now`
+    (default: the clock) is the latest time it may have been received."""
+    check_new_referral(new, now or datetime.now(UTC))
     program_id = None
     if new.program_code:
         program_id = session.scalar(select(Program.id).where(Program.code == new.program_code))

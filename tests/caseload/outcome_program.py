@@ -1,10 +1,9 @@
-"""A small program built the way an agency builds its own (no demo): clients and events from
-CSV files through the importers, then staff on shift.
+"""A small program built the way an agency builds its own (no demo): staff, a weekly pattern
+of shifts, clients and events from CSV files through the importers (`rounds import
+staff|shifts|clients|events`), so every day has its crews from the pattern.
 
-Staff, shifts and a client's second usual place have no public service on this branch yet (the
-team branch adds `rounds import staff|shifts`): they are written through the ORM here, as those
-imports would write them. Days are counted from the real today, because the client import
-enrols clients today and the event import refuses times in the future.
+A client's second usual place has no import yet: it is written through the ORM here. Days are
+counted from the real today, because the client import enrols clients today.
 """
 
 from __future__ import annotations
@@ -19,16 +18,18 @@ from sqlalchemy import select
 
 from caseload import settings
 from caseload.actor import local_actor
-from caseload.enums import PlaceKind, StaffRole
+from caseload.enums import PlaceKind
 from caseload.importing.clients import import_clients
 from caseload.importing.events import import_events
+from caseload.importing.shifts import import_shifts
+from caseload.importing.staff import import_staff
 from caseload.planning.model import DayPlan
 from caseload.planning.service import plan_day
 from caseload.planning.versions import list_versions, save_plan
 from caseload.programs import list_programs
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import Client, ClientPlace, Shift, Staff
+from caseload.store.models import Client, ClientPlace, Staff
 from routing import validate
 
 BASE = (35.9940, -78.8986)
@@ -116,32 +117,18 @@ def build_program(db: Database, folder: Path, staff: tuple[str, ...] = ("Medic 1
         od.places.append(
             ClientPlace(kind=PlaceKind.SHELTER.value, label=MISSION, lat=35.9925, lon=-78.9010)
         )
-        people = [
-            Staff(name=name, role=StaffRole.COMMUNITY_PARAMEDIC.value, skills="naloxone,vaccine")
-            for name in staff
-        ]
-        s.add_all(people)
-        s.flush()
-        staff_ids = {p.name: p.id for p in people}
+    # Community paramedics (naloxone, vaccines) working every day 08:00-16:00 from Station 1,
+    # each a crew of one named after them.
+    staff_header = ["name", "role", "certifications", "home_station", "home_lat", "home_lon"]
+    certified = "community_paramedic;naloxone_trainer;immunizer"
+    people = [[n, "community_paramedic", certified, "Station 1", *map(str, BASE)] for n in staff]
+    import_staff(db, actor, write_csv(folder / "staff.csv", staff_header, people))
+    rota = [[n, "daily", "08:00", "16:00", "0", n] for n in staff]
+    shift_header = ["staff", "days", "start", "end", "break_minutes", "crew"]
+    import_shifts(db, actor, write_csv(folder / "shifts.csv", shift_header, rota))
+    with db.session() as s:
+        staff_ids = dict(s.execute(select(Staff.name, Staff.id)).all())
     return Program(db, zone, datetime.now(zone).date(), ids, staff_ids)
-
-
-def put_on_shift(program: Program, on: date, names: tuple[str, ...] | None = None) -> None:
-    """Everyone named works 08:00-16:00 from the station on `on` (a crew of one each)."""
-    with program.db.session() as s:
-        for name in names or tuple(program.staff):
-            s.add(
-                Shift(
-                    staff_id=program.staff[name],
-                    shift_date=on,
-                    starts_at=program.at(on, 8),
-                    ends_at=program.at(on, 16),
-                    base_name="Station 1",
-                    base_lat=BASE[0],
-                    base_lon=BASE[1],
-                    break_minutes=0,
-                )
-            )
 
 
 def plan_and_save(program: Program, on: date, **kwargs: object) -> DayPlan:

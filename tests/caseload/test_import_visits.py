@@ -22,7 +22,6 @@ from tests.caseload.outcome_program import (
     Program,
     build_program,
     plan_and_save,
-    put_on_shift,
     write_csv,
 )
 
@@ -32,9 +31,7 @@ HEADER = list(VISIT_COLUMNS)
 
 @pytest.fixture
 def program(db: Database, tmp_path: Path) -> Program:
-    p = build_program(db, tmp_path)
-    put_on_shift(p, p.day(1))
-    return p
+    return build_program(db, tmp_path)
 
 
 def row(day: str, ext: str, outcome: str, **cells: str) -> list[str]:

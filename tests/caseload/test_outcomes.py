@@ -31,7 +31,6 @@ from tests.caseload.outcome_program import (
     Program,
     build_program,
     plan_and_save,
-    put_on_shift,
 )
 
 ACTOR = local_actor()
@@ -39,10 +38,7 @@ ACTOR = local_actor()
 
 @pytest.fixture
 def program(db: Database, tmp_path: Path) -> Program:
-    p = build_program(db, tmp_path)
-    for n in (1, 2, 3, 4):
-        put_on_shift(p, p.day(n))
-    return p
+    return build_program(db, tmp_path)
 
 
 def _saved_plan_id(program: Program, n: int) -> int:

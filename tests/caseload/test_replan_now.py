@@ -20,7 +20,6 @@ from tests.caseload.outcome_program import (
     CLIENT_HEADER,
     build_program,
     plan_and_save,
-    put_on_shift,
     write_csv,
 )
 
@@ -32,7 +31,6 @@ def test_replan_at_eleven_keeps_done_stops_and_takes_the_urgent_visit(
 ) -> None:
     program = build_program(db, tmp_path, staff=("Medic 1", "Medic 2"))
     day = program.day(1)
-    put_on_shift(program, day)
     plan = plan_and_save(program, day, selected=[program.key(e) for e in program.ids])
     assert plan.plan_id is not None
     # The morning: each crew's first stop is done, recorded with real times.

@@ -4,10 +4,12 @@ saved, each evening outcomes are recorded (in the app's service or imported from
 spreadsheet), and the next morning's list and plan change exactly as the outcome rules say:
 not found keeps the deadline and sends the crew to a usual place not tried; a completed
 contact meets it; declines in a row propose disenrolment; an ED transport is recorded; a new
-referral leads the list; a sick paramedic leaves one crew. Nothing recorded is lost."""
+referral (imported and accepted) leads the list; a paramedic's sick day (imported into the
+shifts) leaves one crew. Nothing recorded is lost."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,13 +17,12 @@ from sqlalchemy import func, select
 from caseload.actor import local_actor
 from caseload.enums import EventKind, Tier, VisitStatus
 from caseload.importing.clients import import_clients
-from caseload.importing.events import import_events
+from caseload.importing.referrals import import_referrals
+from caseload.importing.shifts import import_shifts
 from caseload.importing.visits import VISIT_COLUMNS, import_visits
 from caseload.outcomes.model import OutcomeEntry
 from caseload.outcomes.service import outcome_history, record_outcome
 from caseload.planning.candidates import day_candidates
-from caseload.planning.crew_edits import set_out_sick
-from caseload.planning.crews import shifts_on
 from caseload.planning.model import DayPlan
 from caseload.planning.versions import list_versions
 from caseload.priority.facts import ClientPriority
@@ -35,7 +36,6 @@ from tests.caseload.outcome_program import (
     Program,
     build_program,
     plan_and_save,
-    put_on_shift,
     write_csv,
 )
 
@@ -81,8 +81,6 @@ def _stop_location(plan: DayPlan, key: str) -> tuple[float, float] | None:
 
 def test_a_week_of_outcomes_drives_each_next_morning(db: Database, tmp_path: Path) -> None:
     program = build_program(db, tmp_path, staff=("Medic 1", "Medic 2"))
-    for n in range(1, 6):
-        put_on_shift(program, program.day(n))
     od, fp = program.key("OD1"), program.key("FP1")
 
     # --- Day 1 -----------------------------------------------------------------------------
@@ -117,21 +115,26 @@ def test_a_week_of_outcomes_drives_each_next_morning(db: Database, tmp_path: Pat
         {"external_id": "HU1", "outcome": "transported", "started_at": "13:00",
          "ended_at": "13:30"},
     ])  # fmt: skip
-    # A new referral in the evening: a client and the overdose that brings them in.
+    # A new referral in the evening: the EMS crew's overdose call; the client is registered
+    # (with where they stay) and the referral is imported and accepted into the program.
     new = [["NEW1", "Nia", "Ewe", "1990-03-03", "", "Durham", "NC", "27701", "36.0050",
             "-78.8990", "unsheltered", "overdose_followup", "given"]]  # fmt: skip
     import_clients(db, ACTOR, write_csv(tmp_path / "new.csv", CLIENT_HEADER, new))
     program.ids["NEW1"] = _client_id(db, "NEW1")
-    evening = program.at(program.day(2), 20).isoformat(timespec="minutes")
-    import_events(
-        db, ACTOR,
-        write_csv(tmp_path / "ev.csv", ["external_id", "kind", "occurred_at"],
-                  [["NEW1", "overdose", evening]]),
-        now=program.at(program.day(2), 21),
+    evening = program.at(program.day(2), 20)
+    referral = [["EMS crew", evening.isoformat(timespec="minutes"), "Non-fatal overdose",
+                 "overdose", (evening - timedelta(minutes=30)).isoformat(timespec="minutes"),
+                 "NEW1", "overdose_followup"]]  # fmt: skip
+    referral_header = [
+        "source", "received_at", "reason", "event_kind", "event_at", "external_id", "program"
+    ]  # fmt: skip
+    import_referrals(
+        db, ACTOR, write_csv(tmp_path / "referrals.csv", referral_header, referral),
+        accept=True, now=program.at(program.day(2), 21),
     )  # fmt: skip
-    # Wednesday morning: Medic 2 calls in sick.
-    [sick] = [s for s in shifts_on(db, program.day(3), ACTOR) if s.staff_name == "Medic 2"]
-    set_out_sick(db, ACTOR, sick.shift_id, sick.version, True)
+    # Wednesday morning: Medic 2 calls in sick (an exception in the shifts file).
+    sick = [["Medic 2", program.day(3).isoformat(), "sick"]]
+    import_shifts(db, ACTOR, write_csv(tmp_path / "sick.csv", ["staff", "date", "kind"], sick))
 
     # --- Day 3: the deadline is met, the referral leads, one crew ----------------------------
     prio, plan3 = _morning(program, 3)

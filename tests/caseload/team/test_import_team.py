@@ -156,3 +156,18 @@ def test_a_pattern_row_replaces_only_the_people_it_names(db: Database, tmp_path:
     assert len(patterns) == 5 + 5 + 4 + 2 + 5 + 1 + 7
     with pytest.raises(InputFileError, match="no exception already recorded"):
         import_shifts(db, ACTOR, EXAMPLES / "shifts.csv")
+
+
+def test_an_exceptions_only_file_keeps_everyones_weekly_pattern(
+    db: Database, tmp_path: Path
+) -> None:
+    """A sick day imported on its own is one day's exception: the person's weekly pattern (and
+    so every other day's shift) stays."""
+    import_staff(db, ACTOR, EXAMPLES / "staff.csv")
+    import_shifts(db, ACTOR, EXAMPLES / "shifts.csv")
+    before = all_patterns(db, ACTOR)
+    sick = "staff,date,kind\nAna Reyes,2026-12-08,sick\n"
+    import_shifts(db, ACTOR, _write(tmp_path / "sick.csv", sick))
+    assert all_patterns(db, ACTOR) == before
+    [recorded] = exceptions_between(db, ACTOR, date(2026, 12, 8), date(2026, 12, 8))
+    assert (recorded.staff_name, recorded.exception.kind) == ("Ana Reyes", ShiftExceptionKind.SICK)
