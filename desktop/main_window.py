@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any, Literal
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,14 @@ from desktop.tasks import ProgressFn, TaskRunner
 from desktop.welcome_page import WelcomePage
 from desktop.window_state import restore_pages, restore_window, save_window
 
+#: Page identities (each tab's widget carries one as its objectName): menus, shortcuts and the
+#: saved window state find a page by identity, never by tab position, so pages can be added.
+CASELOAD_PAGE, PLAN_PAGE, BALANCE_PAGE = "caseload", "plan", "balance"
+PAGE_TITLES = {
+    CASELOAD_PAGE: "&Caseload",
+    PLAN_PAGE: "&Plan the day",
+    BALANCE_PAGE: "Caseload &balance",
+}
 Opened = tuple[Database, ProgramSettings, int]  # the database, its settings, its client count
 OpenMode = Literal["open", "create", "new"]
 _DB_FILES = "MIH Rounds databases (*.db);;All files (*)"
@@ -55,6 +64,7 @@ class MainWindow(QMainWindow):
         self.rebalance_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
+        self._plan_dirty = False
 
         self.stack = QStackedWidget()
         self.loading = QLabel("Opening the database…")
@@ -101,7 +111,7 @@ class MainWindow(QMainWindow):
         db, program, count = result
         self.context = AppContext(db, local_actor(), program)
         self.status_label.setText(f"{program.program_name} · {db.describe()}")
-        self.setWindowTitle(f"MIH Rounds — {program.program_name}")
+        self._update_title()
         if self._create_demo and count == 0:
             self._create_demo = False
             self._on_load_demo_triggered()
@@ -115,11 +125,14 @@ class MainWindow(QMainWindow):
         assert self.context is not None
         if self.caseload_page is None:
             self.caseload_page = CaseloadPage(self.context)
-            self.tabs.addTab(self.caseload_page, "&Caseload")
+            self.caseload_page.setObjectName(CASELOAD_PAGE)
+            self.tabs.addTab(self.caseload_page, PAGE_TITLES[CASELOAD_PAGE])
             # The other pages (a web view, the map library) are built when first shown, so the
             # caseload is usable sooner; the map library loads in the background meanwhile.
-            self.tabs.addTab(QWidget(), "&Plan the day")
-            self.tabs.addTab(QWidget(), "Caseload &balance")
+            for name in (PLAN_PAGE, BALANCE_PAGE):
+                placeholder = QWidget()
+                placeholder.setObjectName(name)
+                self.tabs.addTab(placeholder, PAGE_TITLES[name])
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -128,34 +141,61 @@ class MainWindow(QMainWindow):
             self.plan_page.refresh()
 
     def _on_tabs_current_changed(self, index: int) -> None:
-        self._ensure_page(index)
+        page = self.tabs.widget(index)
+        if page is not None:
+            self._ensure_page(page.objectName())
 
-    def _ensure_page(self, index: int) -> None:
-        """Build the Plan (1) or Caseload balance (2) page the first time it is needed."""
+    def page_index(self, name: str) -> int:
+        """The tab position of the page called `name` (-1 when there is none)."""
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is not None and page.objectName() == name:
+                return index
+        return -1
+
+    def _ensure_page(self, name: str) -> None:
+        """Build the Plan or Caseload balance page the first time it is needed."""
         assert self.context is not None
-        if index == 1 and self.plan_page is None:
+        if name == PLAN_PAGE and self.plan_page is None:
             from desktop.plan.page import PlanPage
 
             self.plan_page = PlanPage(self.context)
-            self._replace_tab(1, self.plan_page, "&Plan the day")
+            self.plan_page.dirty_changed.connect(self._on_plan_page_dirty_changed)
+            self._replace_tab(PLAN_PAGE, self.plan_page)
             self.plan_page.refresh()
-        elif index == 2 and self.rebalance_page is None:
+        elif name == BALANCE_PAGE and self.rebalance_page is None:
             from desktop.rebalance_map_data import install_caseload_map
             from desktop.rebalance_view import RebalanceView
 
             self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
             install_caseload_map(self.rebalance_page, self.context.program)
-            self._replace_tab(2, self.rebalance_page, "Caseload &balance")
+            self._replace_tab(BALANCE_PAGE, self.rebalance_page)
 
-    def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
+    def _replace_tab(self, name: str, page: QWidget) -> None:
+        index = self.page_index(name)
         placeholder = self.tabs.widget(index)
+        page.setObjectName(name)
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
-        self.tabs.insertTab(index, page, title)
+        self.tabs.insertTab(index, page, PAGE_TITLES[name])
         self.tabs.setCurrentIndex(index)
         self.tabs.blockSignals(False)
         if placeholder is not None:
             placeholder.deleteLater()
+
+    def _update_title(self) -> None:
+        name = self.context.program.program_name if self.context is not None else ""
+        title = f"MIH Rounds — {name}" if name else "MIH Rounds"
+        self.setWindowTitle(f"{title} *" if self._plan_dirty else title)
+
+    def _on_plan_page_dirty_changed(self, dirty: bool) -> None:
+        """Unsaved plan edits show in the window title ("*") and on the Plan tab."""
+        self._plan_dirty = dirty
+        self._update_title()
+        index = self.page_index(PLAN_PAGE)
+        if index >= 0:
+            title = PAGE_TITLES[PLAN_PAGE]
+            self.tabs.setTabText(index, f"{title} *" if dirty else title)
 
     # --- actions -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -213,8 +253,10 @@ class MainWindow(QMainWindow):
         )
 
         view_menu = menu.addMenu("&View")
-        for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
-            self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
+        for i, name in enumerate((CASELOAD_PAGE, PLAN_PAGE, BALANCE_PAGE)):
+            # partial, not a lambda with a default: triggered(bool) would overwrite the default
+            show = partial(self.show_page, name)
+            self._action(view_menu, PAGE_TITLES[name], f"Ctrl+{i + 1}", show)
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -226,10 +268,12 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _show_tab(self, index: int) -> None:
-        if self.stack.currentWidget() is self.tabs:
+    def show_page(self, name: str) -> None:
+        """Bring the page called `name` to the front (built on first use)."""
+        index = self.page_index(name)
+        if self.stack.currentWidget() is self.tabs and index >= 0:
             self.tabs.setCurrentIndex(index)
-            self._ensure_page(index)
+            self._ensure_page(name)
 
     def _plan_call(self, name: str) -> None:
         if self.caseload_page is None:
@@ -237,8 +281,8 @@ class MainWindow(QMainWindow):
         if name in ("undo", "redo", "cancel") and self.plan_page is None:
             return
         if name not in ("undo", "redo", "cancel"):
-            self.tabs.setCurrentIndex(1)
-        self._ensure_page(1)
+            self.show_page(PLAN_PAGE)
+        self._ensure_page(PLAN_PAGE)
         getattr(self.plan_page, name)()
 
     def _on_find(self) -> None:
@@ -257,7 +301,7 @@ class MainWindow(QMainWindow):
         """Every page works from the new settings from now on (map tiles switch at once)."""
         assert self.context is not None
         self.context = replace(self.context, program=program)
-        self.setWindowTitle(f"MIH Rounds — {program.program_name}")
+        self._update_title()
         self.status_label.setText(f"{program.program_name} · {self.context.db.describe()}")
         for page in (self.caseload_page, self.plan_page):
             if page is not None:
@@ -292,6 +336,7 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = None
+        self._plan_dirty = False
         if self.context is not None:
             self.context.db.dispose()
         self.context = None

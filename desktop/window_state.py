@@ -20,6 +20,10 @@ def restore_pages(tabs: QTabWidget, caseload_splitter: QSplitter | None) -> None
     state = QSettings()
     tab = state.value("main/tab", 0)
     index = int(tab) if isinstance(tab, (int, str)) and str(tab).isdigit() else 0
+    name = state.value("main/page", "")
+    named = [i for i in range(tabs.count()) if name and _name_at(tabs, i) == name]
+    if named:  # by identity: pages added since (or by other builds) do not shift it
+        index = named[0]
     tabs.setCurrentIndex(index if 0 <= index < tabs.count() else 0)
     if caseload_splitter is not None:
         splitter = state.value("caseload/splitter")
@@ -32,5 +36,12 @@ def save_window(window: QMainWindow, tabs: QTabWidget, caseload_splitter: QSplit
     state.setValue("main/geometry", window.saveGeometry())
     state.setValue("main/state", window.saveState())
     state.setValue("main/tab", tabs.currentIndex())
+    current = tabs.currentWidget()
+    state.setValue("main/page", current.objectName() if current is not None else "")
     if caseload_splitter is not None:
         state.setValue("caseload/splitter", caseload_splitter.saveState())
+
+
+def _name_at(tabs: QTabWidget, index: int) -> str:
+    page = tabs.widget(index)
+    return page.objectName() if page is not None else ""

@@ -228,5 +228,12 @@ class PlanPageLayout:
             widget.setEnabled(not solving)
         self.replan_button.setEnabled(not solving and has_plan)
         self.save_button.setEnabled(not solving and has_plan and dirty)
+        unsaved = has_plan and dirty
+        self.save_button.setText("&Save version *" if unsaved else "&Save version")
+        self.save_button.setToolTip(
+            "Unsaved changes: store them as a new version (Ctrl+S)"
+            if unsaved
+            else "Nothing unsaved"
+        )
         self.cancel_button.setEnabled(solving)
         self.route_view.setEnabled(not solving)
