@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,7 @@ from caseload.planning.crews import CrewInfo
 from caseload.planning.model import PlanVersionInfo
 from desktop.context import AppContext
 from desktop.map_view import PlanMapView
+from desktop.plan.flag_icons import ICON_H, ICON_W
 from desktop.plan.models import CandidateTableModel, RouteTreeModel, UnassignedTableModel
 
 
@@ -138,7 +139,8 @@ class PlanPageLayout:
         self.route_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.route_view.setAlternatingRowColors(True)
         self.route_view.setUniformRowHeights(True)
-        for col, width in enumerate((110, 50, 90, 55, 150, 150, 200, 40)):
+        self.route_view.setIconSize(QSize(ICON_W, ICON_H))  # pin and lock marks by the number
+        for col, width in enumerate((110, 46, 90, 52, 60, 130, 130, 200)):
             self.route_view.header().resizeSection(col, width)
         self.unassigned = UnassignedTableModel(page)
         self.unassigned_view = QTableView()
