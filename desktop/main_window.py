@@ -56,7 +56,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setWindowTitle("MIH Rounds")
-        self.resize(1280, 760)
         self.startup_seconds = 0.0
         self.context: AppContext | None = None
         self.caseload_page: CaseloadPage | None = None

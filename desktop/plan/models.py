@@ -177,8 +177,11 @@ class CandidateTableModel(ReadModelTable):
                 cand.location_text,
                 cand.assigned_clinician,
             )[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(cand.reasons) or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the row in full: its cells elide
+            clinician = cand.assigned_clinician or "no clinician assigned"
+            return "\n".join(
+                [f"{cand.name} — {cand.purpose}", cand.location_text, clinician, *cand.reasons]
+            )
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(TIER_COLOURS[cand.tier])
         if role == KEY_ROLE:
@@ -359,8 +362,12 @@ class RouteTreeModel(QAbstractItemModel):
         return None
 
     def _crew_text(self, route: CrewRoute, col: int) -> str:
-        if col == 0:
-            return route.crew.name
+        if col == 0:  # the crew row spans the view (see PlanPage.apply_state): say it all
+            crew = route.crew
+            shift = f"{hhmm(crew.starts_at, self._zone)}–{hhmm(crew.ends_at, self._zone)}"
+            return f"{crew.name} ({crew.member_names}) · shift {shift} · " + self._crew_text(
+                route, self.PURPOSE
+            )
         if col == 1:
             return hhmm(route.leaves_base, self._zone)
         if col == 2:

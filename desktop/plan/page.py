@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -22,6 +22,7 @@ from caseload.planning.versions import list_versions, load_plan, save_plan
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.plan import menus
+from desktop.plan.detail import HINT
 from desktop.plan.layout import PlanPageLayout
 from desktop.plan.map_data import crew_colors, plan_map_data
 from desktop.plan.session import Change, PlanSession, PlanState, SolveRequest
@@ -174,6 +175,9 @@ class PlanPage(QWidget):
         self.session.apply(state)
         plan, ui = state.plan, self.ui
         ui.routes.set_plan(plan, crew_colors(plan))
+        for row in range(ui.routes.rowCount()):  # a crew's summary across the whole width
+            ui.route_view.setFirstColumnSpanned(row, QModelIndex(), True)
+        ui.detail.setText(HINT)  # the selection went with the old rows
         ui.route_view.expandAll()
         ui.unassigned.set_rows(plan.unassigned if plan else [])
         ui.unassigned_label.setText(

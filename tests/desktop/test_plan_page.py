@@ -78,7 +78,7 @@ def test_plan_shows_routes_unassigned_and_map(qtbot: QtBot, page: PlanPage) -> N
     assert ui.routes.rowCount() == len(plan.routes)
     for row, route in enumerate(plan.routes):
         crew_index = ui.routes.index(row, 0)
-        assert crew_index.data() == route.crew.name
+        assert crew_index.data().startswith(f"{route.crew.name} ({route.crew.member_names})")
         assert ui.routes.rowCount(crew_index) == len(route_entries(route))  # stops + break
         if route.stops:
             first = ui.routes.index_of_key(route.stops[0].key)
