@@ -25,6 +25,6 @@ def proposal_summary(proposal: RebalanceProposal) -> str:
     if proposal.status == "OPTIMAL":
         return f"{text} This is the best balance possible within {proposal.max_moves} moves."
     if proposal.status == "CANCELLED":
-        return f"{text} Cancelled early: this is the best found so far."
+        return f"{text} You cancelled the search: this is the best found so far."
     found = f"The best found in {proposal.wall_time_s:.0f} s; a longer time limit may do better."
     return f"{text} {found}"
