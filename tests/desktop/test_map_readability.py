@@ -150,3 +150,16 @@ def test_markers_carry_pin_and_lock_flags_into_the_payload() -> None:
     payload = map_payload(MapData(markers=(marker,), legend=(("Medic 1", "#0072B2"),)))
     assert payload["markers"][0]["pinned"] is True and payload["markers"][0]["locked"] is False
     assert payload["legend"] == [{"label": "Medic 1", "color": "#0072B2"}]
+
+
+def test_a_placeholder_shows_until_the_map_has_drawn(qtbot: QtBot) -> None:
+    widget = PlanMapView()
+    qtbot.addWidget(widget)
+    widget.resize(500, 400)
+    widget.show()
+    with qtbot.waitSignal(widget.loaded, timeout=20_000):
+        widget.show_map(small_plan())
+        assert widget.placeholder.isVisible() and "map" in widget.placeholder.text()
+        assert widget.placeholder.geometry() == widget.rect()
+    assert not widget.placeholder.isVisible()
+    widget.dispose()
