@@ -72,7 +72,7 @@ class CaseloadPage(QWidget):
         self.clinician = self._combo([ALL], "Assigned clinician")
         self.housing = self._combo([ALL, *[h.value for h in HousingStatus]], "Housing status")
         self.language = self._combo([ALL], "The client's language")
-        self.count_label = QLabel()
+        self.count_label = QLabel("Ranking the caseload…")  # until the rows arrive
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)

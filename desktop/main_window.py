@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -20,18 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload import settings
 from caseload.actor import local_actor
-from caseload.clients import client_count
-from caseload.new_program import create_program_database
-from caseload.settings import ProgramSettings
-from caseload.store.database import Database, database_exists, open_database
-from desktop.caseload_page import CaseloadPage
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.tasks import ProgressFn, TaskRunner
 from desktop.welcome_page import WelcomePage
 from desktop.window_state import restore_pages, restore_window, save_window
+
+if TYPE_CHECKING:  # the domain (SQLAlchemy, Alembic, numpy) loads in the worker that opens
+    # the database, so the window appears before it (start-up time)
+    from caseload.settings import ProgramSettings
+    from caseload.store.database import Database
+    from desktop.caseload_page import CaseloadPage
 
 #: Page identities (each tab's widget carries one as its objectName): menus, shortcuts and the
 #: saved window state find a page by identity, never by tab position, so pages can be added.
@@ -41,8 +41,9 @@ PAGE_TITLES = {
     PLAN_PAGE: "&Plan the day",
     BALANCE_PAGE: "Caseload &balance",
 }
-Opened = tuple[Database, ProgramSettings, int]  # the database, its settings, its client count
-OpenMode = Literal["open", "create", "new"]
+# The database, its settings, its client count.
+Opened: TypeAlias = "tuple[Database, ProgramSettings, int]"
+OpenMode = Literal["open", "create", "new", "default"]
 _DB_FILES = "MIH Rounds databases (*.db);;All files (*)"
 
 
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
     which then offers File > New database… and Open database…."""
 
     def __init__(
-        self, db_url: str | None, *, create_demo: bool = False, create: bool = False
+        self, db_url: str | None, *, create_demo: bool = False, create: bool | None = False
     ) -> None:
         super().__init__()
         self.setWindowTitle("MIH Rounds")
@@ -80,7 +81,11 @@ class MainWindow(QMainWindow):
         self.welcome.import_button.clicked.connect(self._on_import_triggered)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         restore_window(self)
-        mode: OpenMode = "create" if create or create_demo else "open"
+        # create=None: create only the default database (decided with the other imports, in the
+        # worker: see desktop.app.open_main_window)
+        mode: OpenMode = (
+            "create" if create or create_demo else "default" if create is None else "open"
+        )
         self._open(db_url, mode=mode, then=self._on_database_opened)
 
     # --- start-up, switching databases -------------------------------------------------------
@@ -90,7 +95,18 @@ class MainWindow(QMainWindow):
         actor = local_actor()
 
         def open_db(_p: ProgressFn, _c: object) -> Opened:
-            if mode == "new" or (mode == "create" and not database_exists(db_url)):
+            from caseload import settings
+            from caseload.clients import client_count
+            from caseload.new_program import create_program_database
+            from caseload.settings import ProgramSettings
+            from caseload.store.database import (
+                database_exists,
+                is_default_database,
+                open_database,
+            )
+
+            create = mode == "create" or (mode == "default" and is_default_database(db_url))
+            if mode == "new" or (create and not database_exists(db_url)):
                 db = create_program_database(db_url, actor)
             else:
                 db = open_database(db_url)
@@ -123,6 +139,8 @@ class MainWindow(QMainWindow):
             return
         assert self.context is not None
         if self.caseload_page is None:
+            from desktop.caseload_page import CaseloadPage
+
             self.caseload_page = CaseloadPage(self.context)
             self.caseload_page.setObjectName(CASELOAD_PAGE)
             self.tabs.addTab(self.caseload_page, PAGE_TITLES[CASELOAD_PAGE])
@@ -381,7 +399,10 @@ class MainWindow(QMainWindow):
     def _on_load_demo_triggered(self) -> None:
         if self.context is None:
             return
+        from caseload import settings
+        from caseload.clients import client_count
         from caseload.demo.create import create_demo
+        from caseload.settings import ProgramSettings
 
         ctx = self.context
         dialog = self._progress_dialog("Creating the demo program…")
@@ -406,6 +427,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        from caseload.clients import client_count
         from caseload.importing.clients import import_clients
 
         ctx = self.context
