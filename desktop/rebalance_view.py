@@ -177,6 +177,7 @@ class RebalanceView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([640, 720])  # at 1366 px the moves table has room for its Reason
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

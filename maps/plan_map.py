@@ -13,10 +13,11 @@ JavaScript API on the page (for `desktop.map_view` and tests):
 - ``roundsUpdate(payload, fit=false)``: replace markers and polylines; returns the marker count.
 - ``roundsHighlight(key)``: enlarge, bring forward, open the (compact) popup and pan to a
   marker; returns whether the key exists (an empty key clears the highlight).
-- ``roundsSpread()``: markers closer than a marker's width at the current zoom are drawn
-  around their common centre, each with a thin line to its true position (a display offset
-  of the icon only: every marker's ``getLatLng()`` stays the true position). Runs after every
-  draw and zoom; ``window.roundsOffsets[key]`` is each marker's offset in pixels.
+- ``roundsSpread()``: markers that would overlap at the current zoom are drawn around their
+  common centre (the rule of `maps.overlap.spread`), each with a thin line to its true
+  position (a display offset of the icon only: every marker's ``getLatLng()`` stays the true
+  position). Runs after every draw and zoom; ``window.roundsOffsets[key]`` is each marker's
+  offset in pixels.
 - ``window.roundsLegend``: the legend control (crew colours, the pin and lock marks).
 - ``window.roundsBridge``: a QWebChannel object; a marker click calls
   ``roundsBridge.markerClicked(key)`` when it exists, and always dispatches a DOM
@@ -342,41 +343,68 @@ function roundsDraw(payload, fit) {
   roundsSpread();
   return Object.keys(window.roundsMarkers).length;
 }
-var ROUNDS_SPREAD_PX = 22;
+var ROUNDS_SPREAD_PX = 30;  // the largest (MUST) marker
+// Same rule as maps.overlap.spread (see there): merge groups whose drawn markers overlap,
+// draw a group of several on a circle around the mean of its true positions.
+function roundsLayoutGroups(groups) {
+  groups.forEach(function (g) {
+    var n = g.items.length;
+    var cx = 0, cy = 0;
+    g.items.forEach(function (it) { cx += it.p.x / n; cy += it.p.y / n; });
+    var radius = n > 1 ? ROUNDS_SPREAD_PX / (2 * Math.sin(Math.PI / n)) * 1.02 : 0;
+    g.items.forEach(function (it, k) {
+      if (n < 2) { it.shown = it.p; return; }
+      var angle = -Math.PI / 2 + 2 * Math.PI * k / n;
+      it.shown = L.point(cx + radius * Math.cos(angle), cy + radius * Math.sin(angle));
+    });
+  });
+}
+function roundsOverlapping(groups) {
+  for (var a = 0; a < groups.length; a++) {
+    for (var b = a + 1; b < groups.length; b++) {
+      for (var i = 0; i < groups[a].items.length; i++) {
+        for (var j = 0; j < groups[b].items.length; j++) {
+          if (groups[a].items[i].shown.distanceTo(groups[b].items[j].shown) < ROUNDS_SPREAD_PX) {
+            return [a, b];
+          }
+        }
+      }
+    }
+  }
+  return null;
+}
 function roundsSpread() {
   var map = window.roundsMap;
   window.roundsSpreadLayer.clearLayers();
   window.roundsOffsets = {};
   var groups = [];
-  Object.keys(window.roundsMarkers).forEach(function (key) {
+  var fixed = [];
+  Object.keys(window.roundsMarkers).sort().forEach(function (key) {
     var layer = window.roundsMarkers[key];
     var item = {layer: layer, p: map.latLngToLayerPoint(layer.getLatLng())};
-    if (layer.roundsData.kind === "client") { groups.push({p: item.p, items: [item]}); return; }
-    var near = null;
-    for (var i = 0; i < groups.length && !near; i++) {
-      var g = groups[i];
-      if (g.items[0].layer.roundsData.kind !== "client" &&
-          g.p.distanceTo(item.p) < ROUNDS_SPREAD_PX) { near = g; }
-    }
-    if (near) { near.items.push(item); } else { groups.push({p: item.p, items: [item]}); }
+    // Hundreds of caseload dots are left as they are: spreading is for numbered stops.
+    (layer.roundsData.kind === "client" ? fixed : groups).push({items: [item]});
   });
-  groups.forEach(function (g) {
-    var n = g.items.length;
-    var radius = Math.max(ROUNDS_SPREAD_PX, n * ROUNDS_SPREAD_PX * 1.1 / (2 * Math.PI));
-    g.items.forEach(function (item, i) {
-      var dx = 0, dy = 0;
-      if (n > 1) {
-        var angle = -Math.PI / 2 + 2 * Math.PI * i / n;
-        dx = Math.round(g.p.x + radius * Math.cos(angle) - item.p.x);
-        dy = Math.round(g.p.y + radius * Math.sin(angle) - item.p.y);
-        var shown = map.layerPointToLatLng(L.point(item.p.x + dx, item.p.y + dy));
-        L.polyline([item.layer.getLatLng(), shown], {color: "#333", weight: 1, opacity: 0.7,
+  for (;;) {
+    roundsLayoutGroups(groups);
+    var pair = roundsOverlapping(groups);
+    if (!pair) { break; }
+    groups[pair[0]].items = groups[pair[0]].items.concat(groups[pair[1]].items);
+    groups.splice(pair[1], 1);
+  }
+  roundsLayoutGroups(fixed);
+  groups.concat(fixed).forEach(function (g) {
+    g.items.forEach(function (item) {
+      var dx = Math.round(item.shown.x - item.p.x), dy = Math.round(item.shown.y - item.p.y);
+      var layer = item.layer;
+      if (dx || dy) {
+        var shown = map.layerPointToLatLng(item.shown);
+        L.polyline([layer.getLatLng(), shown], {color: "#333", weight: 1, opacity: 0.7,
             interactive: false, className: "rounds-leader"}).addTo(window.roundsSpreadLayer);
-        L.circleMarker(item.layer.getLatLng(), {radius: 2, color: "#333", weight: 1,
+        L.circleMarker(layer.getLatLng(), {radius: 2, color: "#333", weight: 1,
             fillOpacity: 1, interactive: false, className: "rounds-leader"})
           .addTo(window.roundsSpreadLayer);
       }
-      var layer = item.layer;
       window.roundsOffsets[layer.roundsKey] = [dx, dy];
       if (layer.roundsOffset[0] !== dx || layer.roundsOffset[1] !== dy) {
         layer.roundsOffset = [dx, dy];

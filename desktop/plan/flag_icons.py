@@ -8,7 +8,7 @@ from functools import cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
-ICON_W, ICON_H = 28, 14  # room for both marks side by side
+ICON_W, ICON_H = 24, 14  # room for both marks side by side
 PIN_COLOUR = QColor("#c62828")
 LOCK_COLOUR = QColor("#37474f")
 
@@ -34,9 +34,9 @@ def flag_icon(*, pinned: bool, locked: bool) -> QIcon:
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if pinned:
-            _draw_pin(painter, 7.0)
+            _draw_pin(painter, 5.0)
         if locked:
-            _draw_lock(painter, 21.0)
+            _draw_lock(painter, 18.0)
     finally:
         painter.end()
     return QIcon(pixmap)

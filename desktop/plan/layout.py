@@ -107,9 +107,10 @@ class PlanPageLayout:
         self.candidate_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.candidate_view.verticalHeader().setVisible(False)
         self.candidate_view.verticalHeader().setDefaultSectionSize(22)
-        self.candidate_view.setColumnHidden(6, True)  # the clinician is in the row's tooltip
+        for hidden in (5, 6):  # where and the clinician: in the row's tooltip (a narrow pane)
+            self.candidate_view.setColumnHidden(hidden, True)
         self.candidate_fit = ColumnFitter(
-            self.candidate_view, {0: 26, 1: 50, 4: 72}, {2: 1.2, 3: 1.3, 5: 0.9}, minimum=40
+            self.candidate_view, {0: 26, 1: 50, 4: 72}, {2: 1.2, 3: 1.0}, minimum=40
         )
         self.candidate_count = QLabel()
         self.select_urgent = QPushButton("Suggested")
@@ -146,7 +147,7 @@ class PlanPageLayout:
         self.route_view.setUniformRowHeights(True)
         self.route_view.setIconSize(QSize(ICON_W, ICON_H))  # pin and lock marks by the number
         self.route_fit = ColumnFitter(
-            self.route_view, {0: 72, 1: 44, 2: 100, 3: 46, 4: 74}, {5: 1.1, 6: 1.0, 7: 1.3}
+            self.route_view, {0: 80, 1: 44, 2: 116, 3: 46, 4: 84}, {5: 1.1, 6: 1.0, 7: 1.3}
         )
         self.detail = QLabel(HINT)
         self.detail.setWordWrap(True)
@@ -193,7 +194,7 @@ class PlanPageLayout:
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.map_view)
-        self.splitter.setSizes([310, 660, 396])  # at 1366 px: every column of the routes fits
+        self.splitter.setSizes([290, 690, 386])  # at 1366 px: every column of the routes fits
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)

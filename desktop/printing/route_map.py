@@ -105,7 +105,11 @@ def draw_route_map(
             _draw_base(painter, project(sheet.base), unit)
         # Stops at (nearly) one place are drawn around it, each with a line to its true spot.
         true_points = [project(where) for _, where in stops]
-        shown = spread([(p.x(), p.y()) for p in true_points], min_px=21 * unit)
+        edge = 11 * unit  # a spread-out stop stays whole inside the frame
+        shown = [
+            (min(max(x, edge), width - edge), min(max(y, edge), height - edge))
+            for x, y in spread([(p.x(), p.y()) for p in true_points], min_px=21 * unit)
+        ]
         for (seq, _), at, (x, y) in reversed(list(zip(stops, true_points, shown, strict=True))):
             if (x, y) != (at.x(), at.y()):
                 _draw_leader(painter, at, QPointF(x, y), unit)

@@ -65,7 +65,7 @@ def test_stops_at_one_place_are_drawn_apart_at_their_true_positions(
         for i, a in enumerate(crowded):
             for b in crowded[i + 1 :]:
                 gap = ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
-                assert gap >= 18, f"two stops at one place overlap at zoom {zoom} ({gap:.0f} px)"
+                assert gap >= 28, f"two stops at one place overlap at zoom {zoom} ({gap:.0f} px)"
     # Only the drawing moved: every marker still sits at the position it was given.
     positions = json.loads(
         run_js(
