@@ -61,6 +61,7 @@ class ClientRow:
     clinician: str
     clinician_id: int | None
     due_by: datetime | None
+    languages: tuple[str, ...] = ()  # codes as stored ("en", "es"), preferred first
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +180,13 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
                 programs[client_id].append((code, cadence_days))
         last = _last_contacts(session)
         staff = dict(session.execute(select(Staff.id, Staff.name)).all())
-        meta: dict[int, tuple[str, int | None]] = {
-            client_id: (housing, clinician)
-            for client_id, housing, clinician in session.execute(
-                select(Client.id, Client.housing_status, Client.assigned_clinician_id)
-            )
-        }
+        meta: dict[int, tuple[str, int | None]] = {}
+        languages: dict[int, tuple[str, ...]] = {}
+        for client_id, housing, clinician, spoken in session.execute(
+            select(Client.id, Client.housing_status, Client.assigned_clinician_id, Client.language)
+        ):
+            meta[client_id] = (housing, clinician)
+            languages[client_id] = tuple(c.strip() for c in (spoken or "").split(",") if c.strip())
     audit.record_now(
         db, actor, "caseload.view", "caseload", on.isoformat(), f"{len(ranked)} clients listed"
     )
@@ -215,6 +217,7 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
                 clinician=staff.get(clinician_id or -1, ""),
                 clinician_id=clinician_id,
                 due_by=prio.due_by,
+                languages=languages.get(prio.client_id, ()),
             )
         )
     return rows

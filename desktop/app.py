@@ -52,8 +52,7 @@ def open_main_window(db_url: str | None, *, demo: bool = False) -> MainWindow:
     """The main window on `db_url`. Only the default database is created by itself (a new
     user's first start); a --db or $ROUNDS_DB that names nothing is an error shown on the
     window, which offers File > New database…. `demo`: a fresh demo database."""
-    from caseload.store.database import is_default_database
     from desktop.main_window import MainWindow
 
     url = demo_database_url() if demo else db_url
-    return MainWindow(url, create_demo=demo, create=is_default_database(url))
+    return MainWindow(url, create_demo=demo, create=None)  # None: only the default database

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from caseload.clients import ClientRow
 from caseload.enums import Tier
@@ -57,9 +58,36 @@ COLUMNS: tuple[Column, ...] = (
     Column("Flags", "Unsheltered, familiar face, recent overdose / discharge / fall...", 120),
     Column("Programs", "Active program enrollments", 115),
     Column("Last contact", "Last completed visit", 84),
-    Column("Next due", "When the next visit is due by program cadence (red: overdue)", 112),
+    Column(
+        "Next due",
+        "A first contact's deadline, else when the next visit is due by the program's cadence "
+        "(red: overdue)",
+        112,
+    ),
     Column("Clinician", "Assigned clinician", 115),
+    Column("Language", "The client's language", 70),
 )
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "ht": "Haitian Creole",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "ko": "Korean",
+    "ru": "Russian",
+    "pt": "Portuguese",
+    "tl": "Tagalog",
+    "hi": "Hindi",
+    "sw": "Swahili",
+    "so": "Somali",
+    "am": "Amharic",
+    "ne": "Nepali",
+    "my": "Burmese",
+    "asl": "ASL",
+}
+UNASSIGNED = "unassigned"
 PROGRAM_LABELS = {
     "overdose_followup": "Overdose follow-up",
     "high_utilizer": "High utilizer",
@@ -69,6 +97,29 @@ PROGRAM_LABELS = {
     "community_advocacy": "Advocacy",
 }
 OVERDUE_COLOUR = QColor("#c62828")
+
+
+def language_name(code: str) -> str:
+    """ "Spanish" for "es" (a code Qt does not know stays as it is)."""
+    code = code.strip()
+    if code.lower() in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code.lower()]
+    locale = QLocale(code)
+    if locale.language() != QLocale.Language.C and len(code) in (2, 3):
+        return QLocale.languageToString(locale.language())
+    return code
+
+
+def languages_text(row: ClientRow) -> str:
+    return ", ".join(language_name(c) for c in row.languages)
+
+
+def _deadline_overdue(row: ClientRow, today: date, zone: tzinfo | None) -> bool:
+    if row.due_by is None:
+        return False
+    if today == date.today():
+        return row.due_by < datetime.now(UTC)
+    return row.due_by.astimezone(zone).date() < today
 
 
 def _fmt_date(value: date | None, today: date) -> str:
@@ -85,6 +136,7 @@ class CaseloadTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[ClientRow] = list(rows)
         self._today = date.today()
+        self.zone: tzinfo | None = None  # the program's: deadlines show in its local time
 
     def set_rows(self, rows: Sequence[ClientRow], today: date | None = None) -> None:
         self.beginResetModel()
@@ -155,22 +207,32 @@ class CaseloadTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:  # client text: shown as typed, never as HTML
             if col == 2:
                 return plain_tooltip(f"{row.name} ({row.external_id})")
-            if col in (4, 5, 8):  # the full text when the column is too narrow
+            if col in (4, 5, 8, 9):  # the full text when the column is too narrow
                 return plain_tooltip(self._display(row, col) or None)
+            if col == 7 and row.due_by is not None:
+                return f"First contact due {row.due_by.astimezone(self.zone):%a %d %b %H:%M}"
             return plain_tooltip(row.top_reasons or None)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QBrush(TIER_COLOURS[row.tier])
         if role == Qt.ItemDataRole.ForegroundRole and col == 7 and self._overdue(row):
             return QBrush(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 8 and not row.clinician:
+            return QBrush(TIER_COLOURS[Tier.ROUTINE])
+        if role == Qt.ItemDataRole.FontRole and col == 8 and not row.clinician:
+            font = QFont()
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def _overdue(self, row: ClientRow) -> bool:
+        if row.due_by is not None:
+            return _deadline_overdue(row, self._today, self.zone)
         return row.next_due is not None and row.next_due < self._today
 
     def _display(self, row: ClientRow, col: int) -> str:
-        return display_text(row, col, self._today)
+        return display_text(row, col, self._today, self.zone)
 
     def _sort_key(self, row: ClientRow, col: int) -> Any:
         return self._key_function(col)(row)
@@ -188,14 +250,18 @@ class CaseloadTableModel(QAbstractTableModel):
             case 6:
                 return lambda r: r.last_contact.toordinal() if r.last_contact else 0
             case 7:
-                return lambda r: r.next_due.toordinal() if r.next_due else 10**7
+                return lambda r: (
+                    r.due_by.timestamp() / 86400
+                    if r.due_by
+                    else (r.next_due.toordinal() - 719163 if r.next_due else 10**7)
+                )
             case 8:
                 return lambda r: r.clinician.lower()
-        today = self._today
-        return lambda r: display_text(r, col, today).lower()
+        today, zone = self._today, self.zone
+        return lambda r: display_text(r, col, today, zone).lower()
 
 
-def display_text(row: ClientRow, col: int, today: date) -> str:
+def display_text(row: ClientRow, col: int, today: date, zone: tzinfo | None = None) -> str:
     """What column `col` shows for `row`."""
     match col:
         case 0:
@@ -213,11 +279,18 @@ def display_text(row: ClientRow, col: int, today: date) -> str:
         case 6:
             return _fmt_date(row.last_contact, today)
         case 7:
+            if row.due_by is not None:  # a first contact: its deadline, not the cadence
+                due = row.due_by.astimezone(zone)
+                when = f"{due:%H:%M}" if due.date() == today else f"{due:%a %H:%M}"
+                late = " (overdue)" if _deadline_overdue(row, today, zone) else ""
+                return f"due {when}{late}"
             if row.next_due is not None and row.next_due < today:
                 return f"{_fmt_date(row.next_due, today)} (overdue)"
             return _fmt_date(row.next_due, today)
         case 8:
-            return row.clinician
+            return row.clinician or UNASSIGNED
+        case 9:
+            return languages_text(row)
     return ""
 
 
@@ -236,6 +309,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         self._program: str | None = None
         self._clinician: str | None = None
         self._housing: str | None = None
+        self._language: str | None = None
 
     def set_filters(
         self,
@@ -245,13 +319,16 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         program: str | None = None,
         clinician: str | None = None,
         housing: str | None = None,
+        language: str | None = None,
     ) -> None:
         self.beginFilterChange()
         self._text = text.strip().lower()
         self._tier, self._program = tier, program
-        self._clinician, self._housing = clinician, housing
+        self._clinician, self._housing, self._language = clinician, housing, language
         self._accepted = None
-        self._active = bool(self._text or tier or program or clinician is not None or housing)
+        self._active = bool(
+            self._text or tier or program or clinician is not None or housing or language
+        )
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -291,10 +368,13 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
             return False
         if self._housing and row.housing_status != self._housing:
             return False
+        if self._language and self._language not in row.languages:
+            return False
         if self._text:
             haystack = self._haystacks.get(row.client_id)
             if haystack is None:
-                haystack = f"{row.name} {row.external_id} {row.top_reasons}".lower()
+                spoken = languages_text(row)  # "spanish" finds the Spanish speakers
+                haystack = f"{row.name} {row.external_id} {row.top_reasons} {spoken}".lower()
                 self._haystacks[row.client_id] = haystack
             return self._text in haystack
         return True

@@ -29,7 +29,15 @@ from caseload.clients import (
     update_client,
 )
 from caseload.enums import HousingStatus, ProgramCode, Tier
-from desktop.caseload_model import COLUMNS, ROW_ROLE, CaseloadFilterProxy, CaseloadTableModel
+from desktop.caseload_model import (
+    COLUMNS,
+    PROGRAM_LABELS,
+    ROW_ROLE,
+    UNASSIGNED,
+    CaseloadFilterProxy,
+    CaseloadTableModel,
+    language_name,
+)
 from desktop.client_detail import AddVisitDialog, ClientDetailPanel
 from desktop.client_lifecycle import LifecycleController
 from desktop.context import AppContext
@@ -50,6 +58,7 @@ class CaseloadPage(QWidget):
         self.context = context
         self.day = context.today()
         self.model = CaseloadTableModel(parent=self)
+        self.model.zone = context.program.zone
         self.proxy = CaseloadFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.tasks = TaskRunner(self)
@@ -58,10 +67,14 @@ class CaseloadPage(QWidget):
         self.search.setPlaceholderText("Find a client: name, id or reason (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.tier = self._combo([ALL, *[t.value for t in Tier]], "Tier")
-        self.program = self._combo([ALL, *[p.value for p in ProgramCode]], "Program")
+        self.program = self._combo([ALL], "Program")
+        for code in ProgramCode:  # the names the table shows; the code is the item's data
+            label = PROGRAM_LABELS.get(code.value, code.value.replace("_", " ").capitalize())
+            self.program.addItem(label, code.value)
         self.clinician = self._combo([ALL], "Assigned clinician")
         self.housing = self._combo([ALL, *[h.value for h in HousingStatus]], "Housing status")
-        self.count_label = QLabel()
+        self.language = self._combo([ALL], "The client's language")
+        self.count_label = QLabel("Ranking the caseload…")  # until the rows arrive
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -70,12 +83,12 @@ class CaseloadPage(QWidget):
             ("&Program", self.program),
             ("C&linician", self.clinician),
             ("&Housing", self.housing),
+            ("Lan&guage", self.language),
         ):
             caption = QLabel(label)
             caption.setBuddy(combo)
             filters.addWidget(caption)
             filters.addWidget(combo, 1)
-        filters.addWidget(self.count_label)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -102,6 +115,7 @@ class CaseloadPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(filters)
+        left_layout.addWidget(self.count_label)  # the day it is ranked for, how many MUST/HIGH
         left_layout.addWidget(self.table)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -118,7 +132,7 @@ class CaseloadPage(QWidget):
         self._filter_timer.setInterval(120)
         self._filter_timer.timeout.connect(self._apply_filters)
         self.search.textChanged.connect(self._filter_timer.start)
-        for combo in (self.tier, self.program, self.clinician, self.housing):
+        for combo in (self.tier, self.program, self.clinician, self.housing, self.language):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.detail.form.save_requested.connect(self._on_form_save_requested)
@@ -151,8 +165,19 @@ class CaseloadPage(QWidget):
         self.clinician.blockSignals(True)
         self.clinician.clear()
         self.clinician.addItems([ALL, *names])
+        self.clinician.addItem(UNASSIGNED.capitalize(), "")  # clients nobody carries
         self.clinician.setCurrentText(current if current in names else ALL)
         self.clinician.blockSignals(False)
+        codes = sorted({c for r in rows for c in r.languages}, key=language_name)
+        current_language = self.language.currentData()
+        self.language.blockSignals(True)
+        self.language.clear()
+        self.language.addItem(ALL, None)
+        for code in codes:
+            self.language.addItem(language_name(code), code)
+        found = self.language.findData(current_language)
+        self.language.setCurrentIndex(max(found, 0))
+        self.language.blockSignals(False)
         self._apply_filters()
         if selected is not None:
             self.select_client(selected)
@@ -162,14 +187,22 @@ class CaseloadPage(QWidget):
         def pick(combo: QComboBox) -> str | None:
             return None if combo.currentText() == ALL else combo.currentText()
 
+        clinician = self.clinician.currentData()  # "" picks the unassigned
         self.proxy.set_filters(
             text=self.search.text(),
             tier=pick(self.tier),
-            program=pick(self.program),
-            clinician=pick(self.clinician),
+            program=self.program.currentData() or None,
+            clinician=clinician if isinstance(clinician, str) else pick(self.clinician),
             housing=pick(self.housing),
+            language=self.language.currentData() or None,
         )
-        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} clients")
+        rows = self.model.rows()
+        must = sum(r.tier is Tier.MUST for r in rows)
+        high = sum(r.tier is Tier.HIGH for r in rows)
+        self.count_label.setText(
+            f"{self.proxy.rowCount()} of {len(rows)} clients · ranked for "
+            f"{self.day:%a %d %b} · {must} MUST, {high} HIGH"
+        )
 
     def select_client(self, client_id: int) -> None:
         for row in range(self.proxy.rowCount()):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -214,6 +215,7 @@ class AddVisitDialog(QDialog):
         form = QFormLayout(self)
         self.visit_date = QDateEdit(QDate(on.year, on.month, on.day))
         self.visit_date.setCalendarPopup(True)
+        self.visit_date.setDisplayFormat("ddd d MMM yyyy")  # not the locale's "2 12 2026"
         self.visit_type = QComboBox()
         for vt in VisitType:
             self.visit_type.addItem(vt.value.replace("_", " ").capitalize(), vt.value)
@@ -225,9 +227,16 @@ class AddVisitDialog(QDialog):
         self.fixed = QCheckBox("Fixed appointment (must be seen in this window)")
         self.start = QTimeEdit(QTime(10, 0))
         self.end = QTimeEdit(QTime(11, 0))
-        row = QHBoxLayout()
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("HH:mm")
+        # A widget, not a bare layout, so the "&Window" label has a buddy (else the "&" shows).
+        self.window_row = QWidget()
+        row = QHBoxLayout(self.window_row)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.start)
+        row.addWidget(QLabel("to"))
         row.addWidget(self.end)
+        row.addStretch()
         self.start.setEnabled(False)
         self.end.setEnabled(False)
         self.fixed.toggled.connect(self.start.setEnabled)
@@ -237,7 +246,9 @@ class AddVisitDialog(QDialog):
         form.addRow("&Purpose", self.purpose)
         form.addRow("D&uration", self.duration)
         form.addRow(self.fixed)
-        form.addRow("&Window", row)
+        window_label = QLabel("&Window")
+        window_label.setBuddy(self.start)
+        form.addRow(window_label, self.window_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

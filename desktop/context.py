@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from caseload.actor import Actor
-from caseload.settings import ProgramSettings
-from caseload.store.database import Database
+if TYPE_CHECKING:  # not at run time: the main window starts before the domain is imported
+    from caseload.actor import Actor
+    from caseload.settings import ProgramSettings
+    from caseload.store.database import Database
 
 
 @dataclass(frozen=True, slots=True)

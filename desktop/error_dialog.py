@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from caseload.errors import ConflictError
 from caseload.private_files import create_private_file, private_dir
-from desktop.errors import user_message
 from desktop.log_format import SafeFormatter
 
 log = logging.getLogger("rounds")
@@ -42,6 +41,8 @@ def setup_logging() -> Path:
 
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "MIH Rounds") -> None:
     """Present `exc`: a user error as its message; anything else as an unexpected problem."""
+    from desktop.errors import user_message  # routing and maps errors: not needed at start-up
+
     message = user_message(exc)
     if message is not None:
         heading = "Changed by someone else" if isinstance(exc, ConflictError) else title

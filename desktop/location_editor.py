@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -116,10 +117,11 @@ class ClientLocationEditor(QWidget):
         coordinates_label = QLabel("C&oordinates")
         coordinates_label.setBuddy(self.coordinates)  # Alt+O goes to the field
         form.addRow(coordinates_label, coordinates_row)
-        buttons = QHBoxLayout()
-        for button in (self.find_button, self.accept_button, self.undo_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        # Two rows, so the panel stays narrow beside the caseload at 1366 px.
+        buttons = QGridLayout()
+        buttons.addWidget(self.find_button, 0, 0)
+        buttons.addWidget(self.undo_button, 0, 1)
+        buttons.addWidget(self.accept_button, 1, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.check)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,21 +20,44 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload import settings
 from caseload.actor import local_actor
-from caseload.clients import client_count
-from caseload.new_program import create_program_database
-from caseload.settings import ProgramSettings
-from caseload.store.database import Database, database_exists, open_database
-from desktop.caseload_page import CaseloadPage
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.tasks import ProgressFn, TaskRunner
 from desktop.welcome_page import WelcomePage
 from desktop.window_state import restore_pages, restore_window, save_window
 
-Opened = tuple[Database, ProgramSettings, int]  # the database, its settings, its client count
-OpenMode = Literal["open", "create", "new"]
+if TYPE_CHECKING:  # the domain (SQLAlchemy, Alembic, numpy) loads in the worker that opens
+    # the database, so the window appears before it (start-up time)
+    from caseload.settings import ProgramSettings
+    from caseload.store.database import Database
+    from desktop.caseload_page import CaseloadPage
+
+#: Page identities (each tab's widget carries one as its objectName): menus, shortcuts and the
+#: saved window state find a page by identity, never by tab position, so pages can be added.
+CASELOAD_PAGE, PLAN_PAGE, BALANCE_PAGE = "caseload", "plan", "balance"
+TEAM_PAGE, LOCATIONS_PAGE, REPORTS_PAGE, REFERRALS_PAGE = (
+    "team",
+    "locations",
+    "reports",
+    "referrals",
+)
+PAGE_TITLES = {
+    CASELOAD_PAGE: "&Caseload",
+    PLAN_PAGE: "&Plan the day",
+    BALANCE_PAGE: "Caseload &balance",
+    TEAM_PAGE: "&Team",
+    LOCATIONS_PAGE: "Locations to chec&k",
+    REPORTS_PAGE: "&Reports",
+    REFERRALS_PAGE: "Referr&als",
+}
+# Built when first shown (a placeholder until then), in tab order after the caseload.
+_LAZY_PAGES = (PLAN_PAGE, BALANCE_PAGE, TEAM_PAGE, REFERRALS_PAGE, LOCATIONS_PAGE, REPORTS_PAGE)
+# Ctrl+1 ... Ctrl+7 open the pages in tab order.
+PAGE_ORDER = (CASELOAD_PAGE, *_LAZY_PAGES)
+# The database, its settings, its client count.
+Opened: TypeAlias = "tuple[Database, ProgramSettings, int]"
+OpenMode = Literal["open", "create", "new", "default"]
 _DB_FILES = "MIH Rounds databases (*.db);;All files (*)"
 
 
@@ -43,11 +67,10 @@ class MainWindow(QMainWindow):
     which then offers File > New database… and Open database…."""
 
     def __init__(
-        self, db_url: str | None, *, create_demo: bool = False, create: bool = False
+        self, db_url: str | None, *, create_demo: bool = False, create: bool | None = False
     ) -> None:
         super().__init__()
         self.setWindowTitle("MIH Rounds")
-        self.resize(1280, 760)
         self.startup_seconds = 0.0
         self.context: AppContext | None = None
         self.caseload_page: CaseloadPage | None = None
@@ -56,11 +79,11 @@ class MainWindow(QMainWindow):
         self.team_page: Any = None
         # Locations to check (issue 15): a placeholder tab until first shown.
         self.locations_page: Any = None
-        self._locations_placeholder: QWidget | None = None
         self.reports_page: Any = None
         self.referrals_page: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
+        self._plan_dirty = False
 
         self.stack = QStackedWidget()
         self.loading = QLabel("Opening the database…")
@@ -77,7 +100,11 @@ class MainWindow(QMainWindow):
         self.welcome.import_button.clicked.connect(self._on_import_triggered)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         restore_window(self)
-        mode: OpenMode = "create" if create or create_demo else "open"
+        # create=None: create only the default database (decided with the other imports, in the
+        # worker: see desktop.app.open_main_window)
+        mode: OpenMode = (
+            "create" if create or create_demo else "default" if create is None else "open"
+        )
         self._open(db_url, mode=mode, then=self._on_database_opened)
 
     # --- start-up, switching databases -------------------------------------------------------
@@ -88,7 +115,18 @@ class MainWindow(QMainWindow):
         self._ask_for_database_key(db_url)
 
         def open_db(_p: ProgressFn, _c: object) -> Opened:
-            if mode == "new" or (mode == "create" and not database_exists(db_url)):
+            from caseload import settings
+            from caseload.clients import client_count
+            from caseload.new_program import create_program_database
+            from caseload.settings import ProgramSettings
+            from caseload.store.database import (
+                database_exists,
+                is_default_database,
+                open_database,
+            )
+
+            create = mode == "create" or (mode == "default" and is_default_database(db_url))
+            if mode == "new" or (create and not database_exists(db_url)):
                 db = create_program_database(db_url, actor)
             else:
                 db = open_database(db_url)
@@ -131,7 +169,7 @@ class MainWindow(QMainWindow):
         db, program, count = result
         self.context = AppContext(db, local_actor(), program)
         self.status_label.setText(f"{program.program_name} · {db.describe()}")
-        self.setWindowTitle(f"MIH Rounds — {program.program_name}")
+        self._update_title()
         if self._create_demo and count == 0:
             self._create_demo = False
             self._on_load_demo_triggered()
@@ -144,17 +182,17 @@ class MainWindow(QMainWindow):
             return
         assert self.context is not None
         if self.caseload_page is None:
+            from desktop.caseload_page import CaseloadPage
+
             self.caseload_page = CaseloadPage(self.context)
-            self.tabs.addTab(self.caseload_page, "&Caseload")
+            self.caseload_page.setObjectName(CASELOAD_PAGE)
+            self.tabs.addTab(self.caseload_page, PAGE_TITLES[CASELOAD_PAGE])
             # The other pages (a web view, the map library) are built when first shown, so the
             # caseload is usable sooner; the map library loads in the background meanwhile.
-            self.tabs.addTab(QWidget(), "&Plan the day")
-            self.tabs.addTab(QWidget(), "Caseload &balance")
-            self.tabs.addTab(QWidget(), "&Team")  # staff, shifts, programs (desktop.team)
-            self._locations_placeholder = QWidget()
-            self.tabs.addTab(self._locations_placeholder, "Locations to chec&k")
-            self._add_reports_tab()
-            self.tabs.addTab(QWidget(), "Referr&als")  # built when first shown (index 6)
+            for name in _LAZY_PAGES:
+                placeholder = QWidget()
+                placeholder.setObjectName(name)
+                self.tabs.addTab(placeholder, PAGE_TITLES[name])
             self.tasks.run(_warm_up_imports, lambda _r: None)
             restore_pages(self.tabs, self.caseload_page.splitter)
         self.stack.setCurrentWidget(self.tabs)
@@ -163,90 +201,98 @@ class MainWindow(QMainWindow):
             self.plan_page.refresh()
 
     def _on_tabs_current_changed(self, index: int) -> None:
-        self._ensure_page(index)
-        self._ensure_locations_page(index)
+        page = self.tabs.widget(index)
+        if page is not None:
+            self._ensure_page(page.objectName())
 
-    def _ensure_page(self, index: int) -> None:
-        """Build the Plan (1) or Caseload balance (2) page the first time it is needed."""
+    def page_index(self, name: str) -> int:
+        """The tab position of the page called `name` (-1 when there is none)."""
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is not None and page.objectName() == name:
+                return index
+        return -1
+
+    def _ensure_page(self, name: str) -> None:
+        """Build the Plan or Caseload balance page the first time it is needed."""
         assert self.context is not None
-        if index == 1 and self.plan_page is None:
+        if name == PLAN_PAGE and self.plan_page is None:
             from desktop.plan.page import PlanPage
 
             self.plan_page = PlanPage(self.context)
-            self._replace_tab(1, self.plan_page, "&Plan the day")
+            self.plan_page.dirty_changed.connect(self._on_plan_page_dirty_changed)
+            self._replace_tab(PLAN_PAGE, self.plan_page)
             self.plan_page.refresh()
-        elif index == 2 and self.rebalance_page is None:
+        elif name == BALANCE_PAGE and self.rebalance_page is None:
             from desktop.rebalance_map_data import install_caseload_map
             from desktop.rebalance_view import RebalanceView
 
             self.rebalance_page = RebalanceView(self.context.db, self.context.actor)
             install_caseload_map(self.rebalance_page, self.context.program)
-            self._replace_tab(2, self.rebalance_page, "Caseload &balance")
-        elif index == 3 and self.team_page is None:
-            self._build_team_page()
-        elif index == 6 and self.referrals_page is None:
-            self._build_referrals_page()
+            self._replace_tab(BALANCE_PAGE, self.rebalance_page)
+        elif name == TEAM_PAGE and self.team_page is None:
+            from desktop.team.page import TeamPage
 
-    def _build_team_page(self) -> None:
-        """The Team page (index 3); a change there may change the day's crews on the Plan."""
-        from desktop.team.page import TeamPage
+            # A change there may change the day's crews on the Plan page.
+            self.team_page = TeamPage(self.context)
+            self.team_page.changed.connect(self._on_team_page_changed)
+            self._replace_tab(TEAM_PAGE, self.team_page)
+            self.team_page.refresh()
+        elif name == LOCATIONS_PAGE:
+            if self.locations_page is not None:
+                self.locations_page.refresh()  # pins may have moved elsewhere meanwhile
+                return
+            from desktop.locations_page import LocationsPage
 
-        assert self.context is not None
-        self.team_page = TeamPage(self.context)
-        self.team_page.changed.connect(self._on_team_page_changed)
-        self._replace_tab(3, self.team_page, "&Team")
-        self.team_page.refresh()
+            self.locations_page = LocationsPage(self.context)
+            self._replace_tab(LOCATIONS_PAGE, self.locations_page)
+            self.locations_page.refresh()
+        elif name == REPORTS_PAGE and self.reports_page is None:
+            from desktop.reports.page import ReportsPage
+
+            # The outcome measures; it computes in a worker when first shown.
+            self.reports_page = ReportsPage(self.context)
+            self._replace_tab(REPORTS_PAGE, self.reports_page)
+        elif name == REFERRALS_PAGE and self.referrals_page is None:
+            from desktop.referrals_page import ReferralsPage
+
+            # Accepting a referral changes the caseload's list.
+            self.referrals_page = ReferralsPage(self.context)
+            self._replace_tab(REFERRALS_PAGE, self.referrals_page)
+            caseload = self.caseload_page
+            if caseload is not None:
+                self.referrals_page.triaged.connect(lambda _text: caseload.refresh())
+            self.referrals_page.refresh()
 
     def _on_team_page_changed(self) -> None:
         if self.plan_page is not None:
             self.plan_page.refresh()
 
-    def _ensure_locations_page(self, index: int) -> None:
-        """Build Locations to check the first time its tab is shown; refresh it after that."""
-        assert self.context is not None
-        if self.locations_page is not None:
-            if self.tabs.indexOf(self.locations_page) == index:
-                self.locations_page.refresh()
-            return
-        if self._locations_placeholder is None or (
-            self.tabs.widget(index) is not self._locations_placeholder
-        ):
-            return
-        from desktop.locations_page import LocationsPage
-
-        self.locations_page = LocationsPage(self.context)
-        self._replace_tab(index, self.locations_page, "Locations to chec&k")
-        self._locations_placeholder = None
-        self.locations_page.refresh()
-
-    def _add_reports_tab(self) -> None:
-        """The Reports page (outcome measures); it computes in a worker when first filled."""
-        from desktop.reports.page import ReportsPage
-
-        assert self.context is not None
-        self.reports_page = ReportsPage(self.context)
-        self.tabs.addTab(self.reports_page, "&Reports")
-
-    def _build_referrals_page(self) -> None:
-        """The Referrals page (index 6); accepting a referral changes the caseload's list."""
-        from desktop.referrals_page import ReferralsPage
-
-        assert self.context is not None
-        self.referrals_page = ReferralsPage(self.context)
-        self._replace_tab(6, self.referrals_page, "Referr&als")
-        if self.caseload_page is not None:
-            self.referrals_page.triaged.connect(lambda _text: self.caseload_page.refresh())
-        self.referrals_page.refresh()
-
-    def _replace_tab(self, index: int, page: QWidget, title: str) -> None:
+    def _replace_tab(self, name: str, page: QWidget) -> None:
+        index = self.page_index(name)
         placeholder = self.tabs.widget(index)
+        page.setObjectName(name)
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
-        self.tabs.insertTab(index, page, title)
+        self.tabs.insertTab(index, page, PAGE_TITLES[name])
         self.tabs.setCurrentIndex(index)
         self.tabs.blockSignals(False)
         if placeholder is not None:
             placeholder.deleteLater()
+
+    def _update_title(self) -> None:
+        name = self.context.program.program_name if self.context is not None else ""
+        title = f"MIH Rounds — {name}" if name else "MIH Rounds"
+        self.setWindowTitle(f"{title} *" if self._plan_dirty else title)
+
+    def _on_plan_page_dirty_changed(self, dirty: bool) -> None:
+        """Unsaved plan edits show in the window title ("*") and on the Plan tab."""
+        self._plan_dirty = dirty
+        self._update_title()
+        index = self.page_index(PLAN_PAGE)
+        if index >= 0:
+            title = PAGE_TITLES[PLAN_PAGE]
+            self.tabs.setTabText(index, f"{title} *" if dirty else title)
 
     # --- actions -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -307,10 +353,10 @@ class MainWindow(QMainWindow):
         )
 
         view_menu = menu.addMenu("&View")
-        for i, name in enumerate(("&Caseload", "&Plan the day", "Caseload &balance")):
-            self._action(view_menu, name, f"Ctrl+{i + 1}", lambda index=i: self._show_tab(index))
-        self._action(view_menu, "&Team", "Ctrl+4", lambda: self._show_tab(3))
-        self._action(view_menu, "Referr&als", "Ctrl+5", lambda: self._show_tab(6))
+        for i, name in enumerate(PAGE_ORDER):
+            # partial, not a lambda with a default: triggered(bool) would overwrite the default
+            show = partial(self.show_page, name)
+            self._action(view_menu, PAGE_TITLES[name], f"Ctrl+{i + 1}", show)
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -322,10 +368,12 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _show_tab(self, index: int) -> None:
-        if self.stack.currentWidget() is self.tabs:
+    def show_page(self, name: str) -> None:
+        """Bring the page called `name` to the front (built on first use)."""
+        index = self.page_index(name)
+        if self.stack.currentWidget() is self.tabs and index >= 0:
             self.tabs.setCurrentIndex(index)
-            self._ensure_page(index)
+            self._ensure_page(name)
 
     def _plan_call(self, name: str) -> None:
         if self.caseload_page is None:
@@ -333,8 +381,8 @@ class MainWindow(QMainWindow):
         if name in ("undo", "redo", "cancel") and self.plan_page is None:
             return
         if name not in ("undo", "redo", "cancel"):
-            self.tabs.setCurrentIndex(1)
-        self._ensure_page(1)
+            self.show_page(PLAN_PAGE)
+        self._ensure_page(PLAN_PAGE)
         getattr(self.plan_page, name)()
 
     def _on_find(self) -> None:
@@ -353,7 +401,7 @@ class MainWindow(QMainWindow):
         """Every page works from the new settings from now on (map tiles switch at once)."""
         assert self.context is not None
         self.context = replace(self.context, program=program)
-        self.setWindowTitle(f"MIH Rounds — {program.program_name}")
+        self._update_title()
         self.status_label.setText(f"{program.program_name} · {self.context.db.describe()}")
         for page in (self.caseload_page, self.plan_page):
             if page is not None:
@@ -388,9 +436,8 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
-        self.locations_page = self._locations_placeholder = None
-        self.reports_page = None
-        self.referrals_page = None
+        self.locations_page = self.reports_page = self.referrals_page = None
+        self._plan_dirty = False
         if self.context is not None:
             self.context.db.dispose()
         self.context = None
@@ -436,7 +483,10 @@ class MainWindow(QMainWindow):
     def _on_load_demo_triggered(self) -> None:
         if self.context is None:
             return
+        from caseload import settings
+        from caseload.clients import client_count
         from caseload.demo.create import create_demo
+        from caseload.settings import ProgramSettings
 
         ctx = self.context
         dialog = self._progress_dialog("Creating the demo program…")
@@ -461,6 +511,7 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        from caseload.clients import client_count
         from caseload.importing.clients import import_clients
 
         ctx = self.context

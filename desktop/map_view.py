@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -31,7 +32,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineSettings,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from caseload.private_files import create_private_file
 from desktop.map_guard import OfflineGuard, tile_host_pattern
@@ -174,6 +175,12 @@ class PlanMapView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
+        # Over the web view until the map has drawn: a first page takes a second or two, and a
+        # blank panel looks broken.
+        self.placeholder = QLabel("Drawing the map…", self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setAutoFillBackground(True)
+        self.placeholder.setStyleSheet("background: #F2F1EC; color: #5f6b73;")
 
         self._disposed = False
         app = QCoreApplication.instance()
@@ -246,6 +253,9 @@ class PlanMapView(QWidget):
         self._ready = False
         self._loading = True
         self._pending_update = None
+        self.placeholder.setText("Drawing the map…")
+        self.placeholder.show()
+        self.placeholder.raise_()
         page_html = build_map_html(
             data,
             tile_url=self._tile_url,
@@ -297,6 +307,10 @@ class PlanMapView(QWidget):
         else:
             self._pending_highlight = key
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.placeholder.setGeometry(self.rect())
+
     # --- internals ----------------------------------------------------------------------------
 
     def _apply_tile_settings(self) -> None:
@@ -316,6 +330,7 @@ class PlanMapView(QWidget):
     def _on_page_load_finished(self, ok: bool) -> None:
         if not ok:
             self._loading = False
+            self.placeholder.setText("The map could not be drawn (see the log).")
             log.warning("The map page failed to load")
             self.loaded.emit(False)
             return
@@ -326,9 +341,11 @@ class PlanMapView(QWidget):
         self._loading = False
         self._ready = result is True
         if not self._ready:
+            self.placeholder.setText("The map could not be drawn (see the log).")
             log.warning("The map page loaded but its script is not running: %s", self.js_errors())
             self.loaded.emit(False)
             return
+        self.placeholder.hide()
         if self._pending_update is not None:
             data, self._pending_update = self._pending_update, None
             self.update_map(data)

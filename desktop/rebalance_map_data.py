@@ -59,7 +59,12 @@ def rebalance_map_data(state: RebalanceMapState, outline: tuple[Ring, ...] = ())
                 ),
             )
         )
-    return MapData(markers=tuple(markers), outline=outline, title="Caseloads")
+    legend = tuple(
+        (c.name, state.colors.get(c.clinician_id, UNASSIGNED_COLOR)) for c in snapshot.clinicians
+    )
+    if any(m.color == UNASSIGNED_COLOR and m.kind == "client" for m in markers):
+        legend += (("Unassigned", UNASSIGNED_COLOR),)
+    return MapData(markers=tuple(markers), outline=outline, title="Caseloads", legend=legend)
 
 
 def install_caseload_map(view: RebalanceView, program: ProgramSettings) -> None:

@@ -16,18 +16,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -47,9 +47,11 @@ from caseload.rebalance import (
     suggest_rebalance,
 )
 from caseload.store.database import Database
+from desktop.column_fit import ColumnFitter
 from desktop.error_dialog import show_error
 from desktop.rebalance_manual import ManualMoveBox, preview_text
 from desktop.rebalance_moves_model import RebalanceMovesModel
+from desktop.rebalance_text import proposal_summary
 from desktop.tasks import ProgressFn, TaskHandle, TaskRunner
 from desktop.workload_chart import WorkloadChart, build_bars, clinician_colors
 
@@ -116,9 +118,17 @@ class RebalanceView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        # Reason elides at the edge; its full text is the row's tooltip and the line below.
+        self.table_fit = ColumnFitter(
+            self.table, {0: 44, 4: 46, 5: 70}, {1: 1.0, 2: 0.9, 3: 0.9, 6: 2.2}, minimum=44
+        )
+        self.move_detail = QLabel("Select a move to read why it helps.")
+        self.move_detail.setWordWrap(True)
+        self.move_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.move_detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.table.clicked.connect(self._on_table_clicked)
         self.apply_button = QPushButton("Apply selected")
         self.apply_button.clicked.connect(self._on_apply_clicked)
         self.check_all = QPushButton("Tick all")
@@ -142,6 +152,7 @@ class RebalanceView(QWidget):
         moves_layout = QVBoxLayout(moves)
         moves_layout.setContentsMargins(0, 0, 0, 0)
         moves_layout.addWidget(self.table, 1)
+        moves_layout.addWidget(self.move_detail)
         moves_layout.addLayout(buttons)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(moves)
@@ -166,6 +177,7 @@ class RebalanceView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([640, 720])  # at 1366 px the moves table has room for its Reason
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -274,13 +286,7 @@ class RebalanceView(QWidget):
         self._snapshot = proposal.snapshot
         self.model.set_moves(proposal.moves, proposal.snapshot)
         self._fill_manual_choices()
-        cancelled = " (cancelled: the best found so far)" if proposal.status == "CANCELLED" else ""
-        self.status.setText(
-            f"{proposal.status}{cancelled}: {len(proposal.moves)} move(s) suggested; spread "
-            f"{proposal.spread_before:.0f} -> {proposal.spread_after:.0f} percentage points, "
-            f"highest {proposal.worst_before:.0f}% -> {proposal.worst_after:.0f}% "
-            f"({proposal.wall_time_s:.1f} s)."
-        )
+        self.status.setText(proposal_summary(proposal))
         self.suggestion_finished.emit(proposal)
 
     def _on_suggest_cancelled(self) -> None:
@@ -292,6 +298,11 @@ class RebalanceView(QWidget):
         self.suggest_button.setEnabled(self._snapshot is not None)
         self.status.setText(f"Could not finish: {exc}")
         show_error(self, exc, title="Rebalance")
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        move = index.siblingAtColumn(6).data(Qt.ItemDataRole.ToolTipRole)
+        client = index.siblingAtColumn(1).data()
+        self.move_detail.setText(f"{client}: {move}" if move else "")
 
     # --- chart, map, manual move ---------------------------------------------------------------
     def _on_model_checks_changed(self) -> None:

@@ -62,6 +62,8 @@ class MapMarker:
     popup_html: str = ""
     tooltip: str = ""
     kind: MarkerKind = "stop"
+    pinned: bool = False  # drawn as a small pin badge on the marker
+    locked: bool = False  # drawn as a small padlock badge
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -91,13 +93,15 @@ class MapData:
     """Everything one map shows.
 
     `outline` is a tuple of rings (e.g. the county boundary from `maps.outline`), drawn under
-    everything else; most useful when there are no base tiles.
+    everything else; most useful when there are no base tiles. `legend` lists (label, colour)
+    pairs, e.g. each crew's colour, shown in a corner of the map.
     """
 
     markers: tuple[MapMarker, ...] = ()
     polylines: tuple[MapPolyline, ...] = ()
     outline: tuple[tuple[LatLon, ...], ...] | None = None
     title: str = ""
+    legend: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         repeated = sorted(k for k, n in Counter(m.key for m in self.markers).items() if n > 1)

@@ -11,8 +11,14 @@ JavaScript API on the page (for `desktop.map_view` and tests):
 - ``window.roundsMarkers[key]``: the Leaflet layer of each marker.
 - ``window.roundsRoutes``: the polylines currently drawn.
 - ``roundsUpdate(payload, fit=false)``: replace markers and polylines; returns the marker count.
-- ``roundsHighlight(key)``: enlarge, bring forward, open the popup and pan to a marker; returns
-  whether the key exists (an empty key clears the highlight).
+- ``roundsHighlight(key)``: enlarge, bring forward, open the (compact) popup and pan to a
+  marker; returns whether the key exists (an empty key clears the highlight).
+- ``roundsSpread()``: markers that would overlap at the current zoom are drawn around their
+  common centre (the rule of `maps.overlap.spread`), each with a thin line to its true
+  position (a display offset of the icon only: every marker's ``getLatLng()`` stays the true
+  position). Runs after every draw and zoom; ``window.roundsOffsets[key]`` is each marker's
+  offset in pixels.
+- ``window.roundsLegend``: the legend control (crew colours, the pin and lock marks).
 - ``window.roundsBridge``: a QWebChannel object; a marker click calls
   ``roundsBridge.markerClicked(key)`` when it exists, and always dispatches a DOM
   ``rounds-marker-clicked`` event with ``detail.key``.
@@ -49,6 +55,7 @@ def map_payload(data: MapData) -> dict[str, Any]:
         "markers": [_marker_json(m) for m in data.markers],
         "polylines": [_polyline_json(p) for p in data.polylines],
         "outline": [[p.to_latlon() for p in ring] for ring in data.outline or ()],
+        "legend": [{"label": label, "color": color} for label, color in data.legend],
     }
 
 
@@ -157,6 +164,8 @@ def _marker_json(m: MapMarker) -> dict[str, Any]:
         "border": border,
         "popup": m.popup_html,
         "tooltip": m.tooltip,
+        "pinned": m.pinned,
+        "locked": m.locked,
     }
 
 
@@ -204,8 +213,25 @@ _CSS = """
 .rounds-highlight .rounds-pin {
   transform: scale(1.6); box-shadow: 0 0 0 3px #ffeb3b, 0 0 8px 3px rgba(0,0,0,0.6);
 }
-.rounds-popup table { border-collapse: collapse; margin-top: 4px; }
-.rounds-popup th { text-align: left; padding-right: 8px; font-weight: normal; color: #555; }
+.rounds-popup { font: 11px/1.3 "DejaVu Sans", Arial, sans-serif; }
+.rounds-popup table { border-collapse: collapse; margin-top: 3px; }
+.rounds-popup th { text-align: left; padding-right: 6px; font-weight: normal; color: #555;
+                   vertical-align: top; }
+.rounds-popup td { max-width: 170px; overflow: hidden; text-overflow: ellipsis;
+                   white-space: nowrap; }
+.leaflet-popup-content { margin: 6px 10px; }
+.rounds-badges { position: absolute; top: -6px; right: -8px; display: flex; gap: 1px; }
+.rounds-badge { width: 12px; height: 12px; border-radius: 50%; background: #fff;
+                box-shadow: 0 0 1px 1px rgba(0,0,0,0.5); display: flex;
+                align-items: center; justify-content: center; }
+.rounds-leader { pointer-events: none; }
+.rounds-legend {
+  background: rgba(255,255,255,0.92); padding: 4px 8px; border-radius: 4px;
+  font: 11px/1.5 "DejaVu Sans", Arial, sans-serif; box-shadow: 0 1px 3px rgba(0,0,0,0.35);
+  max-height: 45vh; overflow-y: auto;
+}
+.rounds-legend-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.rounds-swatch { width: 12px; height: 12px; border-radius: 50%; border: 1px solid #333; }
 .rounds-title {
   background: rgba(255,255,255,0.85); padding: 3px 8px; border-radius: 4px;
   font: bold 13px "DejaVu Sans", Arial, sans-serif;
@@ -221,24 +247,44 @@ function roundsEscape(text) {
   });
 }
 var ROUNDS_Z = {"MUST": 3000, "HIGH": 2000, "ROUTINE": 1000};
-function roundsMakeMarker(m) {
+// Pin and padlock as inline SVG: no font glyph that a machine may lack.
+var ROUNDS_PIN_SVG = '<svg width="10" height="10" viewBox="0 0 10 10">' +
+    '<line x1="5" y1="5" x2="5" y2="10" stroke="#222" stroke-width="1.4"/>' +
+    '<circle cx="5" cy="3.6" r="3" fill="#c62828"/></svg>';
+var ROUNDS_LOCK_SVG = '<svg width="10" height="10" viewBox="0 0 10 10">' +
+    '<path d="M3 5V3.4a2 2 0 0 1 4 0V5" stroke="#37474f" stroke-width="1.4" fill="none"/>' +
+    '<rect x="1.8" y="4.6" width="6.4" height="5" rx="1" fill="#37474f"/></svg>';
+function roundsBadges(m) {
+  if (!m.pinned && !m.locked) { return ""; }
+  var pin = '<span class="rounds-badge rounds-badge-pin">' + ROUNDS_PIN_SVG + "</span>";
+  var lock = '<span class="rounds-badge rounds-badge-lock">' + ROUNDS_LOCK_SVG + "</span>";
+  return '<div class="rounds-badges">' + (m.pinned ? pin : "") + (m.locked ? lock : "") +
+      "</div>";
+}
+function roundsIcon(m, dx, dy) {
   var style = "width:100%;height:100%;background:" + m.color + ";color:" + m.text +
       ";border-width:" + m.border + "px";
-  var icon = L.divIcon({
+  return L.divIcon({
     className: "rounds-icon rounds-kind-" + m.kind + " rounds-tier-" + m.tier,
-    html: '<div class="rounds-pin" style="' + style + '">' + roundsEscape(m.label) + "</div>",
+    html: '<div class="rounds-pin" style="' + style + '">' + roundsEscape(m.label) + "</div>" +
+        roundsBadges(m),
     iconSize: [m.size, m.size],
-    iconAnchor: [m.size / 2, m.size / 2],
-    popupAnchor: [0, -m.size / 2],
-    tooltipAnchor: [m.size / 2, 0]
+    iconAnchor: [m.size / 2 - dx, m.size / 2 - dy],
+    popupAnchor: [dx, dy - m.size / 2],
+    tooltipAnchor: [dx + m.size / 2, dy]
   });
+}
+function roundsMakeMarker(m) {
+  var icon = roundsIcon(m, 0, 0);
   var z = (ROUNDS_Z[m.tier] || 0) + (m.kind === "base" ? 4000 : 0) +
       (m.kind === "unassigned" ? -500 : 0);
   var layer = L.marker([m.lat, m.lon], {icon: icon, zIndexOffset: z, keyboard: true,
                                         title: "", alt: m.label});
   layer.roundsKey = m.key;
   layer.roundsZ = z;
-  if (m.popup) { layer.bindPopup(m.popup, {maxWidth: 320}); }
+  layer.roundsData = m;
+  layer.roundsOffset = [0, 0];
+  if (m.popup) { layer.bindPopup(m.popup, {maxWidth: 260, autoPanPadding: [10, 10]}); }
   if (m.tooltip) { layer.bindTooltip(roundsEscape(m.tooltip), {direction: "right"}); }
   layer.on("click", function () {
     if (window.roundsBridge && window.roundsBridge.markerClicked) {
@@ -273,6 +319,7 @@ function roundsDraw(payload, fit) {
     layer.addTo(window.roundsLayer);
     window.roundsMarkers[m.key] = layer;
   });
+  roundsShowLegend(payload.legend || [], payload.markers || []);
   if (window.roundsTitle) {
     window.roundsTitle.getContainer().textContent = payload.title || "";
     window.roundsTitle.getContainer().style.display = payload.title ? "" : "none";
@@ -282,7 +329,9 @@ function roundsDraw(payload, fit) {
     window.roundsLayer.eachLayer(function (l) {
       bounds.extend(l.getLatLng ? l.getLatLng() : l.getBounds());
     });
-    if (!bounds.isValid()) { bounds = window.roundsOutline.getBounds(); }
+    // The area's outline stays in view too: where the stops lie within the county.
+    var outline = window.roundsOutline.getBounds();
+    if (outline.isValid()) { bounds.extend(outline); }
     if (bounds.isValid()) {
       if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
         map.setView(bounds.getCenter(), 14);
@@ -291,7 +340,96 @@ function roundsDraw(payload, fit) {
       }
     }
   }
+  roundsSpread();
   return Object.keys(window.roundsMarkers).length;
+}
+var ROUNDS_SPREAD_PX = 30;  // the largest (MUST) marker
+// Same rule as maps.overlap.spread (see there): merge groups whose drawn markers overlap,
+// draw a group of several on a circle around the mean of its true positions.
+function roundsLayoutGroups(groups) {
+  groups.forEach(function (g) {
+    var n = g.items.length;
+    var cx = 0, cy = 0;
+    g.items.forEach(function (it) { cx += it.p.x / n; cy += it.p.y / n; });
+    var radius = n > 1 ? ROUNDS_SPREAD_PX / (2 * Math.sin(Math.PI / n)) * 1.02 : 0;
+    g.items.forEach(function (it, k) {
+      if (n < 2) { it.shown = it.p; return; }
+      var angle = -Math.PI / 2 + 2 * Math.PI * k / n;
+      it.shown = L.point(cx + radius * Math.cos(angle), cy + radius * Math.sin(angle));
+    });
+  });
+}
+function roundsOverlapping(groups) {
+  for (var a = 0; a < groups.length; a++) {
+    for (var b = a + 1; b < groups.length; b++) {
+      for (var i = 0; i < groups[a].items.length; i++) {
+        for (var j = 0; j < groups[b].items.length; j++) {
+          if (groups[a].items[i].shown.distanceTo(groups[b].items[j].shown) < ROUNDS_SPREAD_PX) {
+            return [a, b];
+          }
+        }
+      }
+    }
+  }
+  return null;
+}
+function roundsSpread() {
+  var map = window.roundsMap;
+  window.roundsSpreadLayer.clearLayers();
+  window.roundsOffsets = {};
+  var groups = [];
+  var fixed = [];
+  Object.keys(window.roundsMarkers).sort().forEach(function (key) {
+    var layer = window.roundsMarkers[key];
+    var item = {layer: layer, p: map.latLngToLayerPoint(layer.getLatLng())};
+    // Hundreds of caseload dots are left as they are: spreading is for numbered stops.
+    (layer.roundsData.kind === "client" ? fixed : groups).push({items: [item]});
+  });
+  for (;;) {
+    roundsLayoutGroups(groups);
+    var pair = roundsOverlapping(groups);
+    if (!pair) { break; }
+    groups[pair[0]].items = groups[pair[0]].items.concat(groups[pair[1]].items);
+    groups.splice(pair[1], 1);
+  }
+  roundsLayoutGroups(fixed);
+  groups.concat(fixed).forEach(function (g) {
+    g.items.forEach(function (item) {
+      var dx = Math.round(item.shown.x - item.p.x), dy = Math.round(item.shown.y - item.p.y);
+      var layer = item.layer;
+      if (dx || dy) {
+        var shown = map.layerPointToLatLng(item.shown);
+        L.polyline([layer.getLatLng(), shown], {color: "#333", weight: 1, opacity: 0.7,
+            interactive: false, className: "rounds-leader"}).addTo(window.roundsSpreadLayer);
+        L.circleMarker(layer.getLatLng(), {radius: 2, color: "#333", weight: 1,
+            fillOpacity: 1, interactive: false, className: "rounds-leader"})
+          .addTo(window.roundsSpreadLayer);
+      }
+      window.roundsOffsets[layer.roundsKey] = [dx, dy];
+      if (layer.roundsOffset[0] !== dx || layer.roundsOffset[1] !== dy) {
+        layer.roundsOffset = [dx, dy];
+        layer.setIcon(roundsIcon(layer.roundsData, dx, dy));
+        if (window.roundsHighlighted === layer && layer._icon) {
+          layer._icon.classList.add("rounds-highlight");
+        }
+      }
+    });
+  });
+}
+function roundsShowLegend(legend, markers) {
+  var box = window.roundsLegend.getContainer();
+  var rows = legend.map(function (e) {
+    return '<div class="rounds-legend-row"><span class="rounds-swatch" style="background:' +
+        roundsEscape(e.color) + '"></span>' + roundsEscape(e.label) + "</div>";
+  });
+  if (markers.some(function (m) { return m.pinned; })) {
+    rows.push('<div class="rounds-legend-row">' + ROUNDS_PIN_SVG + "pinned to its crew</div>");
+  }
+  if (markers.some(function (m) { return m.locked; })) {
+    rows.push('<div class="rounds-legend-row">' + ROUNDS_LOCK_SVG + "locked (done or fixed)</div>");
+  }
+  box.innerHTML = rows.join("");
+  box.style.display = rows.length ? "" : "none";
 }
 function roundsUpdate(payload, fit) {
   if (typeof payload === "string") { payload = JSON.parse(payload); }
@@ -316,7 +454,13 @@ function roundsHighlight(key) {
 function roundsInit(map, payload) {
   window.roundsMap = map;
   window.roundsOutline = L.featureGroup().addTo(map);
+  window.roundsSpreadLayer = L.featureGroup().addTo(map);
   window.roundsLayer = L.featureGroup().addTo(map);
+  var Legend = L.Control.extend({
+    onAdd: function () { return L.DomUtil.create("div", "rounds-legend"); }
+  });
+  window.roundsLegend = new Legend({position: "bottomright"}).addTo(map);
+  map.on("zoomend", roundsSpread);
   var Title = L.Control.extend({
     onAdd: function () { var d = L.DomUtil.create("div", "rounds-title"); return d; }
   });

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTreeView,
@@ -26,8 +27,11 @@ from PySide6.QtWidgets import (
 
 from caseload.planning.crews import CrewInfo
 from caseload.planning.model import PlanVersionInfo
+from desktop.column_fit import ColumnFitter
 from desktop.context import AppContext
 from desktop.map_view import PlanMapView
+from desktop.plan.detail import HINT
+from desktop.plan.flag_icons import ICON_H, ICON_W
 from desktop.plan.models import CandidateTableModel, RouteTreeModel, UnassignedTableModel
 
 
@@ -62,7 +66,7 @@ class PlanPageLayout:
         self.save_button = QPushButton("&Save version")
         self.versions_combo = QComboBox()
         self.versions_combo.setToolTip("Saved versions of this day's plan")
-        self.versions_combo.setMinimumContentsLength(22)
+        self.versions_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         top = QHBoxLayout()
         caption = QLabel("&Day")
         caption.setBuddy(self.date_edit)
@@ -109,8 +113,11 @@ class PlanPageLayout:
         self.candidate_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.candidate_view.verticalHeader().setVisible(False)
         self.candidate_view.verticalHeader().setDefaultSectionSize(22)
-        for col, width in enumerate((40, 60, 150, 160, 90, 200, 110)):
-            self.candidate_view.horizontalHeader().resizeSection(col, width)
+        for hidden in (5, 6):  # where and the clinician: in the row's tooltip (a narrow pane)
+            self.candidate_view.setColumnHidden(hidden, True)
+        self.candidate_fit = ColumnFitter(
+            self.candidate_view, {0: 26, 1: 50, 4: 72}, {2: 1.2, 3: 1.0}, minimum=40
+        )
         self.candidate_count = QLabel()
         self.select_urgent = QPushButton("Suggested")
         self.select_urgent.setToolTip("Every MUST visit, then HIGH ones while the crews have time")
@@ -144,19 +151,24 @@ class PlanPageLayout:
         self.route_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.route_view.setAlternatingRowColors(True)
         self.route_view.setUniformRowHeights(True)
-        for col, width in enumerate((110, 50, 90, 55, 150, 150, 200, 40)):
-            self.route_view.header().resizeSection(col, width)
+        self.route_view.setIconSize(QSize(ICON_W, ICON_H))  # pin and lock marks by the number
+        self.route_fit = ColumnFitter(
+            self.route_view, {0: 80, 1: 44, 2: 116, 3: 46, 4: 84}, {5: 1.1, 6: 1.0, 7: 1.3}
+        )
+        self.detail = QLabel(HINT)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setFrameShape(QFrame.Shape.StyledPanel)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 4 + 8)
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.unassigned = UnassignedTableModel(page)
         self.unassigned_view = QTableView()
         self.unassigned_view.setModel(self.unassigned)
         self.unassigned_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.unassigned_view.verticalHeader().setVisible(False)
-        self.unassigned_view.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch
-        )
         self.unassigned_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for col, width in enumerate((60, 150, 150)):
-            self.unassigned_view.horizontalHeader().resizeSection(col, width)
+        self.unassigned_fit = ColumnFitter(self.unassigned_view, {0: 56}, {1: 1.0, 2: 1.0, 3: 2.0})
         middle = QSplitter(Qt.Orientation.Vertical)
         routes_box = QWidget()
         routes_layout = QVBoxLayout(routes_box)
@@ -168,6 +180,7 @@ class PlanPageLayout:
             )
         )
         routes_layout.addWidget(self.route_view)
+        routes_layout.addWidget(self.detail)
         unassigned_box = QWidget()
         unassigned_layout = QVBoxLayout(unassigned_box)
         unassigned_layout.setContentsMargins(0, 0, 0, 0)
@@ -187,7 +200,7 @@ class PlanPageLayout:
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.map_view)
-        self.splitter.setSizes([380, 560, 420])
+        self.splitter.setSizes([290, 690, 386])  # at 1366 px: every column of the routes fits
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -212,11 +225,17 @@ class PlanPageLayout:
         combo = self.versions_combo
         combo.clear()
         combo.addItem("Unsaved plan" if versions else "No saved versions", None)
-        for v in versions:
+        for v in versions:  # the count first: a narrow combo elides the end, never "20 s"
             combo.addItem(
-                f"v{v.version_no} · {v.created_by} · {v.created_at.astimezone(zone):%d %b %H:%M}"
-                f" · {v.served} stops",
+                f"v{v.version_no} · {v.served} stops · "
+                f"{v.created_at.astimezone(zone):%d %b %H:%M} · {v.created_by}",
                 v.plan_id,
+            )
+            combo.setItemData(
+                combo.count() - 1,
+                f"Version {v.version_no}: {v.served} stops, {v.unassigned} not planned; "
+                f"saved by {v.created_by} on {v.created_at.astimezone(zone):%a %d %b %H:%M}",
+                Qt.ItemDataRole.ToolTipRole,
             )
 
     def enable(self, *, solving: bool, has_plan: bool, dirty: bool) -> None:
@@ -234,5 +253,12 @@ class PlanPageLayout:
             widget.setEnabled(not solving)
         self.replan_button.setEnabled(not solving and has_plan)
         self.save_button.setEnabled(not solving and has_plan and dirty)
+        unsaved = has_plan and dirty
+        self.save_button.setText("&Save version *" if unsaved else "&Save version")
+        self.save_button.setToolTip(
+            "Unsaved changes: store them as a new version (Ctrl+S)"
+            if unsaved
+            else "Nothing unsaved"
+        )
         self.cancel_button.setEnabled(solving)
         self.route_view.setEnabled(not solving)

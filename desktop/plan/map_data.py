@@ -62,7 +62,12 @@ def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str 
                     color=color,
                     tier=stop.tier.value,
                     kind="stop",
-                    tooltip=f"{stop.seq}. {stop.name} — {eta}" + (f" ({due})" if due else ""),
+                    pinned=stop.pinned,
+                    locked=stop.locked,
+                    tooltip=f"{stop.seq}. {stop.name} — {eta}"
+                    + (f" ({due})" if due else "")
+                    + (" · pinned" if stop.pinned else "")
+                    + (" · locked" if stop.locked else ""),
                     popup_html=popup_html(
                         f"{stop.seq}. {stop.name}",
                         [
@@ -71,7 +76,7 @@ def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str 
                             *((("Deadline", due),) if due else ()),
                             ("Purpose", stop.purpose),
                             ("Where", stop.location_text),
-                            *(("Why", r) for r in stop.reasons[:2]),
+                            *(("Why", r) for r in stop.reasons[:1]),
                         ],
                     ),
                 )
@@ -104,4 +109,13 @@ def plan_map_data(plan: DayPlan | None, program: ProgramSettings, *, title: str 
                 ),
             )
         )
-    return MapData(markers=tuple(markers), polylines=tuple(polylines), outline=outline, title=title)
+    legend = [(f"{r.crew.name} ({len(r.stops)})", colors[r.crew.name]) for r in plan.routes]
+    if plan.unassigned:
+        legend.append((f"Not planned ({len(plan.unassigned)})", UNASSIGNED_COLOR))
+    return MapData(
+        markers=tuple(markers),
+        polylines=tuple(polylines),
+        outline=outline,
+        title=title,
+        legend=tuple(legend),
+    )

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPoint
 from PySide6.QtWidgets import QMenu
 
 from caseload.planning.edit import lock_through, move_to_crew, place_stop, set_pin
+from desktop.plan.detail import HINT, stop_detail_html, unassigned_detail_html
 from desktop.plan.models import KEY_ROLE
 
 if TYPE_CHECKING:
@@ -93,6 +94,20 @@ def _highlight(page: PlanPage, current: QModelIndex, _previous: QModelIndex) -> 
     key = current.data(KEY_ROLE)
     if isinstance(key, str):
         page.ui.map_view.highlight(key)
+    show_detail(page, current)
+
+
+def show_detail(page: PlanPage, current: QModelIndex) -> None:
+    """The selected stop or unplanned visit in full, in the wrapping detail area."""
+    ui, zone = page.ui, page.context.program.zone
+    text = HINT
+    if current.model() is ui.routes:
+        found = ui.routes.stop_at(current)
+        if found is not None:
+            text = stop_detail_html(found[0], found[1], zone)
+    elif current.isValid() and current.model() is ui.unassigned:
+        text = unassigned_detail_html(ui.unassigned.item(current.row()))
+    ui.detail.setText(text)
 
 
 def _select_key(page: PlanPage, key: str) -> None:

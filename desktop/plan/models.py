@@ -4,7 +4,8 @@ drop), unassigned visits. All wrap read models; none touches the database."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from caseload.planning.candidates import Candidate
 from caseload.planning.model import (
@@ -27,6 +28,7 @@ from caseload.planning.model import (
     deadline_text,
 )
 from desktop.caseload_model import TIER_COLOURS
+from desktop.plan.flag_icons import flag_icon, flag_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -37,6 +39,39 @@ def hhmm(moment: datetime | None, zone: Any = None) -> str:
     if moment is None:
         return ""
     return moment.astimezone(zone).strftime("%H:%M")
+
+
+def minutes_text(span: timedelta) -> str:
+    """ "45 min", "1 h 20 min"; empty under a minute."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes <= 0:
+        return ""
+    hours, mins = divmod(minutes, 60)
+    return f"{hours} h {mins} min" if hours and mins else f"{hours} h" if hours else f"{mins} min"
+
+
+@dataclass(frozen=True, slots=True)
+class BreakRow:
+    """The crew's break, listed between the stops it falls between."""
+
+    starts: datetime
+    minutes: int
+
+
+RouteEntry = PlannedStop | BreakRow
+
+
+def route_entries(route: CrewRoute) -> list[RouteEntry]:
+    """The route's stops in order with its break (if any) before the first stop reached after
+    the break began."""
+    entries: list[RouteEntry] = list(route.stops)
+    if route.break_at is not None and route.crew.break_minutes > 0:
+        at = next(
+            (i for i, stop in enumerate(route.stops) if stop.arrival >= route.break_at),
+            len(route.stops),
+        )
+        entries.insert(at, BreakRow(route.break_at, route.crew.break_minutes))
+    return entries
 
 
 def window_text(
@@ -142,8 +177,11 @@ class CandidateTableModel(ReadModelTable):
                 cand.location_text,
                 cand.assigned_clinician,
             )[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(cand.reasons) or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the row in full: its cells elide
+            clinician = cand.assigned_clinician or "no clinician assigned"
+            return "\n".join(
+                [f"{cand.name} — {cand.purpose}", cand.location_text, clinician, *cand.reasons]
+            )
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(TIER_COLOURS[cand.tier])
         if role == KEY_ROLE:
@@ -169,17 +207,19 @@ class RouteTreeModel(QAbstractItemModel):
     emits `stop_dropped(key, crew, position)`; the page turns it into an undoable edit."""
 
     stop_dropped = Signal(str, str, int)
-    HEADERS = ("Stop", "ETA", "Window", "Wait", "Client", "Purpose", "Why", "Flags")
+    HEADERS = ("Stop", "ETA", "Window", "Wait", "Late", "Client", "Purpose", "Why")
+    CLIENT, PURPOSE, WHY = 5, 6, 7
 
     def __init__(self, zone: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._routes: list[CrewRoute] = []
+        self._entries: list[list[RouteEntry]] = []
         self._colors: dict[str, str] = {}
         self._zone = zone
         self._done: dict[str, str] = {}  # candidate key -> recorded outcome (done and locked)
 
     def set_done(self, done: dict[str, str]) -> None:
-        """Stops with a recorded outcome: shown as done ("✔ Completed") in the Flags column."""
+        """Stops with a recorded outcome: shown as done ("✔ Completed") in the Why column."""
         self.beginResetModel()
         self._done = dict(done)
         self.endResetModel()
@@ -187,6 +227,7 @@ class RouteTreeModel(QAbstractItemModel):
     def set_plan(self, plan: DayPlan | None, colors: dict[str, str]) -> None:
         self.beginResetModel()
         self._routes = list(plan.routes) if plan is not None else []
+        self._entries = [route_entries(r) for r in self._routes]
         self._colors = dict(colors)
         self.endResetModel()
 
@@ -212,7 +253,7 @@ class RouteTreeModel(QAbstractItemModel):
         if not parent.isValid():
             return len(self._routes)
         if parent.internalId() == 0 and parent.column() == 0:
-            return len(self._routes[parent.row()].stops)
+            return len(self._entries[parent.row()])
         return 0
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -225,11 +266,17 @@ class RouteTreeModel(QAbstractItemModel):
             return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
         return None
 
-    def stop_at(self, index: AnyIndex) -> tuple[CrewRoute, PlannedStop] | None:
+    def entry_at(self, index: AnyIndex) -> RouteEntry | None:
         if not index.isValid() or index.internalId() == 0:
             return None
-        route = self._routes[int(index.internalId()) - 1]
-        return route, route.stops[index.row()]
+        return self._entries[int(index.internalId()) - 1][index.row()]
+
+    def stop_at(self, index: AnyIndex) -> tuple[CrewRoute, PlannedStop] | None:
+        """The stop on a stop row (None on crew and break rows)."""
+        entry = self.entry_at(index)
+        if not isinstance(entry, PlannedStop):
+            return None
+        return self._routes[int(index.internalId()) - 1], entry
 
     def crew_at(self, index: AnyIndex) -> CrewRoute | None:
         if not index.isValid():
@@ -239,9 +286,9 @@ class RouteTreeModel(QAbstractItemModel):
         return self._routes[int(index.internalId()) - 1]
 
     def index_of_key(self, key: str) -> QModelIndex:
-        for r, route in enumerate(self._routes):
-            for s, stop in enumerate(route.stops):
-                if stop.key == key:
+        for r, entries in enumerate(self._entries):
+            for s, entry in enumerate(entries):
+                if isinstance(entry, PlannedStop) and entry.key == key:
                     return self.index(s, 0, self.index(r, 0))
         return QModelIndex()
 
@@ -260,36 +307,93 @@ class RouteTreeModel(QAbstractItemModel):
                 return (
                     f"{crew.member_names}\nShift {hhmm(crew.starts_at, self._zone)}–"
                     f"{hhmm(crew.ends_at, self._zone)} from {crew.base_name}\n"
+                    f"Leaves the base {hhmm(route.leaves_base, self._zone)}: a crew leaves "
+                    "later rather than wait at its first stop\n"
                     f"Skills: {', '.join(sorted(crew.skills))}"
                 )
             return None
+        entry = self.entry_at(index)
+        if isinstance(entry, BreakRow):
+            return self._break_data(entry, col, role)
         found = self.stop_at(index)
         if found is None:
             return None
-        _route, stop = found
+        route, stop = found
         if role == Qt.ItemDataRole.DisplayRole:
             return self._stop_text(stop, col)
         if role == KEY_ROLE:
             return stop.key
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return flag_icon(pinned=stop.pinned, locked=stop.locked)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([stop.location_text, *stop.reasons, *filter(None, [stop.order_note])])
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4:
+            return self._stop_tooltip(route, stop)
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.CLIENT:
             return QBrush(TIER_COLOURS[stop.tier])
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and stop.late:
+        if role == Qt.ItemDataRole.ForegroundRole and col in (2, 4) and stop.late:
             return QBrush(QColor("#c62828"))  # an overdue first contact: arrives after "by"
         return None
 
+    def _stop_tooltip(self, route: CrewRoute, stop: PlannedStop) -> str:
+        zone = self._zone
+        timing = f"Arrives {hhmm(stop.arrival, zone)}"
+        if stop.waiting_s >= 60:
+            timing += f", waits {stop.waiting_s // 60} min"
+        timing += f", starts {hhmm(stop.start, zone)}, leaves {hhmm(stop.departure, zone)}"
+        flags = flag_text(pinned=stop.pinned, locked=stop.locked, crew=route.crew.name)
+        return "\n".join(
+            [
+                f"{stop.name} — {stop.purpose}",
+                timing,
+                *([flags] if flags else []),
+                *([f"Done: {self._done[stop.key]}"] if stop.key in self._done else []),
+                stop.location_text,
+                *stop.reasons,
+                *([stop.order_note[:1].upper() + stop.order_note[1:]] if stop.order_note else []),
+            ]
+        )
+
+    def _break_data(self, entry: BreakRow, col: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            ends = entry.starts + timedelta(minutes=entry.minutes)
+            return {
+                1: hhmm(entry.starts, self._zone),
+                self.CLIENT: "Break",
+                self.PURPOSE: f"{entry.minutes} min, until {hhmm(ends, self._zone)}",
+            }.get(col, "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#546e7a"))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"The crew's {entry.minutes} min break, from {hhmm(entry.starts, self._zone)}"
+        return None
+
     def _crew_text(self, route: CrewRoute, col: int) -> str:
-        if col == 0:
-            return route.crew.name
+        if col == 0:  # the crew row spans the view (see PlanPage.apply_state): say it all
+            crew = route.crew
+            shift = f"{hhmm(crew.starts_at, self._zone)}–{hhmm(crew.ends_at, self._zone)}"
+            return f"{crew.name} ({crew.member_names}) · shift {shift} · " + self._crew_text(
+                route, self.PURPOSE
+            )
         if col == 1:
             return hhmm(route.leaves_base, self._zone)
-        if col == 4:
+        if col == 2:
+            crew = route.crew
+            return f"{hhmm(crew.starts_at, self._zone)}–{hhmm(crew.ends_at, self._zone)}"
+        if col == 3:
+            waiting = sum(s.waiting_s for s in route.stops)
+            return f"{waiting // 60} min" if waiting >= 60 else ""
+        if col == self.CLIENT:
             return route.crew.member_names
-        if col == 5:
+        if col == self.PURPOSE:
             back = hhmm(route.returns, self._zone)
-            return f"{len(route.stops)} stops · driving {route.travel_s // 60} min" + (
-                f" · back {back}" if back else ""
+            leaves = hhmm(route.leaves_base, self._zone)
+            return (
+                f"{len(route.stops)} stops · driving {route.travel_s // 60} min"
+                + (f" · leaves {leaves}" if leaves else "")
+                + (f" · back {back}" if back else "")
             )
         return ""
 
@@ -304,18 +408,15 @@ class RouteTreeModel(QAbstractItemModel):
             case 3:
                 return f"{stop.waiting_s // 60} min" if stop.waiting_s >= 60 else ""
             case 4:
-                return stop.name
+                return minutes_text(stop.lateness)
             case 5:
-                return stop.purpose
+                return stop.name
             case 6:
-                return stop.reasons[0] if stop.reasons else ""
+                return stop.purpose
             case 7:
-                flags = " ".join(
-                    flag for flag, on in (("📌", stop.pinned), ("🔒", stop.locked)) if on
-                )
-                if stop.key in self._done:
-                    flags = f"✔ {self._done[stop.key]} {flags}".strip()
-                return flags
+                if stop.key in self._done:  # done and locked: its outcome says it all
+                    return f"✔ {self._done[stop.key]}"
+                return "; ".join(stop.reasons)
         return ""
 
     # --- drag and drop -------------------------------------------------------------------------
@@ -325,6 +426,8 @@ class RouteTreeModel(QAbstractItemModel):
             return base
         if index.internalId() == 0:
             return base | Qt.ItemFlag.ItemIsDropEnabled
+        if isinstance(self.entry_at(index), BreakRow):
+            return base
         return base | Qt.ItemFlag.ItemIsDragEnabled
 
     def supportedDropActions(self) -> Qt.DropAction:
@@ -356,7 +459,12 @@ class RouteTreeModel(QAbstractItemModel):
             return False
         if parent.internalId() != 0:  # dropped onto a stop: insert before it
             row = parent.row()
-        position = len(route.stops) if row < 0 else row
+        crew_row = parent.row() if parent.internalId() == 0 else int(parent.internalId()) - 1
+        entries = self._entries[crew_row]
+        # A row counts the break too: the position is the number of stops before it.
+        position = (
+            len(route.stops) if row < 0 else sum(isinstance(e, PlannedStop) for e in entries[:row])
+        )
         self.stop_dropped.emit(key, route.crew.name, position)
         return False  # the page re-reads the plan; nothing moves here
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -25,6 +25,7 @@ from caseload.planning.versions import list_versions, load_plan, save_plan
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.plan import menus
+from desktop.plan.detail import HINT
 from desktop.plan.layout import PlanPageLayout
 from desktop.plan.map_data import crew_colors, plan_map_data
 from desktop.plan.session import Change, PlanSession, PlanState, SolveRequest
@@ -51,6 +52,7 @@ class PlanPage(QWidget):
     plan_shown = Signal()
     day_loaded = Signal()
     solving_changed = Signal(bool)
+    dirty_changed = Signal(bool)  # unsaved plan edits appeared or went (saved, undone, reloaded)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,10 +66,17 @@ class PlanPage(QWidget):
         self._best_message = ""
         # The clock a re-plan during the day starts from (tests set a fixed one).
         self.now: Callable[[], datetime] = lambda: datetime.now(context.program.zone)
+        self._status_state: PlanState | None = None  # the state the status line describes
+        self._shown_dirty = False
+
+        # A date picked in the calendar arrives twice (selection, then click): decide once,
+        # after the popup has closed, so a refused change asks only once.
+        self._date_timer = QTimer(self, singleShot=True, interval=0)
+        self._date_timer.timeout.connect(self._on_date_timer_timeout)
 
         self._elapsed_timer = QTimer(self, interval=200)
         self._elapsed_timer.timeout.connect(self._on_elapsed_timer_timeout)
-        ui.date_edit.dateChanged.connect(self._on_date_edit_changed)
+        ui.date_edit.dateChanged.connect(self._date_timer.start)
         ui.plan_button.clicked.connect(self.plan)
         ui.replan_button.clicked.connect(self.replan)
         ui.cancel_button.clicked.connect(self.cancel)
@@ -96,7 +105,7 @@ class PlanPage(QWidget):
     def refresh(self) -> None:
         """Load crews, candidates and saved versions for the current day."""
         ctx, on = self.context, self.day
-        self.ui.status.setText(f"Loading {on:%a %d %b}…")
+        self.say(f"Loading {on:%a %d %b}…")
 
         def load(_p: ProgressFn, _c: threading.Event) -> PlanningDay:
             return load_day(ctx.db, on, ctx.actor)
@@ -114,29 +123,55 @@ class PlanPage(QWidget):
         self.apply_state(start, fit=True)
         self.refresh_outcomes()
         if day.versions:
-            self.ui.status.setText(
+            self.say(
                 f"{len(day.versions)} saved version(s) for this day: open one from the list, or "
                 "Plan again."
             )
         else:
-            self.ui.status.setText(
+            self.say(
                 f"{len(start.selected)} visits suggested: every MUST, then HIGH as "
                 "time allows. Adjust them, then Plan (F5)."
             )
         self.day_loaded.emit()
 
-    def _on_date_edit_changed(self, qdate: QDate) -> None:
-        day = qdate.toPython()
+    def _on_date_timer_timeout(self) -> None:
+        edit = self.ui.date_edit
+        if edit.calendarWidget().isVisible():
+            self._date_timer.start(100)  # still picking in the calendar popup
+            return
+        day = edit.date().toPython()
         assert isinstance(day, date)
         if day == self.day:
             return
         if not self.confirm_discard():
-            self.ui.date_edit.blockSignals(True)
-            self.ui.date_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
-            self.ui.date_edit.blockSignals(False)
+            edit.blockSignals(True)
+            edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
+            edit.blockSignals(False)
             return
         self.session.day = day
         self.refresh()
+
+    # --- the status line -------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        """Show `text` about the current state; it is replaced once that state is gone."""
+        self.ui.status.setText(text)
+        self._status_state = self.state
+
+    def _state_summary(self) -> str:
+        """What the status line says when no message about this state is due."""
+        state = self.state
+        plan = state.plan
+        if plan is None:
+            return f"{len(state.selected)} visits selected. Plan (F5) when ready."
+        text = (
+            f"{plan.served_count} visits planned for {len(plan.routes)} crews, "
+            f"{len(plan.unassigned)} not planned."
+        )
+        if state.dirty:
+            return f"{text} Unsaved changes: Save version (Ctrl+S) keeps them."
+        if plan.version_no is not None:
+            return f"{text} Version {plan.version_no}, saved."
+        return text
 
     # --- state, undo ---------------------------------------------------------------------------
     def apply_state(self, state: PlanState, *, fit: bool | None = None) -> None:
@@ -147,6 +182,9 @@ class PlanPage(QWidget):
         self.session.apply(state)
         plan, ui = state.plan, self.ui
         ui.routes.set_plan(plan, crew_colors(plan))
+        for row in range(ui.routes.rowCount()):  # a crew's summary across the whole width
+            ui.route_view.setFirstColumnSpanned(row, QModelIndex(), True)
+        ui.detail.setText(HINT)  # the selection went with the old rows
         ui.route_view.expandAll()
         ui.unassigned.set_rows(plan.unassigned if plan else [])
         ui.unassigned_label.setText(
@@ -156,6 +194,8 @@ class PlanPage(QWidget):
         ui.candidate_count.setText(f"{len(state.selected)} of {ui.candidates.rowCount()} selected")
         ui.map_view.update_map(plan_map_data(plan, self.context.program), fit=fit)
         self._update_buttons()
+        if self._status_state is not state:  # the message described another state
+            self.say(self._state_summary())
         if plan is not None:
             self.plan_shown.emit()
 
@@ -182,6 +222,9 @@ class PlanPage(QWidget):
         self.ui.outcomes_button.setEnabled(
             not self.solving and plan is not None and plan.plan_id is not None
         )
+        if self.session.unsaved != self._shown_dirty:
+            self._shown_dirty = self.session.unsaved
+            self.dirty_changed.emit(self._shown_dirty)
 
     def _on_undo_stack_clean_changed(self, _clean: bool) -> None:
         self._update_buttons()
@@ -265,7 +308,7 @@ class PlanPage(QWidget):
         self._stop_solving()
         self._push(self.session.solved(before, request, plan), text)
         note = " (cancelled: best plan so far)" if plan.status == "cancelled" else ""
-        self.ui.status.setText(
+        self.say(
             f"{plan.served_count} visits planned for {len(plan.routes)} crews, "
             f"{len(plan.unassigned)} not planned, driving {plan.travel_s // 60} min "
             f"in total{note}. Solved in {plan.computing_time_s:.1f} s."
@@ -273,12 +316,12 @@ class PlanPage(QWidget):
 
     def _on_solve_failed(self, exc: BaseException) -> None:
         self._stop_solving()
-        self.ui.status.setText("Planning failed.")
+        self.say("Planning failed.")
         show_error(self, exc)
 
     def _on_solve_cancelled(self) -> None:
         self._stop_solving()
-        self.ui.status.setText("Planning cancelled; the previous plan is unchanged.")
+        self.say("Planning cancelled; the previous plan is unchanged.")
 
     def _on_solve_progressed(self, done: int, total: int, message: str) -> None:
         self.ui.progress.setMaximum(max(total, 1))
@@ -287,7 +330,7 @@ class PlanPage(QWidget):
 
     def _on_elapsed_timer_timeout(self) -> None:
         if self.solve_task is not None:
-            self.ui.status.setText(
+            self.say(
                 f"Planning… {self.solve_task.elapsed_s:.1f} s · "
                 f"{self._best_message}  (Esc to stop with the best so far)"
             )
@@ -302,7 +345,7 @@ class PlanPage(QWidget):
     def cancel(self) -> None:
         if self.solve_task is not None:
             self.solve_task.cancel()
-            self.ui.status.setText("Stopping… keeping the best plan found so far.")
+            self.say("Stopping… keeping the best plan found so far.")
 
     # --- manual edits ----------------------------------------------------------------------------
     def edit(self, change: Change, text: str) -> None:
@@ -321,7 +364,7 @@ class PlanPage(QWidget):
             show_error(self, exc)
             return
         self._push(after, text)
-        self.ui.status.setText(
+        self.say(
             "  ".join(problems)
             or f"{text}: times updated. Re-plan (Ctrl+R) to optimise around your change."
         )
@@ -354,7 +397,7 @@ class PlanPage(QWidget):
         self.session.apply(after)
         self.undo_stack.setClean()
         self._update_buttons()
-        self.ui.status.setText(f"Saved as version {stored.version_no}.")
+        self.say(f"Saved as version {stored.version_no}.")
 
     def _on_versions_combo_activated(self, index: int) -> None:
         plan_id = self.ui.versions_combo.itemData(index)
@@ -370,7 +413,7 @@ class PlanPage(QWidget):
     def _on_version_loaded(self, plan: DayPlan) -> None:
         self.undo_stack.clear()
         self.apply_state(self.session.opened(plan), fit=True)
-        self.ui.status.setText(f"Opened version {plan.version_no} by {plan.created_by}.")
+        self.say(f"Opened version {plan.version_no} by {plan.created_by}.")
         self.refresh_outcomes()
 
     def confirm_discard(self) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -71,6 +71,19 @@ class SheetPrintPreviewDialog(QPrintPreviewDialog):
         self.pages_painted = 0
         self.setWindowTitle("Route sheets: print preview")
         self.paintRequested.connect(self._on_preview_paint_requested)
+        self._size_to_screen()
+
+    def _size_to_screen(self) -> None:
+        """Tall enough to read a page (Qt's default is a small window at about 40 %), as wide
+        as a page at that height, and zoomed to the page's width."""
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            height = int(free.height() * 0.9)
+            self.resize(min(int(free.width() * 0.9), max(900, int(height * 0.95))), height)
+        preview = self.findChild(QPrintPreviewWidget)
+        if preview is not None:
+            preview.fitToWidth()
 
     def _on_preview_paint_requested(self, printer: QPrinter) -> None:
         self.pages_painted = print_sheets(printer, self._sheets, outline=self._outline)

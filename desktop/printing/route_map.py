@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
 from caseload.planning.sheets import CrewSheet
+from maps.overlap import spread
 from routing.geo import LatLon
 
 Ring = Sequence[LatLon]
@@ -102,8 +103,17 @@ def draw_route_map(
         _draw_route(painter, project, sheet.route, unit)
         if sheet.base is not None:
             _draw_base(painter, project(sheet.base), unit)
-        for seq, where in reversed(stops):  # stop 1 drawn last: on top
-            _draw_stop(painter, project(where), seq, unit)
+        # Stops at (nearly) one place are drawn around it, each with a line to its true spot.
+        true_points = [project(where) for _, where in stops]
+        edge = 11 * unit  # a spread-out stop stays whole inside the frame
+        shown = [
+            (min(max(x, edge), width - edge), min(max(y, edge), height - edge))
+            for x, y in spread([(p.x(), p.y()) for p in true_points], min_px=21 * unit)
+        ]
+        for (seq, _), at, (x, y) in reversed(list(zip(stops, true_points, shown, strict=True))):
+            if (x, y) != (at.x(), at.y()):
+                _draw_leader(painter, at, QPointF(x, y), unit)
+            _draw_stop(painter, QPointF(x, y), seq, unit)  # stop 1 drawn last: on top
         _draw_scale_bar(painter, project, width, height, unit)
         _draw_north(painter, width, unit)
         painter.setPen(QPen(QColor(120, 120, 120), unit))
@@ -179,6 +189,13 @@ def _draw_base(painter: QPainter, at: QPointF, unit: float) -> None:
     painter.drawText(
         QRectF(at.x() - half, at.y() - half, 2 * half, 2 * half), Qt.AlignmentFlag.AlignCenter, "B"
     )
+
+
+def _draw_leader(painter: QPainter, true_at: QPointF, shown_at: QPointF, unit: float) -> None:
+    painter.setPen(QPen(QColor(60, 60, 60), 0.8 * unit))
+    painter.drawLine(true_at, shown_at)
+    painter.setBrush(QColor(60, 60, 60))
+    painter.drawEllipse(true_at, 1.8 * unit, 1.8 * unit)
 
 
 def _draw_stop(painter: QPainter, at: QPointF, seq: int, unit: float) -> None:

@@ -80,7 +80,7 @@ def test_headers_name_every_column_with_a_tooltip() -> None:
     model = CaseloadTableModel()
     titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
     assert titles[:3] == ["Tier", "Score", "Client"]
-    assert titles[-1] == "Clinician"
+    assert titles[-2:] == ["Clinician", "Language"]
     assert all(
         model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
         for c in range(len(COLUMNS))

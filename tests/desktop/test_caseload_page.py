@@ -50,7 +50,13 @@ def select_and_wait(qtbot: Any, page: CaseloadPage, row: int) -> None:
 
 def test_rows_appear_most_urgent_first(page: CaseloadPage) -> None:
     assert page.model.rowCount() == CLIENTS
-    assert page.count_label.text() == f"{CLIENTS} of {CLIENTS} clients"
+    rows = page.model.rows()
+    must = sum(r.tier.value == "MUST" for r in rows)
+    high = sum(r.tier.value == "HIGH" for r in rows)
+    assert page.count_label.text() == (
+        f"{CLIENTS} of {CLIENTS} clients · ranked for {page.day:%a %d %b} · "
+        f"{must} MUST, {high} HIGH"
+    )
     tiers = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
     assert tiers[0] == "MUST"
     assert tiers == sorted(tiers, key=["MUST", "HIGH", "ROUTINE"].index)
@@ -78,7 +84,7 @@ def test_filters_in_the_ui_narrow_the_table(qtbot: Any, page: CaseloadPage) -> N
     page.tier.setCurrentText("MUST")
     shown = {page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())}
     assert shown == {"MUST"}
-    assert page.count_label.text().endswith(f"of {CLIENTS} clients")
+    assert f"of {CLIENTS} clients · ranked for " in page.count_label.text()
     page.tier.setCurrentText("All")
     name = page.proxy.index(5, 2).data()
     page.search.setText(name)

@@ -65,8 +65,8 @@ def test_a_demo_database_opens_on_the_tabs(qtbot: Any, tmp_path: Path) -> None:
         raise failures[0]
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == [
-        "&Caseload", "&Plan the day", "Caseload &balance", "&Team", "Locations to chec&k",
-        "&Reports", "Referr&als",
+        "&Caseload", "&Plan the day", "Caseload &balance", "&Team", "Referr&als",
+        "Locations to chec&k", "&Reports",
     ]  # fmt: skip
     assert window.caseload_page is not None
     qtbot.waitUntil(lambda: window.caseload_page.model.rowCount() == 30, timeout=10_000)

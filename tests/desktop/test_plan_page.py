@@ -22,6 +22,7 @@ from caseload.store.database import Database
 from desktop.context import AppContext
 from desktop.plan import menus
 from desktop.plan import page as page_module
+from desktop.plan.models import route_entries
 from desktop.plan.page import PlanPage
 from routing import validate
 from tests.desktop.test_map_view import MARKERS, ROUTES, wait_js
@@ -77,11 +78,11 @@ def test_plan_shows_routes_unassigned_and_map(qtbot: QtBot, page: PlanPage) -> N
     assert ui.routes.rowCount() == len(plan.routes)
     for row, route in enumerate(plan.routes):
         crew_index = ui.routes.index(row, 0)
-        assert crew_index.data() == route.crew.name
-        assert ui.routes.rowCount(crew_index) == len(route.stops)
+        assert crew_index.data().startswith(f"{route.crew.name} ({route.crew.member_names})")
+        assert ui.routes.rowCount(crew_index) == len(route_entries(route))  # stops + break
         if route.stops:
-            first = ui.routes.index(0, 4, crew_index)
-            assert first.data() == route.stops[0].name
+            first = ui.routes.index_of_key(route.stops[0].key)
+            assert first.siblingAtColumn(ui.routes.CLIENT).data() == route.stops[0].name
     assert ui.unassigned.rowCount() == len(plan.unassigned)
     for row in range(ui.unassigned.rowCount()):
         assert ui.unassigned.index(row, 3).data(), "every unplanned visit says why"

@@ -111,7 +111,11 @@ def test_suggest_lists_ticked_moves_and_chart_follows_the_ticks(
     after = {b.name: b.after_hours for b in view.chart.bars()}
     expected = {x.name: x.load_hours for x in proposal.after}
     assert after == pytest.approx(expected)
-    assert "spread" in view.status.text()
+    # In a supervisor's words: how many moves, the range of workloads before and after.
+    status = view.status.text()
+    assert f"{len(proposal.moves)} moves suggested" in status or "1 move suggested" in status
+    assert f"{proposal.worst_after:.0f}% of capacity" in status
+    assert "percentage points" not in status and proposal.status not in status
 
     first = proposal.moves[0]
     assert model.setData(model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
