@@ -38,6 +38,10 @@ FLAG_LABELS = {
     "overdue": "Overdue",
     "appointment": "Appointment",
     "new_referral": "New referral",
+    "not_found": "Not found last time",
+    "propose_disenrolment": "Disenrolment proposed",
+    "transported": "Transported to ED",
+    "rescheduled": "Rescheduled",
 }
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2

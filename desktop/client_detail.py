@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "overdose": "Non-fatal overdose",
     "fall": "Fall",
     "hospital_discharge": "Hospital discharge",
+    "hospital_admission": "Hospital admission",
+    "ems_transport": "EMS transport",
 }
 
 

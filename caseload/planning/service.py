@@ -22,6 +22,7 @@ from caseload.planning.build import PlanEdits, build_problem
 from caseload.planning.candidates import Candidate, day_candidates, preselect
 from caseload.planning.crews import CrewInfo, crews_on_shift
 from caseload.planning.model import DayPlan, PlanVersionInfo
+from caseload.planning.ordering import improve_order
 from caseload.planning.translate import to_day_plan
 from caseload.planning.travel import travel_time_provider
 from caseload.planning.versions import latest_version_no, list_versions
@@ -131,4 +132,5 @@ def plan_day(
     )
     if progress is not None:
         progress(100, 100, "Done")
-    return to_day_plan(built, solution, edits)
+    fixed = {key for keys in edits.locked.values() for key in keys}
+    return to_day_plan(built, improve_order(built, solution, fixed), edits)

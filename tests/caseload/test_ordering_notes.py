@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 
 from caseload.enums import Tier
+from caseload.planning.build import PlanEdits
 from caseload.planning.model import DayPlan, PlannedStop, stop_deadline_text
+from caseload.planning.ordering import improve_order
 from caseload.planning.snapshot import plan_from_snapshot, routing_documents, snapshot_of
+from caseload.planning.translate import to_day_plan
+from routing import validate
 from tests.caseload.plan_data import ZONE, at, crew, spread, timed_plan
 
 EARLY = at(6)  # every MUST here was due before the shift starts
@@ -58,3 +62,30 @@ def test_the_note_is_saved_with_the_plan() -> None:
     problem, solution = (json.dumps(doc) for doc in routing_documents(plan))
     reopened = plan_from_snapshot(json.dumps(snapshot_of(plan)), problem, solution)
     assert _stop(reopened, must.key).order_note == _stop(plan, must.key).order_note != ""
+
+
+def test_improve_order_puts_the_late_must_first_and_the_plan_stays_valid() -> None:
+    high = spread(1, tier=Tier.HIGH)
+    must = spread(2, due_by=EARLY)
+    plan = timed_plan([crew("Medic 1", 8, 12)], {"Medic 1": [high, must]})
+    assert plan.basis is not None
+    built, solution = plan.basis.built, plan.basis.solution
+    better = improve_order(built, solution)
+    assert validate(built.problem, better) == []
+    improved = to_day_plan(built, better, PlanEdits())
+    assert [s.key for s in improved.routes[0].stops] == [must.key, high.key]
+    assert improved.routes[0].stops[0].order_note == ""
+    assert better.summary.late_s < solution.summary.late_s
+
+
+def test_improve_order_leaves_locked_routes_and_explained_orders_alone() -> None:
+    high = spread(1, tier=Tier.HIGH)
+    must = spread(2, due_by=EARLY)
+    plan = timed_plan([crew("Medic 1", 8, 12)], {"Medic 1": [high, must]})
+    assert plan.basis is not None
+    built, solution = plan.basis.built, plan.basis.solution
+    assert improve_order(built, solution, fixed={high.key}) is solution
+    appointment = spread(3, tier=Tier.HIGH, windows=((at(9), at(9, 30)),))
+    pushed = timed_plan([crew("Medic 1", 8, 12)], {"Medic 1": [high, appointment, must]})
+    assert pushed.basis is not None
+    assert improve_order(pushed.basis.built, pushed.basis.solution) is pushed.basis.solution
