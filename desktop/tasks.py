@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -148,14 +149,27 @@ class TaskRunner:
 
         handle = start_task(
             fn,
-            on_finished=on_finished,
-            on_failed=on_failed,
-            on_progress=on_progress,
-            on_cancelled=on_cancelled,
+            on_finished=self._while_alive(on_finished),
+            on_failed=self._while_alive(on_failed),
+            on_progress=self._while_alive(on_progress),
+            on_cancelled=self._while_alive(on_cancelled),
             pool=self._pool,
         )
         self._handles = [*self.running, handle]
         return handle
+
+    def _while_alive(self, callback: Callable[..., object] | None) -> Any:
+        """The callback, dropped once its widget is gone: work that ends after its page was
+        closed (a plan finishing after the window changed databases) must not touch it."""
+        if callback is None:
+            return None
+        owner = self._owner
+
+        def call(*args: Any) -> None:
+            if shiboken6.isValid(owner):
+                callback(*args)
+
+        return call
 
     @property
     def running(self) -> list[TaskHandle]:

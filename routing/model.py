@@ -416,13 +416,20 @@ def run_search(
     # A plan, even late, beats none: the search may run past the limit until its first plan
     # (bounded by `FIRST_PLAN_GRACE_S`), then stops at once (see `late` above).
     limit = max(0.01, limit)
-    if not (strategy.iterated and stop_hard is None):  # else it could not stop at its plan
-        limit += FIRST_PLAN_GRACE_S
+    # OR-Tools' own time limit ends the search: the stops in `at_solution` run only when a
+    # solution is accepted, and a small day may accept none after its first few.
     params = _parameters(strategy, limit, solution_limit)
     if strategy.iterated:
         assignment = routing.SolveWithIteratedLocalSearch(params)
     else:
         assignment = routing.SolveWithParameters(params)
+    if assignment is None and not best_result and not cancelled.is_set() and not cpu_out.is_set():
+        # No plan by the limit: a plan, even late, beats none. Search again for the first
+        # plan only, for at most `FIRST_PLAN_GRACE_S`.
+        first_only = _parameters(
+            dataclasses.replace(strategy, iterated=False), FIRST_PLAN_GRACE_S, 1
+        )
+        assignment = routing.SolveWithParameters(first_only)
     elapsed = time.monotonic() - t0
     status = routing.status()
     optimal = status == routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL

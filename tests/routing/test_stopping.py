@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -118,3 +119,19 @@ def test_explanations_out_of_time_say_the_visit_may_fit() -> None:
     )
     assert {r.code for r in reasons} <= {NOT_SCHEDULED, OUTRANKED}
     assert any("may fit" in r.reason for r in reasons)
+
+
+def test_a_search_that_finds_no_new_solutions_still_ends_at_its_time_limit() -> None:
+    """One visit: guided local search accepts no solution after its first, so no stop rule that
+    runs on accepted solutions fires; the search must still end at the time limit (it ran 30 s
+    past a 2 s limit once). The bound is generous: this is not a speed test."""
+    problem = Problem(
+        (Job(1, 1, 2700, priority=100),),
+        (Vehicle(1, 0, 0, None),),
+        np.array([[0, 600], [600, 0]], dtype=np.int64),
+    )
+    started = time.monotonic()
+    solution = solve(problem, time_limit_s=2.0)
+    assert time.monotonic() - started < 15.0
+    assert_valid(problem, solution)
+    assert solution.summary.served_jobs == 1
