@@ -18,7 +18,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.enums import GeocodeQuality, SharedPlaceKind
 from caseload.errors import ConflictError, NotFoundError, UserError
-from caseload.places.hours import parse_opening_hours, parse_times_of_day
+from caseload.places.hours import HoursError, parse_opening_hours, parse_times_of_day
 from caseload.store.database import Database
 from caseload.store.models import ClientPlace, SharedPlace
 
@@ -60,7 +60,10 @@ def validate(entry: SharedPlaceInput) -> SharedPlaceInput:
         raise UserError(f"Shared place {name!r}: lat {entry.lat} is not between -90 and 90")
     if not (math.isfinite(entry.lon) and -180 <= entry.lon <= 180):
         raise UserError(f"Shared place {name!r}: lon {entry.lon} is not between -180 and 180")
-    parse_opening_hours(entry.opening_hours)  # raises HoursError with what is expected
+    try:
+        parse_opening_hours(entry.opening_hours)
+    except HoursError as error:
+        raise HoursError(f"Shared place {name!r}: opening_hours {error}") from error
     return SharedPlaceInput(
         name, kind, entry.lat, entry.lon, entry.description.strip(), entry.opening_hours.strip()
     )
