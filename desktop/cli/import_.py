@@ -1,4 +1,5 @@
-"""`rounds import clients|events|addresses|staff|shifts|referrals FILE [--db URL] [--dry-run]`.
+"""`rounds import clients|events|addresses|places|staff|shifts|referrals FILE [--db URL]
+[--dry-run]`.
 
 All-or-nothing: a file with any bad row imports nothing; every problem is listed on stderr
 (row, column, value, what was expected) and the exit code is 2.
@@ -15,6 +16,7 @@ from caseload.importing.addresses import import_address_table
 from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
+from caseload.importing.places import import_shared_places
 from caseload.importing.referrals import import_referrals
 from caseload.importing.shifts import import_shifts
 from caseload.importing.staff import import_staff
@@ -37,6 +39,10 @@ _WHAT = {
     "referrals": "Put referrals (EMS crew, ED discharge planner, APS, clinic, police, self) in "
     "the referral queue as new; with --accept, rows naming a program are accepted at once.",
 }
+_WHAT["places"] = (
+    "Add or update shared places (shelter, camp, day centre, library, bus station): name, "
+    "kind, lat, lon, description, opening_hours."
+)
 _WHAT["visits"] = (
     "Record visit outcomes (completed, not_found, declined, transported, cancelled, "
     "rescheduled) for clients already in the database, e.g. from a crew's spreadsheet."
@@ -81,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         "referrals": import_referrals,
     }
     importer["visits"] = import_visits
+    importer["places"] = import_shared_places
     db = open_database(args.db)
     try:
         options = {"accept": True} if getattr(args, "accept", False) else {}
