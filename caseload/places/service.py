@@ -82,7 +82,7 @@ def _info(place: SharedPlace) -> SharedPlaceInfo:
     )
 
 
-def _copy_to(place: SharedPlace, client_place: ClientPlace) -> None:
+def copy_shared_place(place: SharedPlace, client_place: ClientPlace) -> None:
     client_place.lat, client_place.lon = place.lat, place.lon
     client_place.description = place.description
     client_place.label = client_place.label or place.name
@@ -115,7 +115,7 @@ def save_shared_place_in(session: Session, actor: Actor, entry: SharedPlaceInput
         session.scalars(select(ClientPlace).where(ClientPlace.shared_place_id == place.id))
     )
     for client_place in linked:
-        _copy_to(place, client_place)
+        copy_shared_place(place, client_place)
     audit.record(
         session, actor, action, "shared_place", place.id, f"{place.name}; {len(linked)} linked"
     )
@@ -162,7 +162,7 @@ def link_client_place(
             shared = session.get(SharedPlace, shared_place_id)
             if shared is None:
                 raise NotFoundError(f"Shared place {shared_place_id} does not exist")
-            _copy_to(shared, client_place)
+            copy_shared_place(shared, client_place)
             detail = f"linked to {shared.name}"
         audit.record(
             session,

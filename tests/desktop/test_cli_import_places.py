@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from caseload.store.database import open_database
-from caseload.store.models import SharedPlace
+from caseload.store.models import ClientPlace, SharedPlace
 from desktop.cli import main
 
 HEADER = "name,kind,lat,lon,description,opening_hours\n"
@@ -57,7 +57,8 @@ def test_places_are_created_then_updated_by_name(
     good = tmp_path / "places.csv"
     good.write_text(GOOD)
     assert main(["import", "places", str(good), "--db", db_url]) == 0
-    assert "3 rows read" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 rows read" in out and "3 shared places created" in out
     assert _places(db_url)["Durham Station"] == ("bus_station", 35.9890, "")
     good.write_text(
         HEADER + "Main Library,library,35.9931,-78.8990,reading room,Mon-Sun 09:00-18:00\n"
@@ -66,3 +67,53 @@ def test_places_are_created_then_updated_by_name(
     places = _places(db_url)
     assert len(places) == 3
     assert places["Main Library"] == ("library", 35.9931, "Mon-Sun 09:00-18:00")
+
+
+CLIENTS = (
+    "external_id,first_name,last_name,date_of_birth,lat,lon,housing_status\n"
+    "U1,Ana,Lopez,1970-05-01,35.99,-78.90,unsheltered\n"
+)
+
+
+def test_usual_places_link_clients_with_times_and_refuse_unknown_names(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    places, clients, usual = (tmp_path / n for n in ("p.csv", "c.csv", "u.csv"))
+    places.write_text(GOOD)
+    clients.write_text(CLIENTS)
+    assert main(["import", "places", str(places), "--db", db_url]) == 0
+    assert main(["import", "clients", str(clients), "--db", db_url]) == 0
+    usual.write_text(
+        "external_id,place,times_of_day,primary\n"
+        "U9,Urban Ministries,morning,\n"
+        "U1,Town Hall,,\n"
+        "U1,Main Library,lunchtime,\n"
+    )
+    assert main(["import", "usual-places", str(usual), "--db", db_url]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column 'external_id'" in err
+    assert "row 3, column 'place'" in err and "import places first" in err
+    assert "row 4, column 'times_of_day'" in err and "morning, afternoon" in err
+    usual.write_text(
+        "external_id,place,times_of_day,primary\n"
+        'U1,urban ministries,"morning, evening",yes\n'
+        "U1,Main Library,afternoon,\n"
+    )
+    assert main(["import", "usual-places", str(usual), "--db", db_url]) == 0
+    assert main(["import", "usual-places", str(usual), "--db", db_url]) == 0  # again: updates
+    db = open_database(db_url)
+    try:
+        with db.session() as session:
+            linked = {
+                p.label: (p.times_of_day, p.is_primary, p.lat, p.description)
+                for p in session.scalars(select(ClientPlace))
+                if p.shared_place_id is not None
+            }
+            total = len(list(session.scalars(select(ClientPlace))))
+    finally:
+        db.dispose()
+    assert linked == {
+        "Urban Ministries": ("morning, evening", True, 35.9960, "front desk"),
+        "Main Library": ("afternoon", False, 35.9930, "reading room"),
+    }
+    assert total == 3  # the import's own usual place stays, no longer primary
