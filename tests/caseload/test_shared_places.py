@@ -22,12 +22,17 @@ from caseload.places.service import (
     list_shared_places,
     save_shared_place,
 )
+from caseload.planning.build import PlanEdits, build_problem
 from caseload.planning.candidates import day_candidates, location_of, second_place_text
-from caseload.planning.service import plan_day
+from caseload.planning.crews import crews_on_shift
 from caseload.planning.sheets import build_crew_sheets
+from caseload.planning.translate import to_day_plan
 from caseload.planning.versions import save_plan
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client, ClientPlace, SharedPlace, Shift, Staff
+from routing.schedule import schedule_with_breaks
+from routing.solution import Solution, summarize
+from tests.caseload.sheets_data import uniform_durations
 
 ZONE = ZoneInfo("America/New_York")
 DAY = date(2026, 11, 18)  # a Wednesday
@@ -55,7 +60,7 @@ def _client_with_two_places(db: Database, shift_start: time) -> tuple[int, int, 
                 staff_id=medic.id,
                 shift_date=DAY,
                 starts_at=datetime.combine(DAY, shift_start, ZONE),
-                ends_at=datetime.combine(DAY, time(23, 0), ZONE),
+                ends_at=datetime.combine(DAY, time(21, 0), ZONE),
                 base_name="Station 1",
                 base_lat=35.994,
                 base_lon=-78.8986,
@@ -181,9 +186,15 @@ def test_the_day_candidate_uses_the_shift_start(db: Database) -> None:
 
 def test_the_printed_stop_has_the_description_and_a_second_place(db: Database) -> None:
     client_id, _, _ = _client_with_two_places(db, time(7, 0))
-    plan = plan_day(
-        db, DAY, MANAGER, selected=[f"c{client_id}"], time_limit_s=5.0, solution_limit=5
+    [cand] = [c for c in day_candidates(db, DAY, MANAGER) if c.client_id == client_id]
+    # The route is timed in a fixed order (routing's scheduler): the sheet is what is tested.
+    built = build_problem(DAY, ZONE, crews_on_shift(db, DAY, MANAGER), [cand], uniform_durations)
+    problem, ids = built.problem, built.ids
+    route = schedule_with_breaks(
+        problem, problem.vehicle(ids.vehicle_ids["Paula Medic"]), [ids.job_ids[cand.key]]
     )
+    solution = Solution((route,), (), summarize(problem, [route], []))
+    plan = to_day_plan(built, solution, PlanEdits(), status="feasible")
     saved = save_plan(db, MANAGER, plan, based_on_version=None)
     assert saved.plan_id is not None
     [sheet] = build_crew_sheets(db, saved.plan_id, MANAGER, phi_minimised=True)
