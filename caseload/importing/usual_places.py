@@ -160,6 +160,6 @@ class _UsualJob(ImportJob[_UsualRow]):
                 "client_place.link",
                 "client",
                 client_id,
-                f"linked to {shared.name}; times {r.times or 'any'}",
+                f"linked to shared place {shared.id}; times {r.times or 'any'}",
             )
         self.session.flush()

@@ -2,8 +2,9 @@
 
 A shared place's coordinates and description are copied into every client place that links
 it (in the same unit of work), so every reader of client places — planning, the map, the
-not-found rules — sees one truth without a join. Each change is audited; the details name the
-place (a public place, not a patient's address) but never a client.
+not-found rules — sees one truth without a join. Each change is audited: a shared place's
+entry names it (a public place); a client's link names the shared place by id only, so the
+audit log never says where a patient sleeps.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def link_client_place(
             if shared is None:
                 raise NotFoundError(f"Shared place {shared_place_id} does not exist")
             copy_shared_place(shared, client_place)
-            detail = f"linked to {shared.name}"
+            detail = f"linked to shared place {shared.id}"
         audit.record(
             session,
             actor,
