@@ -19,6 +19,17 @@ class PlaceKind(StrEnum):
     OTHER = "other"
 
 
+class SharedPlaceKind(StrEnum):
+    """What a shared place is (for the list and the sheet)."""
+
+    SHELTER = "shelter"
+    CAMP = "camp"
+    DAY_CENTRE = "day_centre"
+    LIBRARY = "library"
+    BUS_STATION = "bus_station"
+    OTHER = "other"
+
+
 class GeocodeQuality(StrEnum):
     """How much to trust a client's coordinates, best first:
 

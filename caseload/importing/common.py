@@ -57,6 +57,8 @@ _NOUNS = {
     "shifts": "shift row",
     "visits": "visit outcome",
     "referrals": "referral",
+    "places": "shared place",
+    "usual-places": "usual place",
 }
 QUALITY_HELP = (
     "exact = the house (coordinates in the file, or found in the address table), interpolated = "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -30,12 +30,13 @@ from caseload.enums import (
     VisitType,
 )
 from caseload.languages import skill_for_language
+from caseload.places.hours import HoursError, parse_opening_hours, parse_times_of_day
 from caseload.planning.crews import CrewInfo
 from caseload.priority.facts import ClientPriority, TimedLabel
 from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
-from caseload.store.models import Client, ClientPlace, Enrollment, Program, Staff, Visit
+from caseload.store.models import Client, ClientPlace, Enrollment, Program, Shift, Staff, Visit
 from routing.geo import LatLon
 
 # Which skill a visit of each type needs beyond a clinician (program-level skills also apply).
@@ -94,24 +95,73 @@ def routing_priority(tier: Tier, score: float, top_score: float) -> int:
     return 5 + round(45 * share)
 
 
-def _place_for(client: Client, prefer: int | None = None) -> ClientPlace | None:
-    """The place the planner routes to: `prefer` (a usual place not tried since the client was
-    last not found), else the primary one, then a home, then the oldest."""
+def usual_at(place: ClientPlace, at: datetime) -> bool:
+    """Whether the client is likely at `place` at `at`: within its times of day and, for a
+    shared place, while it is open (unknown hours or times count as a yes). Values that no
+    longer parse count as a yes too: planning never drops a place over a typo."""
+    try:
+        if not parse_times_of_day(place.times_of_day).covers(at.timetz()):
+            return False
+        shared = place.shared_place
+        return shared is None or parse_opening_hours(shared.opening_hours).open_at(at)
+    except HoursError:
+        return True
+
+
+def _ranked_places(
+    client: Client, prefer: int | None = None, at: datetime | None = None
+) -> list[ClientPlace]:
+    """The client's places with coordinates, most likely first: `prefer` (a usual place not
+    tried since the client was last not found), then one open and usual at `at` (the visit's
+    time), then the primary one, then a home, then the oldest."""
     places = [p for p in client.places if p.lat is not None and p.lon is not None]
     places.sort(
-        key=lambda p: (p.id != prefer, not p.is_primary, p.kind != PlaceKind.HOME.value, p.id)
+        key=lambda p: (
+            p.id != prefer,
+            at is not None and not usual_at(p, at),
+            not p.is_primary,
+            p.kind != PlaceKind.HOME.value,
+            p.id,
+        )
     )
+    return places
+
+
+def _place_for(
+    client: Client, prefer: int | None = None, at: datetime | None = None
+) -> ClientPlace | None:
+    """The place the planner routes to (see `_ranked_places`)."""
+    places = _ranked_places(client, prefer, at)
     return places[0] if places else None
 
 
-def location_of(client: Client, prefer: int | None = None) -> tuple[LatLon | None, str]:
+def _label(place: ClientPlace) -> str:
+    return place.label or place.kind.replace("_", " ")
+
+
+def second_place_text(client: Client, prefer: int | None = None, at: datetime | None = None) -> str:
+    """'If not there: <label> — <description>' for an unsheltered or sheltered client with a
+    second usual place; "" otherwise (a housed client is looked for at home)."""
+    if client.housing_status == HousingStatus.HOUSED.value:
+        return ""
+    places = _ranked_places(client, prefer, at)
+    if len(places) < 2:
+        return ""
+    second = places[1]
+    text = f"If not there: {_label(second)}"
+    return f"{text} — {second.description}" if second.description else text
+
+
+def location_of(
+    client: Client, prefer: int | None = None, at: datetime | None = None
+) -> tuple[LatLon | None, str]:
     """Where to find the client and how to describe it: the street address for housed clients,
-    the usual place with its description otherwise. The one choice every reader shows. After
-    "not found", `prefer` names a usual place not tried yet: the crew goes there instead."""
-    place = _place_for(client, prefer)
+    the usual place with its description otherwise (the most likely one at `at`, the visit's
+    time, when given). The one choice every reader shows. After "not found", `prefer` names a
+    usual place not tried yet: the crew goes there instead."""
+    place = _place_for(client, prefer, at)
     if prefer is not None and place is not None and place.id == prefer:
-        label = place.label or place.kind.replace("_", " ")
-        text = f"Not found last time; try {label}"
+        text = f"Not found last time; try {_label(place)}"
         if place.description:
             text += f" — {place.description}"
         return LatLon(place.lat or 0.0, place.lon or 0.0), text
@@ -126,8 +176,7 @@ def location_of(client: Client, prefer: int | None = None) -> tuple[LatLon | Non
     if client.housing_status == HousingStatus.HOUSED.value and address:
         return where, address
     if place is not None:
-        label = place.label or place.kind.replace("_", " ")
-        text = f"Usual place: {label}"
+        text = f"Usual place: {_label(place)}"
         if place.description:
             text += f" — {place.description}"
         return where, text
@@ -146,13 +195,16 @@ CALL_AHEAD = "approximate location — call ahead"
 
 
 def location_check(
-    client: Client, program_settings: ProgramSettings, prefer: int | None = None
+    client: Client,
+    program_settings: ProgramSettings,
+    prefer: int | None = None,
+    at: datetime | None = None,
 ) -> tuple[str, str]:
     """(note for the stop, reason it cannot be routed): a ZIP-centre location is routed only
     when the manager accepted it (for this client, or in the settings for every client), and
     then the stop says to call ahead; no coordinates at all is never routed. (Coordinates
     stored without a quality, as older code wrote them, are routed as they are.)"""
-    place = _place_for(client, prefer)  # only places with coordinates
+    place = _place_for(client, prefer, at)  # only places with coordinates
     if place is None:
         return "", NEEDS_LOCATION
     if GeocodeQuality(place.geocode_quality) is GeocodeQuality.ZIP:
@@ -193,6 +245,25 @@ def _purpose(consent: ConsentState, purpose: str) -> str:
     return OBTAIN_CONSENT + purpose if consent is ConsentState.NOT_RECORDED else purpose
 
 
+DEFAULT_VISIT_TIME = time(9, 0)  # when nobody's shift is known for the day
+
+
+def _shift_starts(
+    session: Session, on: date, program_settings: ProgramSettings
+) -> tuple[dict[int, datetime], datetime]:
+    """Each staff member's shift start on `on`, and the day's first (09:00 when none): the
+    time a visit is likely made, for choosing where an unsheltered client will be."""
+    rows = session.execute(
+        select(Shift.staff_id, Shift.starts_at).where(
+            Shift.shift_date == on, Shift.out_sick.is_(False)
+        )
+    ).all()
+    zone = program_settings.zone
+    default = datetime.combine(on, DEFAULT_VISIT_TIME, zone)
+    local = {staff_id: start.astimezone(zone) for staff_id, start in rows}
+    return local, min(local.values(), default=default)
+
+
 def _candidates_in(
     session: Session, on: date, ranked: list[ClientPriority], program_settings: ProgramSettings
 ) -> list[Candidate]:
@@ -203,7 +274,7 @@ def _candidates_in(
             select(Client)
             .where(Client.id.in_(ids))
             .options(
-                selectinload(Client.places),
+                selectinload(Client.places).selectinload(ClientPlace.shared_place),
                 selectinload(Client.enrollments).selectinload(Enrollment.program),
             )
         )
@@ -216,16 +287,26 @@ def _candidates_in(
     ):
         visits.setdefault(planned.client_id, planned)
     staff_names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    starts, first_start = _shift_starts(session, on, program_settings)
     top = max((p.score for p in ranked if p.tier is not Tier.MUST), default=0.0)
     result: list[Candidate] = []
     for prio in ranked:
         client = clients.get(prio.client_id)
         if client is None:
             continue
-        location, location_text = location_of(client, prio.suggested_place_id)
-        note, check = location_check(client, program_settings, prio.suggested_place_id)
+        # When the visit is likely made: its appointment, else the clinician's shift start.
+        at = (
+            prio.appointment[0].astimezone(program_settings.zone)
+            if prio.appointment is not None
+            else starts.get(client.assigned_clinician_id or -1, first_start)
+        )
+        prefer = prio.suggested_place_id
+        location, location_text = location_of(client, prefer, at)
+        note, check = location_check(client, program_settings, prefer, at)
         if note:
             location_text = f"{location_text} ({note})"
+        if second := second_place_text(client, prefer, at):
+            location_text = f"{location_text}. {second}"
         programs = [
             e.program
             for e in client.enrollments

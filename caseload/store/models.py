@@ -180,6 +180,24 @@ class Client(Versioned, Base):
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
+class SharedPlace(Versioned, Base):
+    """A named place many clients use (shelter, camp, day centre, library, bus station), kept
+    once: its coordinates and description are copied to every client place that links it."""
+
+    __tablename__ = "shared_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a SharedPlaceKind value
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # As written ("Mon-Fri 07:00-19:00; Sat 09:00-13:00"); "" = unknown, treated as open.
+    opening_hours: Mapped[str] = mapped_column(String(240), default="")
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
 class ClientPlace(Base):
     """Where to find a client: a home, or for unsheltered clients the usual places."""
 
@@ -204,8 +222,15 @@ class ClientPlace(Base):
     located_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     # The manager accepted an approximate (ZIP centre) location: planned, "call ahead".
     approximate_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A shared place this usual place is (its coordinates and description come from there).
+    shared_place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shared_places.id", ondelete="SET NULL"), index=True
+    )
+    # When the client is usually there: "morning, evening" or "07:00-11:00"; "" = any time.
+    times_of_day: Mapped[str] = mapped_column(String(120), default="")
 
     client: Mapped[Client] = relationship(back_populates="places")
+    shared_place: Mapped[SharedPlace | None] = relationship()
 
 
 class Enrollment(Base):

@@ -1,4 +1,5 @@
-"""`rounds import clients|events|addresses|staff|shifts|referrals FILE [--db URL] [--dry-run]`.
+"""`rounds import clients|events|addresses|places|usual-places|staff|shifts|referrals FILE
+[--db URL] [--dry-run]`.
 
 All-or-nothing: a file with any bad row imports nothing; every problem is listed on stderr
 (row, column, value, what was expected) and the exit code is 2.
@@ -15,9 +16,11 @@ from caseload.importing.addresses import import_address_table
 from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
 from caseload.importing.events import import_events
+from caseload.importing.places import import_shared_places
 from caseload.importing.referrals import import_referrals
 from caseload.importing.shifts import import_shifts
 from caseload.importing.staff import import_staff
+from caseload.importing.usual_places import import_usual_places
 from caseload.importing.visits import import_visits
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
@@ -37,6 +40,14 @@ _WHAT = {
     "referrals": "Put referrals (EMS crew, ED discharge planner, APS, clinic, police, self) in "
     "the referral queue as new; with --accept, rows naming a program are accepted at once.",
 }
+_WHAT["places"] = (
+    "Add or update shared places (shelter, camp, day centre, library, bus station): name, "
+    "kind, lat, lon, description, opening_hours."
+)
+_WHAT["usual-places"] = (
+    "Link clients to shared places with the times of day they are usually there: "
+    "external_id, place, times_of_day, primary."
+)
 _WHAT["visits"] = (
     "Record visit outcomes (completed, not_found, declined, transported, cancelled, "
     "rescheduled) for clients already in the database, e.g. from a crew's spreadsheet."
@@ -81,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         "referrals": import_referrals,
     }
     importer["visits"] = import_visits
+    importer["places"] = import_shared_places
+    importer["usual-places"] = import_usual_places
     db = open_database(args.db)
     try:
         options = {"accept": True} if getattr(args, "accept", False) else {}

@@ -131,6 +131,7 @@ def test_not_found_keeps_the_deadline_counts_attempts_and_suggests_another_place
     # Planning goes to the place not tried yet.
     [cand] = [c for c in day_candidates(program.db, program.day(2), ACTOR) if c.client_id == od]
     assert cand.location_text.startswith(f"Not found last time; try {MISSION}")
+    assert f". If not there: {OVERPASS}" in cand.location_text  # the place tried, second
     assert (round(cand.location.lat, 4), round(cand.location.lon, 4)) == (35.9925, -78.901)  # type: ignore[union-attr]
 
     plan2 = _saved_plan_id(program, 2)

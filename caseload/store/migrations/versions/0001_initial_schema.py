@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 12:48:56.909948
+Create Date: 2026-12-02 13:27:41.151961
 """
 
 from __future__ import annotations
@@ -118,6 +118,18 @@ def upgrade() -> None:
     sa.Column('value_json', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key')
+    )
+    op.create_table('shared_places',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=False),
+    sa.Column('lon', sa.Float(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('opening_hours', sa.String(length=240), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name')
     )
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -265,11 +277,15 @@ def upgrade() -> None:
     sa.Column('located_by', sa.String(length=80), nullable=False),
     sa.Column('located_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
     sa.Column('approximate_accepted', sa.Boolean(), nullable=False),
+    sa.Column('shared_place_id', sa.Integer(), nullable=True),
+    sa.Column('times_of_day', sa.String(length=120), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shared_place_id'], ['shared_places.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('client_places', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_client_places_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_client_places_shared_place_id'), ['shared_place_id'], unique=False)
 
     op.create_table('enrollments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -419,6 +435,7 @@ def downgrade() -> None:
 
     op.drop_table('enrollments')
     with op.batch_alter_table('client_places', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_client_places_shared_place_id'))
         batch_op.drop_index(batch_op.f('ix_client_places_client_id'))
 
     op.drop_table('client_places')
@@ -442,6 +459,7 @@ def downgrade() -> None:
     op.drop_table('crew_members')
     op.drop_table('clients')
     op.drop_table('staff')
+    op.drop_table('shared_places')
     op.drop_table('settings')
     op.drop_table('programs')
     with op.batch_alter_table('plans', schema=None) as batch_op:
