@@ -57,7 +57,7 @@ def build_report(
     del actor  # the seam for permissions when accounts exist
     if end < start:
         raise UserError(f"--to {end} is before --from {start}; expected a range forwards in time")
-    data = load_report_data(db)
+    data = load_report_data(db, tiers_on=end)
     scope = "All programs"
     code = None
     if program is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC
 
 import pytest
 
 from caseload.reports import outcomes, process
 from caseload.reports.costs import UnitCosts
-from caseload.reports.data import ReportData
+from caseload.reports.data import EnrollmentRow, ReportData
 from caseload.reports.deidentify import age_group, client_rows, zip3
 from caseload.reports.measure import Measure, Period, Unit, shown
 from caseload.reports.periods import recent_months, recent_quarters
@@ -292,3 +293,47 @@ def test_report_periods_are_calendar_months_and_quarters() -> None:
         ("Q1 2026", d("2026-01-01"), d("2026-03-10")),
         ("Q4 2025", d("2025-10-01"), d("2025-12-31")),
     ]
+
+
+# --- caseload by tier, ended enrolments by reason ----------------------------------------------
+
+
+def test_caseload_by_priority_tier_on_the_last_day() -> None:
+    rows = replace(
+        march_process(),
+        enrollments=[*march_process().enrollments, enrol(5, "fall", "2026-03-30")],
+        tiers={1: "MUST", 3: "ROUTINE", 4: "HIGH", 2: "HIGH"},  # 2 ended, 4 starts in April
+    )
+    got = process.caseload_by_tier(rows, MARCH)
+    assert {m.subgroup: m.value for m in got} == {
+        "MUST": 1,
+        "HIGH": 0,
+        "ROUTINE": 1,
+        "not ranked": 1,  # client 5: enrolled but not ranked (inactive that day)
+    }
+    assert next(m for m in got if m.subgroup == "MUST").clients == (1,)
+
+
+def test_graduations_and_disenrolments_by_reason() -> None:
+    def ended(cid: int, end: str, kind: str, reason: str = "") -> EnrollmentRow:
+        return EnrollmentRow(cid, "fall", d("2026-01-05"), d(end), kind, reason)
+
+    rows = data(
+        enrollments=[
+            ended(1, "2026-03-03", "graduated"),
+            ended(2, "2026-03-04", "graduated"),
+            ended(3, "2026-02-27", "graduated"),  # before March
+            ended(4, "2026-03-10", "disenrolled", "Declined further visits"),
+            ended(5, "2026-03-11", "disenrolled", "declined further visits "),
+            ended(6, "2026-03-12", "disenrolled", "moved away: to Ohio"),
+            ended(7, "2026-03-13", ""),  # ended before outcomes were recorded
+            enrol(8, "fall", "2026-03-01"),
+        ]
+    )
+    got = process.ended_by_reason(rows, MARCH)
+    assert one(got, "graduations") == 2
+    assert one(got, "disenrolments") == 3
+    assert one(got, "disenrolments", "declined further visits") == 2
+    assert one(got, "disenrolments", "moved away") == 1  # the detail stays out
+    assert one(got, "enrolments_ended_unrecorded") == 1
+    assert not any("Ohio" in m.label + m.subgroup for m in got)
