@@ -38,7 +38,8 @@ def referrals_in(data: ReportData, period: Period) -> list[ReferralRow]:
 
 
 def completed_contacts(data: ReportData) -> dict[int, list[datetime]]:
-    """Each client's completed contacts (times), earliest first."""
+    """Each client's completed contacts (times), earliest first. A transport from a visit is
+    not one: as in the app, only a completed visit makes the first contact."""
     out: dict[int, list[datetime]] = {}
     for v in data.visits:
         if v.status == VisitStatus.COMPLETED.value and v.completed_at is not None:
@@ -181,8 +182,8 @@ def attempts_per_contact(data: ReportData, period: Period) -> list[Measure]:
             "attempts_per_contact",
             P,
             "Attempts per successful contact",
-            "Visits attempted in the period (completed, no contact or refused; not cancelled) "
-            "per completed visit.",
+            "Visits attempted in the period (completed, no contact, refused or transported; not "
+            "cancelled or rescheduled) per completed visit.",
             attempts / done if done else None,
             Unit.RATIO,
             basis=done,

@@ -10,7 +10,7 @@ import pytest
 
 from caseload.reports import outcomes, process
 from caseload.reports.costs import UnitCosts
-from caseload.reports.data import EnrollmentRow, ReportData
+from caseload.reports.data import EnrollmentRow, ReportData, VisitRow
 from caseload.reports.deidentify import age_group, client_rows, zip3
 from caseload.reports.measure import Measure, Period, Unit, shown
 from caseload.reports.periods import recent_months, recent_quarters
@@ -337,3 +337,26 @@ def test_graduations_and_disenrolments_by_reason() -> None:
     assert one(got, "disenrolments", "moved away") == 1  # the detail stays out
     assert one(got, "enrolments_ended_unrecorded") == 1
     assert not any("Ohio" in m.label + m.subgroup for m in got)
+
+
+def test_transported_and_rescheduled_visits() -> None:
+    def row(cid: int, status: str, hour: float) -> VisitRow:
+        done = at("2026-03-05", hour)
+        return VisitRow(cid, None, d("2026-03-05"), status, 1, None, done)  # not completed_at
+
+    rows = data(
+        visits=[
+            visit(1, "2026-03-05", "completed", hour=10),
+            row(2, "transported", 11),
+            row(3, "rescheduled", 9),
+            row(4, "no_contact", 9),
+        ],
+        events=[event(2, "ed_visit", at("2026-03-05", 11))],  # recorded with the transport
+    )
+    balancing = outcomes.ed_after_visit(rows, MARCH)
+    assert one(balancing, "ed_within_24h") == 1  # the transport, once
+    assert one(balancing, "ed_within_24h_pct") == 50.0  # of 2 visits that met the client
+    assert one(balancing, "transported_from_visit") == 1
+    # Attempts: completed, transported, no contact (not rescheduled) per 1 completed.
+    assert one(process.attempts_per_contact(rows, MARCH), "attempts_per_contact") == 3.0
+    assert one(process.reach_rate(rows, MARCH), "reach_rate") is None  # no referrals
