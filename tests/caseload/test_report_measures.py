@@ -8,7 +8,7 @@ from datetime import UTC
 
 import pytest
 
-from caseload.reports import outcomes, process
+from caseload.reports import outcomes, process, trend
 from caseload.reports.costs import UnitCosts
 from caseload.reports.data import EnrollmentRow, ReportData, VisitRow
 from caseload.reports.deidentify import age_group, client_rows, zip3
@@ -360,3 +360,31 @@ def test_transported_and_rescheduled_visits() -> None:
     # Attempts: completed, transported, no contact (not rescheduled) per 1 completed.
     assert one(process.attempts_per_contact(rows, MARCH), "attempts_per_contact") == 3.0
     assert one(process.reach_rate(rows, MARCH), "reach_rate") is None  # no referrals
+
+
+def test_monthly_trend_per_100_client_months() -> None:
+    period = Period(d("2026-02-15"), d("2026-03-31"), at("2026-04-30"))
+    rows = data(
+        enrollments=[
+            enrol(1, "high_utilizer", "2026-01-31"),  # enrolled 1 Feb onwards
+            enrol(2, "fall", "2026-03-16", "2026-03-31"),  # 17..31 March: 15 days
+        ],
+        events=[
+            event(1, "call_911", at("2026-02-10")),  # before the period
+            event(1, "call_911", at("2026-02-20")),
+            event(1, "ed_visit", at("2026-03-02")),
+            event(2, "call_911", at("2026-03-16")),  # the enrolment day counts before
+            event(2, "call_911", at("2026-03-20")),
+            event(3, "call_911", at("2026-03-20")),  # never enrolled
+        ],
+        visits=[visit(1, "2026-02-16", "completed"), visit(1, "2026-03-03", "no_contact")],
+    )
+    got = trend.monthly_trend(rows, period)
+    feb_months = 14 / (365.25 / 12)  # 15..28 Feb, one client
+    mar_months = (31 + 15) / (365.25 / 12)
+    assert one(got, "trend_call_911_rate", "2026-02") == pytest.approx(100 / feb_months)
+    assert one(got, "trend_call_911_rate", "2026-03") == pytest.approx(100 / mar_months)
+    assert one(got, "trend_ed_visit_rate", "2026-03") == pytest.approx(100 / mar_months)
+    assert one(got, "trend_visits_completed", "2026-02") == 1
+    assert one(got, "trend_visits_completed", "2026-03") == 0
+    assert [m.basis for m in got if m.key == "trend_ed_visit_rate"] == [1, 2]
