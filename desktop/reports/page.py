@@ -1,7 +1,7 @@
-"""The Reports page: pick a month or quarter (and a program), see every measure with its
-definition and the before/after chart. The report is computed in a worker (TaskRunner); the
-page shows unsuppressed numbers (it is for the program's own staff) unless "Small numbers as
-<11" is ticked, as in the files for sharing."""
+"""The Reports page: pick a month, quarter or 12 months (and a program), see every measure with
+its definition, the before/after chart and the month-by-month trend. The report is computed in
+a worker (TaskRunner); the page shows unsuppressed numbers (it is for the program's own staff)
+unless "Small numbers as <11" is ticked, as in the files for sharing."""
 
 from __future__ import annotations
 
@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from caseload.programs import list_programs
 from caseload.reports.drilldown import DrillRow, clients_behind
 from caseload.reports.measure import Measure, format_value, shown
-from caseload.reports.periods import ReportPeriod, recent_months, recent_quarters
+from caseload.reports.periods import ReportPeriod, recent_months, recent_quarters, recent_years
 from caseload.reports.service import Report, build_report
 from desktop.context import AppContext
-from desktop.reports.summary_pdf import chart_image
+from desktop.reports.summary_pdf import chart_image, trend_image
 from desktop.tasks import ProgressFn, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -90,7 +90,7 @@ class ReportsPage(QWidget):
         self.tasks = TaskRunner(self)
         self.report: Report | None = None
         self.kind = QComboBox()
-        self.kind.addItems(["Month", "Quarter"])
+        self.kind.addItems(["Month", "Quarter", "12 months"])
         self.period = QComboBox()
         self.program = QComboBox()
         self.program.addItem("All programs", None)
@@ -110,6 +110,10 @@ class ReportsPage(QWidget):
         self.chart = QLabel()
         self.chart.setMinimumHeight(200)
         self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.trend = QLabel()
+        self.trend.setMinimumHeight(200)
+        self.trend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.trend.setToolTip("Month by month (pick 12 months to see a year)")
 
         bar = QHBoxLayout()
         for text, widget in (
@@ -127,7 +131,10 @@ class ReportsPage(QWidget):
         bar.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.chart)
+        charts = QHBoxLayout()  # side by side: the table keeps its height at 1366x768
+        charts.addWidget(self.chart, 1)
+        charts.addWidget(self.trend, 1)
+        layout.addLayout(charts)
         layout.addWidget(self.table, 1)
 
         self._fill_periods()
@@ -147,7 +154,8 @@ class ReportsPage(QWidget):
 
     def _fill_periods(self) -> None:
         today = self.context.today()
-        periods = recent_months(today) if self.kind.currentIndex() == 0 else recent_quarters(today)
+        pick = (recent_months, recent_quarters, recent_years)[self.kind.currentIndex()]
+        periods = pick(today)
         self.period.blockSignals(True)
         self.period.clear()
         for p in periods:
@@ -200,8 +208,10 @@ class ReportsPage(QWidget):
         self.model.set_measures(list(self.report.measures), below)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        width = max(600, self.chart.width())
+        width = max(450, self.chart.width())
         self.chart.setPixmap(QPixmap.fromImage(chart_image(self.report, width, 200)))
+        trend = trend_image(self.report, max(450, self.trend.width()), 200, suppress=bool(below))
+        self.trend.setPixmap(QPixmap.fromImage(trend))
 
     # --- drill-down ---------------------------------------------------------------------------
     def _on_table_double_clicked(self, index: QModelIndex) -> None:

@@ -68,8 +68,7 @@ def draw_trend_chart(months: Sequence[TrendMonth], width: int, height: int) -> Q
         painter.drawText(
             QRectF(left, 0, width, 24 * unit),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            "Month by month: visits completed (bars), 911 calls and ED visits of enrolled "
-            "clients per 100 client-months (lines)",
+            "Month by month (lines: per 100 client-months enrolled)",
         )
         _legend(painter, unit, 24 * unit)
         plot = QRectF(left, top, width - 2 * left, height - top - bottom)
@@ -82,13 +81,14 @@ def draw_trend_chart(months: Sequence[TrendMonth], width: int, height: int) -> Q
         top_visits = max((m.visits.value or 0.0 for m in months), default=0.0) or 1.0
         rates = [v.value for m in months for v in m.rates.values() if v.value is not None]
         top_rate = max(rates, default=0.0) or 1.0
+        style = _label_style([m.label for m in months], slot, painter)
         for i, month in enumerate(months):
             x = plot.left() + i * slot
             painter.setPen(QColor("black"))
             painter.drawText(
                 QRectF(x, plot.bottom() + 4 * unit, slot, bottom - 4 * unit),
                 int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
-                month.label,
+                _styled(month.label, style),
             )
             v = month.visits
             h = 0.0 if v.value is None else plot.height() * 0.8 * v.value / top_visits
@@ -101,19 +101,20 @@ def draw_trend_chart(months: Sequence[TrendMonth], width: int, height: int) -> Q
                 int(Qt.AlignmentFlag.AlignCenter),
                 v.text,
             )
-        for kind, colour in LINES.items():
+        for line, (kind, colour) in enumerate(LINES.items()):
             points: list[QPointF | None] = []
             for i, month in enumerate(months):
                 r = month.rates[kind]
                 cx = plot.left() + (i + 0.5) * slot
                 if r.value is None:
                     points.append(None)
-                    painter.setPen(colour)
-                    painter.drawText(
-                        QRectF(cx - slot / 2, plot.top(), slot, 16 * unit),
-                        int(Qt.AlignmentFlag.AlignCenter),
-                        r.text,
-                    )
+                    if r.text != "n/a":  # no one enrolled that month: nothing to say
+                        painter.setPen(colour)
+                        painter.drawText(
+                            QRectF(cx - slot / 2, plot.top() + line * 16 * unit, slot, 16 * unit),
+                            int(Qt.AlignmentFlag.AlignCenter),
+                            r.text,
+                        )
                     continue
                 points.append(QPointF(cx, plot.bottom() - plot.height() * 0.8 * r.value / top_rate))
             _line(painter, points, colour, unit)
@@ -125,13 +126,26 @@ def draw_trend_chart(months: Sequence[TrendMonth], width: int, height: int) -> Q
                 if p is not None:
                     painter.setPen(colour)
                     painter.drawText(
-                        QRectF(p.x() + 5 * unit, p.y() - 18 * unit, slot / 2, 16 * unit),
-                        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                        QRectF(p.x() - slot / 2, p.y() - 20 * unit, slot, 16 * unit),
+                        int(Qt.AlignmentFlag.AlignCenter),
                         months[i].rates[kind].text,
                     )
     finally:
         painter.end()
     return image
+
+
+def _label_style(labels: Sequence[str], room: float, painter: QPainter) -> int:
+    """One style for every month: 0 "Mar 2026", 1 "Mar '26", 2 "Mar", 3 "M" (as room allows)."""
+    metrics = painter.fontMetrics()
+    for style in range(3):
+        if all(metrics.horizontalAdvance(_styled(t, style)) <= room for t in labels):
+            return style
+    return 3
+
+
+def _styled(label: str, style: int) -> str:
+    return (label, f"{label[:3]} '{label[-2:]}", label[:3], label[:1])[style]
 
 
 def _line(painter: QPainter, points: list[QPointF | None], colour: QColor, unit: float) -> None:
@@ -143,13 +157,16 @@ def _line(painter: QPainter, points: list[QPointF | None], colour: QColor, unit:
 
 def _legend(painter: QPainter, unit: float, y: float) -> None:
     x = 10 * unit
-    entries = [("visits completed", BARS)] + [(LINE_LABELS[k], LINES[k]) for k in TREND_KINDS]
+    entries = [("visits completed (bars)", BARS)] + [
+        (LINE_LABELS[k], LINES[k]) for k in TREND_KINDS
+    ]
+    metrics = painter.fontMetrics()
     for text, colour in entries:
         painter.fillRect(QRectF(x, y + 4 * unit, 10 * unit, 10 * unit), colour)
         painter.setPen(QColor("black"))
         painter.drawText(
-            QRectF(x + 14 * unit, y, 200 * unit, 18 * unit),
+            QRectF(x + 14 * unit, y, 300 * unit, 18 * unit),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
             text,
         )
-        x += 170 * unit
+        x += 14 * unit + metrics.horizontalAdvance(text) + 24 * unit

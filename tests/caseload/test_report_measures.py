@@ -13,7 +13,7 @@ from caseload.reports.costs import UnitCosts
 from caseload.reports.data import EnrollmentRow, ReportData, VisitRow
 from caseload.reports.deidentify import age_group, client_rows, zip3
 from caseload.reports.measure import Measure, Period, Unit, shown
-from caseload.reports.periods import recent_months, recent_quarters
+from caseload.reports.periods import recent_months, recent_quarters, recent_years
 from caseload.reports.service import compute_measures
 from tests.caseload.report_data import at, d, data, enrol, event, referral, visit
 
@@ -388,3 +388,12 @@ def test_monthly_trend_per_100_client_months() -> None:
     assert one(got, "trend_visits_completed", "2026-02") == 1
     assert one(got, "trend_visits_completed", "2026-03") == 0
     assert [m.basis for m in got if m.key == "trend_ed_visit_rate"] == [1, 2]
+
+
+def test_twelve_month_periods_for_the_trend() -> None:
+    years = recent_years(d("2026-03-10"), 2)
+    assert [(p.label, p.start, p.end) for p in years] == [
+        ("12 months to Mar 2026", d("2025-04-01"), d("2026-03-10")),
+        ("12 months to Feb 2026", d("2025-03-01"), d("2026-02-28")),
+    ]
+    assert recent_years(d("2026-12-31"), 1)[0].start == d("2026-01-01")
