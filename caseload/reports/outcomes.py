@@ -284,7 +284,7 @@ def ed_after_visit(data: ReportData, period: Period) -> list[Measure]:
             "ed_within_24h_pct",
             BAL,
             "Share of visits followed by ED/transport within 24 h",
-            definition,
+            "The visits above as a share of the period's visits where the crew met the client.",
             100 * flagged / len(met) if met else None,
             Unit.PERCENT,
             basis=len(met),
@@ -293,8 +293,7 @@ def ed_after_visit(data: ReportData, period: Period) -> list[Measure]:
             "transported_from_visit",
             BAL,
             "Visits ending in a transport to the ED",
-            "Visits in the period recorded as transported / referred to the ED (also counted "
-            "in the row above).",
+            "Visits in the period ending in a transport to the ED (counted above too).",
             sum(v.status == VisitStatus.TRANSPORTED.value for v in met),
             Unit.COUNT,
         ),

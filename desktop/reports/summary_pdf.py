@@ -83,7 +83,7 @@ def summary_html(report: Report, program_name: str, printed: datetime) -> str:
 &middot; printed {printed:%d %b %Y %H:%M}</p>
 <table width="100%" cellpadding="4"><tr>{"".join(cells)}</tr></table>
 <h2>Utilization before and after enrolment</h2>
-<p><img src="{CHART}" width="690" height="200"></p>
+<p><img src="{CHART}" width="640" height="186"></p>
 <table width="100%" cellpadding="2" cellspacing="0" border="0.5">
 <tr><th>Window</th><th>Clients enrolled long enough</th><th>Not yet</th>
 <th>911 calls before / after</th><th>ED visits before / after</th></tr>{cohort}</table>
@@ -91,9 +91,9 @@ def summary_html(report: Report, program_name: str, printed: datetime) -> str:
 "after" the N days that follow; a client counts only once the whole "after" span has passed by
 the period's end. Rates are per 100 client-months.</p>
 <h2>Month by month</h2>
-<p><img src="{TREND_CHART}" width="690" height="150"></p>
+<p><img src="{TREND_CHART}" width="640" height="139"></p>
 {_trend_table(trend_months(report.measures, below))}
-<p class="def">Rates count 911 calls and ED visits of clients on the days they were enrolled
+<p class="def">Rates: 911 calls and ED visits of clients on the days they were enrolled
 (after the enrolment day) per 100 client-months enrolled in that month.</p>
 <h2>Measures</h2>
 <table width="100%" cellpadding="2" cellspacing="0" border="0.5">
@@ -105,11 +105,16 @@ assumptions are stated next to it and its unit costs are program settings.</p>
 """
 
 
+def _short(label: str) -> str:
+    return f"{label[:3]} '{label[-2:]}"
+
+
 def _trend_table(months: Sequence[TrendMonth]) -> str:
-    head = "".join(f"<th>{escape(m.label)}</th>" for m in months)
+    short = len(months) > 6  # "Mar '26": a year of months still fits the page's width
+    head = "".join(f"<th>{escape(_short(m.label) if short else m.label)}</th>" for m in months)
     rows = [("Visits completed", [m.visits.text for m in months])]
     rows += [
-        (f"{name} per 100 client-months", [m.rates[kind].text for m in months])
+        (f"{name} (rate)", [m.rates[kind].text for m in months])
         for kind, name in (("call_911", "911 calls"), ("ed_visit", "ED visits"))
     ]
     body = "".join(
@@ -118,7 +123,7 @@ def _trend_table(months: Sequence[TrendMonth]) -> str:
     )
     return (
         '<table width="100%" cellpadding="2" cellspacing="0" border="0.5">'
-        f"<tr><th></th>{head}</tr>{body}</table>"
+        f'<tr><th width="18%"></th>{head}</tr>{body}</table>'
     )
 
 

@@ -63,7 +63,7 @@ def test_report_writes_pdf_and_csvs(
         "Month by month",
         "Jan 2026",
         "May 2026",
-        "911 calls per 100 client-months",
+        "911 calls (rate)",
         "Estimated cost avoided",
         "ESTIMATE",
         'shown as "<11"',
