@@ -5,6 +5,7 @@ unless "Small numbers as <11" is ticked, as in the files for sharing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,6 +32,7 @@ from caseload.reports.measure import Measure, format_value, shown
 from caseload.reports.periods import ReportPeriod, recent_months, recent_quarters, recent_years
 from caseload.reports.service import Report, build_report
 from desktop.context import AppContext
+from desktop.reports.save import write_report_files
 from desktop.reports.summary_pdf import chart_image, trend_image
 from desktop.tasks import ProgressFn, TaskRunner
 
@@ -95,6 +99,15 @@ class ReportsPage(QWidget):
         self.program = QComboBox()
         self.program.addItem("All programs", None)
         self.suppress = QCheckBox("Small numbers as <11")
+        self.save = QPushButton("Sa&ve report…")
+        self.save.setToolTip(
+            "Write the summary PDF, the measures CSV and the de-identified clients CSV (as "
+            "`rounds report` does) into a folder"
+        )
+        self.save.setEnabled(False)
+        self.save.clicked.connect(self._on_save_clicked)
+        # Its own runner: picking another period cancels the report being worked out, not a save.
+        self.save_tasks = TaskRunner(self)
         self.status = QLabel()
         self.model = MeasuresTableModel()
         self.table = QTableView()
@@ -106,6 +119,7 @@ class ReportsPage(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.setToolTip("Double-click a measure to see the clients behind it")
         self.drilldown: QDialog | None = None
+        self.saved: list[Path] = []  # the files the last save wrote
         self._drill_label = ""
         self.chart = QLabel()
         self.chart.setMinimumHeight(200)
@@ -127,6 +141,7 @@ class ReportsPage(QWidget):
                 bar.addWidget(label)
             bar.addWidget(widget)
         bar.addWidget(self.suppress)
+        bar.addWidget(self.save)
         bar.addStretch(1)
         bar.addWidget(self.status)
         layout = QVBoxLayout(self)
@@ -189,6 +204,7 @@ class ReportsPage(QWidget):
         program: str | None = self.program.currentData()
         ctx = self.context
         self.status.setText(f"Working out {period.label}…")
+        self.save.setEnabled(False)  # the files would not match the choices until it is done
 
         def build(_p: ProgressFn, _c: object) -> Report:
             return build_report(ctx.db, period.start, period.end, ctx.actor, program=program)
@@ -199,7 +215,34 @@ class ReportsPage(QWidget):
         self.report = report
         p = report.period
         self.status.setText(f"{report.scope}, {p.start:%d %b %Y} to {p.end:%d %b %Y}")
+        self.save.setEnabled(True)
         self._show()
+
+    # --- saving the files -----------------------------------------------------------------------
+    def _on_save_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the report's files into…")
+        if folder:
+            self.save_report(Path(folder))
+
+    def save_report(self, folder: Path) -> None:
+        """Write the shown report's three files into `folder` in a worker."""
+        report = self.report
+        if report is None:
+            return
+        program = self.context.program
+        self.status.setText(f"Saving the report into {folder}…")
+
+        def write(_p: ProgressFn, _c: object) -> list[Path]:
+            return write_report_files(
+                report, folder, program_name=program.program_name, paper_size=program.paper_size
+            )
+
+        self.save_tasks.run(write, self._on_report_saved)
+
+    def _on_report_saved(self, paths: list[Path]) -> None:
+        self.saved = paths
+        folder = paths[0].parent if paths else ""
+        self.status.setText(f"Saved {len(paths)} files (readable by you only) into {folder}")
 
     def _show(self) -> None:
         if self.report is None:

@@ -96,6 +96,19 @@ def test_reports_page_shows_measures_for_the_chosen_period(
     assert len(months) == 12
     save_screenshot(page, "reports_page_12_months")
 
+    # Save report…: the same three private files as `rounds report`.
+    assert page.save.isEnabled()
+    page.save_report(tmp_path / "saved")
+    qtbot.waitUntil(lambda: len(page.saved) == 3, timeout=20_000)
+    stem = f"report-{page.report.period.start}-to-{page.report.period.end}"
+    assert sorted(p.name for p in (tmp_path / "saved").iterdir()) == [
+        f"{stem}-clients-deidentified.csv",
+        f"{stem}-measures.csv",
+        f"{stem}-summary.pdf",
+    ]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in page.saved)
+    assert "Saved 3 files" in page.status.text()
+
     # Suppression: small counts read "<11" once ticked.
     page.suppress.setChecked(True)
     values = list(_rows(page).values())
