@@ -99,7 +99,7 @@ class ReportsPage(QWidget):
         self.program = QComboBox()
         self.program.addItem("All programs", None)
         self.suppress = QCheckBox("Small numbers as <11")
-        self.save = QPushButton("Sa&ve report…")
+        self.save = QPushButton("&Save report…")
         self.save.setToolTip(
             "Write the summary PDF, the measures CSV and the de-identified clients CSV (as "
             "`rounds report` does) into a folder"
