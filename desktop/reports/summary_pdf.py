@@ -82,6 +82,7 @@ def summary_html(report: Report, program_name: str, printed: datetime) -> str:
 {p.start:%d %b %Y} to {p.end:%d %b %Y} &middot; data as of {p.as_of:%d %b %Y %H:%M}
 &middot; printed {printed:%d %b %Y %H:%M}</p>
 <table width="100%" cellpadding="4"><tr>{"".join(cells)}</tr></table>
+<p>{_caseload_line(report)}</p>
 <h2>Utilization before and after enrolment</h2>
 <p><img src="{CHART}" width="640" height="186"></p>
 <table width="100%" cellpadding="2" cellspacing="0" border="0.5">
@@ -103,6 +104,23 @@ and rates, times and costs resting on fewer than {below} people or visits as "n&
 so no person can be recognised from this summary. <b>Cost avoided is an estimate</b>: its
 assumptions are stated next to it and its unit costs are program settings.</p>
 """
+
+
+def _caseload_line(report: Report) -> str:
+    """Caseload by tier on the last day and how enrolments ended, in one line."""
+    below = report.suppress_below
+    tiers = [m for m in report.measures if m.key == "caseload_tier"]
+    reasons = [m for m in report.measures if m.key == "disenrolments" and m.subgroup]
+    tier_text = ", ".join(f"{m.subgroup} {shown(m, below)}" for m in tiers)
+    parts = [f"<b>Caseload on {report.period.end:%d %b} by priority:</b> {escape(tier_text)}"]
+    grads, gone = _find(report, "graduations"), _find(report, "disenrolments")
+    if grads is not None and gone is not None:
+        why = "; ".join(f"{m.subgroup} {shown(m, below)}" for m in reasons)
+        parts.append(
+            f"<b>Ended in the period:</b> {escape(shown(grads, below))} graduated, "
+            f"{escape(shown(gone, below))} disenrolled" + (f" ({escape(why)})" if why else "")
+        )
+    return " &middot; ".join(parts)
 
 
 def _short(label: str) -> str:

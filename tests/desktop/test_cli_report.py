@@ -61,6 +61,8 @@ def test_report_writes_pdf_and_csvs(
         "First contact within 72 h",
         "Utilization before and after enrolment",
         "Month by month",
+        "by priority: MUST",
+        "Ended in the period:",
         "Jan 2026",
         "May 2026",
         "911 calls (rate)",
