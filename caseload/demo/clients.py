@@ -17,6 +17,7 @@ from caseload.demo.roster import Roster
 from caseload.demo.seeds import Site, demo_seeds
 from caseload.enums import (
     ConsentState,
+    EnrollmentEnd,
     GeocodeQuality,
     HousingStatus,
     ProgramCode,
@@ -24,6 +25,26 @@ from caseload.enums import (
 )
 
 P = ProgramCode
+# How discharged clients' enrolments ended: most graduate, the rest leave for these reasons.
+DISENROL_REASONS = (
+    "declined further visits",
+    "declined further visits",
+    "lost to follow-up",
+    "moved away: out of county",
+    "transferred: home health agency",
+    "deceased",
+)
+
+
+def how_it_ended(c: int) -> tuple[str, str]:
+    """(end kind, reason) for discharged client `c`, from its own generator so the demo's
+    other draws stay as they were."""
+    rng = random.Random(f"ended-{c}")
+    if rng.random() < 0.65:
+        return EnrollmentEnd.GRADUATED.value, "care plan goals met"
+    return EnrollmentEnd.DISENROLLED.value, rng.choice(DISENROL_REASONS)
+
+
 BBOX = (35.86, 36.24, -79.01, -78.75)  # south, north, west, east: Durham County, roughly
 
 # Share of active clients by main program; recent overdoses are a dozen per 150 clients.
@@ -162,6 +183,7 @@ class _Builder(HistoryBuilder):
             }
         )
         self.places(c, housing)
+        end_kind, end_reason = ("", "") if discharged_on is None else how_it_ended(c)
         for n, program in enumerate(programs):
             start = enrolled if n == 0 else enrolled + timedelta(days=rng.randint(0, 15))
             self.rows.enrollments.append(
@@ -170,6 +192,8 @@ class _Builder(HistoryBuilder):
                     "_program": program.value,
                     "enrolled_on": min(start, self.today),
                     "ended_on": discharged_on,
+                    "end_kind": end_kind,
+                    "end_reason": end_reason,
                 }
             )
         source = rng.choice(REFERRERS[kind])

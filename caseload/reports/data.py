@@ -7,14 +7,16 @@ fields, only this loader changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from caseload import settings
+from caseload.priority.engine import compute_priority
 from caseload.priority.rules import PriorityRules
+from caseload.priority.service import default_now, load_facts
 from caseload.reports.costs import UnitCosts
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
@@ -44,6 +46,8 @@ class EnrollmentRow:
     program: str  # program code
     enrolled_on: date
     ended_on: date | None
+    end_kind: str = ""  # an EnrollmentEnd value ("graduated", "disenrolled"), "" while open
+    end_reason: str = ""  # why, in the user's words (disenrolments always have one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +64,8 @@ class VisitRow:
     visit_date: date
     status: str
     staff_id: int | None
-    completed_at: datetime | None
+    completed_at: datetime | None  # set for completed visits only
+    ended_at: datetime | None = None  # when the crew left (completed or transported visits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +90,27 @@ class ReportData:
     first_contact_hours: dict[str, float]  # program code -> deadline; "" -> the default
     zone: ZoneInfo
     costs: UnitCosts
+    # Each ranked client's priority tier (a Tier value) on the report's last day; clients not
+    # ranked that day (inactive, discharged) are absent.
+    tiers: dict[int, str] = field(default_factory=dict)
 
     def deadline_hours(self, program: str | None) -> float:
         return self.first_contact_hours.get(program or "", self.first_contact_hours[""])
 
 
-def load_report_data(db: Database) -> ReportData:
-    """All rows the measures need (one read-only unit of work)."""
+def load_report_data(db: Database, tiers_on: date | None = None) -> ReportData:
+    """All rows the measures need (one read-only unit of work); with `tiers_on`, also every
+    active client's priority tier on that day (ranked as the caseload page ranks it)."""
     with db.session() as session:
         zone = settings.load_in(session, ProgramSettings).zone
         rules = settings.load_in(session, PriorityRules)
+        tiers: dict[int, str] = {}
+        if tiers_on is not None:
+            moment = default_now(tiers_on, zone)
+            tiers = {
+                f.client_id: compute_priority(f, moment, tiers_on, rules).tier.value
+                for f in load_facts(session, tiers_on, moment, rules)
+            }
         costs = settings.load_in(session, UnitCosts)
         clients = [
             ClientRow(r.id, r.date_of_birth, r.zip or "", r.housing_status, r.clinician)
@@ -110,10 +126,15 @@ def load_report_data(db: Database) -> ReportData:
         ]
         programs = {r.code: r.name for r in session.execute(select(Program.code, Program.name))}
         enrollments = [
-            EnrollmentRow(r.client_id, r.code, r.enrolled_on, r.ended_on)
+            EnrollmentRow(r.client_id, r.code, r.enrolled_on, r.ended_on, r.end_kind, r.end_reason)
             for r in session.execute(
                 select(
-                    Enrollment.client_id, Program.code, Enrollment.enrolled_on, Enrollment.ended_on
+                    Enrollment.client_id,
+                    Program.code,
+                    Enrollment.enrolled_on,
+                    Enrollment.ended_on,
+                    Enrollment.end_kind,
+                    Enrollment.end_reason,
                 ).join(Program, Program.id == Enrollment.program_id)
             )
         ]
@@ -124,7 +145,15 @@ def load_report_data(db: Database) -> ReportData:
             )
         ]
         visits = [
-            VisitRow(r.client_id, r.code, r.visit_date, r.status, r.staff_id, r.completed_at)
+            VisitRow(
+                r.client_id,
+                r.code,
+                r.visit_date,
+                r.status,
+                r.staff_id,
+                r.completed_at,
+                r.ended_at,
+            )
             for r in session.execute(
                 select(
                     Visit.client_id,
@@ -133,6 +162,7 @@ def load_report_data(db: Database) -> ReportData:
                     Visit.status,
                     Visit.staff_id,
                     Visit.completed_at,
+                    Visit.ended_at,
                 ).outerjoin(Program, Program.id == Visit.program_id)
             )
         ]
@@ -158,6 +188,7 @@ def load_report_data(db: Database) -> ReportData:
         first_contact_hours={"": rules.first_contact_hours},
         zone=zone,
         costs=costs,
+        tiers=tiers,
     )
 
 
@@ -184,4 +215,5 @@ def narrow(data: ReportData, program: str | None, clinician_id: int | None) -> R
         first_contact_hours=data.first_contact_hours,
         zone=data.zone,
         costs=data.costs,
+        tiers={c: t for c, t in data.tiers.items() if c in keep},
     )

@@ -22,6 +22,8 @@ FOLLOW_UP_DAYS = 7  # a completed visit this soon after a discharge is its follo
 READMIT_DAYS = 30
 BALANCING_HOURS = 24
 OUT, BAL, COST = Group.OUTCOME, Group.BALANCING, Group.COST
+# The crew met the client: seen (completed) or sent to the ED from the visit (transported).
+MET_CLIENT = (VisitStatus.COMPLETED.value, VisitStatus.TRANSPORTED.value)
 KIND_LABEL = {
     EventKind.CALL_911.value: "911 calls",
     EventKind.ED_VISIT.value: "ED visits",
@@ -243,30 +245,30 @@ def overdoses_after_enrolment(data: ReportData, period: Period) -> list[Measure]
 
 
 def ed_after_visit(data: ReportData, period: Period) -> list[Measure]:
-    """Balancing: completed visits followed within 24 h by an ED visit or an EMS transport."""
+    """Balancing: visits where the crew met the client that ended in a transport, or were
+    followed within 24 h by an ED visit or an EMS transport."""
     kinds = {EventKind.ED_VISIT.value, EventKind.EMS_TRANSPORT.value}
     acute: dict[int, list[datetime]] = {}
     for e in data.events:
         if e.kind in kinds:
             acute.setdefault(e.client_id, []).append(e.occurred_at)
     window = timedelta(hours=BALANCING_HOURS)
-    done = [
-        v
-        for v in data.visits
-        if v.status == VisitStatus.COMPLETED.value
-        and v.completed_at is not None
-        and v.visit_date in period
-    ]
+    met = [v for v in data.visits if v.status in MET_CLIENT and v.visit_date in period]
     flagged_clients: list[int] = []
-    for v in done:
-        start = v.completed_at
-        assert start is not None
-        if any(start < t <= start + window for t in acute.get(v.client_id, ())):
+    for v in met:
+        if v.status == VisitStatus.TRANSPORTED.value:
+            flagged_clients.append(v.client_id)  # the visit itself ended in a transport
+            continue
+        start = v.completed_at or v.ended_at
+        if start is not None and any(
+            start < t <= start + window for t in acute.get(v.client_id, ())
+        ):
             flagged_clients.append(v.client_id)
     flagged = len(flagged_clients)
     definition = (
-        "Completed visits in the period followed within 24 h by an ED visit or EMS transport "
-        "of the same client (a safety signal to review, not necessarily harm)."
+        "Visits in the period where the crew met the client (completed or transported) that "
+        "ended in a transport to the ED or were followed within 24 h by an ED visit or EMS "
+        "transport of the same client (a safety signal to review, not necessarily harm)."
     )
     return [
         Measure(
@@ -282,10 +284,18 @@ def ed_after_visit(data: ReportData, period: Period) -> list[Measure]:
             "ed_within_24h_pct",
             BAL,
             "Share of visits followed by ED/transport within 24 h",
-            definition,
-            100 * flagged / len(done) if done else None,
+            "The visits above as a share of the period's visits where the crew met the client.",
+            100 * flagged / len(met) if met else None,
             Unit.PERCENT,
-            basis=len(done),
+            basis=len(met),
+        ),
+        Measure(
+            "transported_from_visit",
+            BAL,
+            "Visits ending in a transport to the ED",
+            "Visits in the period ending in a transport to the ED (counted above too).",
+            sum(v.status == VisitStatus.TRANSPORTED.value for v in met),
+            Unit.COUNT,
         ),
     ]
 

@@ -38,3 +38,14 @@ def recent_quarters(today: date, count: int = 6) -> list[ReportPeriod]:
         out.append(ReportPeriod(f"Q{q} {year}", start, min(_month_end(year, 3 * q), today)))
         year, q = (year, q - 1) if q > 1 else (year - 1, 4)
     return out
+
+
+def recent_years(today: date, count: int = 6) -> list[ReportPeriod]:
+    """The 12 months up to this month (so far), and up to each of the `count - 1` months
+    before it: for a month-by-month trend."""
+    out = []
+    for month in recent_months(today, count):
+        first = month.start  # the 12 months: 11 whole ones before it and this one
+        start = date(first.year - (first.month < 12), first.month % 12 + 1, 1)
+        out.append(ReportPeriod(f"12 months to {month.label}", start, month.end))
+    return out

@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from caseload.enums import VisitStatus
-from caseload.reports.data import ReferralRow, ReportData, VisitRow
+from caseload.enums import EnrollmentEnd, Tier, VisitStatus
+from caseload.reports.data import EnrollmentRow, ReferralRow, ReportData, VisitRow
 from caseload.reports.measure import Group, Measure, Period, Unit
 
 # A crew went out: found and seen, not found, declined, or found and sent to the ED (cancelled
@@ -38,7 +38,8 @@ def referrals_in(data: ReportData, period: Period) -> list[ReferralRow]:
 
 
 def completed_contacts(data: ReportData) -> dict[int, list[datetime]]:
-    """Each client's completed contacts (times), earliest first."""
+    """Each client's completed contacts (times), earliest first. A transport from a visit is
+    not one: as in the app, only a completed visit makes the first contact."""
     out: dict[int, list[datetime]] = {}
     for v in data.visits:
         if v.status == VisitStatus.COMPLETED.value and v.completed_at is not None:
@@ -181,8 +182,8 @@ def attempts_per_contact(data: ReportData, period: Period) -> list[Measure]:
             "attempts_per_contact",
             P,
             "Attempts per successful contact",
-            "Visits attempted in the period (completed, no contact or refused; not cancelled) "
-            "per completed visit.",
+            "Visits attempted in the period (completed, no contact, refused or transported; not "
+            "cancelled or rescheduled) per completed visit.",
             attempts / done if done else None,
             Unit.RATIO,
             basis=done,
@@ -215,7 +216,7 @@ def enrolments(data: ReportData, period: Period) -> list[Measure]:
     )
     started_def = "Enrolments that began in the period."
     ended_def = "Enrolments that ended in the period (graduated, disenrolled or discharged)."
-    note = "Reasons for ending are not recorded yet."
+    note = "Graduations and disenrolments by reason are listed below."
     out = [
         Measure(
             "enrolments",
@@ -259,11 +260,7 @@ def enrolments(data: ReportData, period: Period) -> list[Measure]:
 
 def caseload_size(data: ReportData, period: Period) -> list[Measure]:
     day = period.end
-    active = [
-        e
-        for e in data.enrollments
-        if e.enrolled_on <= day and (e.ended_on is None or e.ended_on > day)
-    ]
+    active = [e for e in data.enrollments if _active_on(e, day)]
     definition = (
         "Clients enrolled on the last day of the period (a client in two programs counts in each)."
     )
@@ -284,6 +281,123 @@ def caseload_size(data: ReportData, period: Period) -> list[Measure]:
     return out
 
 
+def _active_on(e: EnrollmentRow, day: date) -> bool:
+    return e.enrolled_on <= day and (e.ended_on is None or e.ended_on > day)
+
+
+def caseload_by_tier(data: ReportData, period: Period) -> list[Measure]:
+    """The caseload on the period's last day by the priority tier it was ranked at that day."""
+    day = period.end
+    active = {e.client_id for e in data.enrollments if _active_on(e, day)}
+    definition = (
+        "Clients on the caseload on the last day of the period by their priority tier that "
+        "day (MUST, HIGH, ROUTINE; ranked with today's rules and client status)."
+    )
+    out = []
+    for tier in Tier:
+        ids = _ids(c for c in active if data.tiers.get(c) == tier.value)
+        out.append(
+            Measure(
+                "caseload_tier",
+                P,
+                f"Caseload: {tier.value} priority",
+                definition,
+                len(ids),
+                Unit.COUNT,
+                tier.value,
+                clients=ids,
+            )
+        )
+    unranked = _ids(c for c in active if c not in data.tiers)
+    if unranked:
+        out.append(
+            Measure(
+                "caseload_tier",
+                P,
+                "Caseload: not ranked",
+                "Clients enrolled on the last day of the period but not ranked that day "
+                "(inactive or discharged).",
+                len(unranked),
+                Unit.COUNT,
+                "not ranked",
+                clients=unranked,
+            )
+        )
+    return out
+
+
+def reason_category(reason: str) -> str:
+    """The reason's category for grouping: the words before any ':' detail ("moved away:
+    to Ohio" -> "moved away"), lower case, so details typed by a user stay out of shared files."""
+    head = reason.split(":", 1)[0].strip().lower()
+    return " ".join(head.split())[:60] or "no reason given"
+
+
+def ended_by_reason(data: ReportData, period: Period) -> list[Measure]:
+    """Graduations and disenrolments in the period, disenrolments by reason."""
+    ended = [e for e in data.enrollments if e.ended_on is not None and e.ended_on in period]
+    graduated = [e for e in ended if e.end_kind == EnrollmentEnd.GRADUATED.value]
+    disenrolled = [e for e in ended if e.end_kind == EnrollmentEnd.DISENROLLED.value]
+    # Ends recorded before outcomes were kept (or the program's length running out).
+    other = [
+        e
+        for e in ended
+        if e.end_kind not in (EnrollmentEnd.GRADUATED.value, EnrollmentEnd.DISENROLLED.value)
+    ]
+    out = [
+        Measure(
+            "graduations",
+            P,
+            "Graduations",
+            "Enrolments ended in the period with the client graduating (goals met).",
+            len(graduated),
+            Unit.COUNT,
+            clients=_ids(e.client_id for e in graduated),
+        ),
+        Measure(
+            "disenrolments",
+            P,
+            "Disenrolments",
+            "Enrolments ended in the period by disenrolment (declined, moved away, deceased, "
+            "transferred, ...), whatever the reason.",
+            len(disenrolled),
+            Unit.COUNT,
+            clients=_ids(e.client_id for e in disenrolled),
+        ),
+    ]
+    by_reason: dict[str, list[int]] = {}
+    for e in disenrolled:
+        by_reason.setdefault(reason_category(e.end_reason), []).append(e.client_id)
+    for reason, ids in sorted(by_reason.items()):
+        out.append(
+            Measure(
+                "disenrolments",
+                P,
+                f"Disenrolled: {reason}",
+                "Disenrolments in the period with this reason (the words before any ':' "
+                "detail the user typed).",
+                len(ids),
+                Unit.COUNT,
+                reason,
+                clients=_ids(ids),
+            )
+        )
+    if other:
+        out.append(
+            Measure(
+                "enrolments_ended_unrecorded",
+                P,
+                "Ended without a recorded outcome",
+                "Enrolments ended in the period with neither graduation nor disenrolment "
+                "recorded (ended before outcomes were kept).",
+                len(other),
+                Unit.COUNT,
+                clients=_ids(e.client_id for e in other),
+            )
+        )
+    return out
+
+
 PROCESS_MEASURES = (
     referrals_by_source,
     first_contact,
@@ -291,5 +405,7 @@ PROCESS_MEASURES = (
     attempts_per_contact,
     visits_per_clinician_day,
     enrolments,
+    ended_by_reason,
     caseload_size,
+    caseload_by_tier,
 )

@@ -13,6 +13,7 @@ from caseload.reports.deidentify import DeidentifiedRows, client_rows
 from caseload.reports.measure import Measure, Period
 from caseload.reports.outcomes import OUTCOME_MEASURES
 from caseload.reports.process import PROCESS_MEASURES
+from caseload.reports.trend import TREND_MEASURES
 from caseload.store.database import Database
 
 
@@ -29,7 +30,11 @@ class Report:
 
 
 def compute_measures(data: ReportData, period: Period) -> tuple[Measure, ...]:
-    return tuple(m for fn in (*PROCESS_MEASURES, *OUTCOME_MEASURES) for m in fn(data, period))
+    return tuple(
+        m
+        for fn in (*PROCESS_MEASURES, *OUTCOME_MEASURES, *TREND_MEASURES)
+        for m in fn(data, period)
+    )
 
 
 def _program_code(data: ReportData, program: str) -> str:
@@ -57,7 +62,7 @@ def build_report(
     del actor  # the seam for permissions when accounts exist
     if end < start:
         raise UserError(f"--to {end} is before --from {start}; expected a range forwards in time")
-    data = load_report_data(db)
+    data = load_report_data(db, tiers_on=end)
     scope = "All programs"
     code = None
     if program is not None:

@@ -35,12 +35,11 @@ def run(args: argparse.Namespace) -> int:
     from caseload import settings
     from caseload.actor import local_actor
     from caseload.errors import UserError
-    from caseload.reports.files import write_report_csvs
     from caseload.reports.service import build_report
     from caseload.settings import ProgramSettings
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
-    from desktop.reports.summary_pdf import write_summary_pdf
+    from desktop.reports.save import write_report_files
 
     def day(flag: str, raw: str) -> date:
         try:
@@ -57,17 +56,8 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(db, start, end, local_actor(), program=args.program)
     finally:
         db.dispose()
-    out: Path = args.out
-    written = write_report_csvs(report, out)
-    stem = f"report-{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}"
-    written.insert(
-        0,
-        write_summary_pdf(
-            report,
-            out / f"{stem}-summary.pdf",
-            program_name=program.program_name,
-            paper_size=program.paper_size,
-        ),
+    written = write_report_files(
+        report, args.out, program_name=program.program_name, paper_size=program.paper_size
     )
     sys.stdout.write(
         f"Outcomes report, {report.scope}, {report.period.start} to {report.period.end}:\n"

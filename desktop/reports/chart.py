@@ -36,13 +36,13 @@ def draw_before_after_chart(
         font = QFont("DejaVu Sans")
         font.setPixelSize(int(15 * unit))
         painter.setFont(font)
-        left, top, bottom = 10 * unit, 40 * unit, 44 * unit
+        left, top, bottom = 10 * unit, 48 * unit, 44 * unit
         painter.drawText(
             QRectF(left, 0, width, 24 * unit),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
             title,
         )
-        _legend(painter, width, unit)
+        _legend(painter, left, unit)  # its own line: the chart may be drawn narrow
         plot = QRectF(left, top, width - 2 * left, height - top - bottom)
         values = [v for g in groups if not g.hidden for v in (g.before, g.after) if v is not None]
         top_value = max(values, default=0.0) or 1.0
@@ -80,14 +80,13 @@ def draw_before_after_chart(
     return image
 
 
-def _legend(painter: QPainter, width: int, unit: float) -> None:
-    x = width - 330 * unit
+def _legend(painter: QPainter, x: float, unit: float) -> None:
     for i, (text, colour) in enumerate((("before enrolment", BEFORE), ("after", AFTER))):
         at = x + i * 200 * unit
-        painter.fillRect(QRectF(at, 26 * unit - 10 * unit, 10 * unit, 10 * unit), colour)
+        painter.fillRect(QRectF(at, 29 * unit, 10 * unit, 10 * unit), colour)
         painter.setPen(QColor("black"))
         painter.drawText(
-            QRectF(at + 14 * unit, 10 * unit, 185 * unit, 20 * unit),
+            QRectF(at + 14 * unit, 24 * unit, 185 * unit, 20 * unit),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
             text,
         )

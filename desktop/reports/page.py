@@ -1,10 +1,11 @@
-"""The Reports page: pick a month or quarter (and a program), see every measure with its
-definition and the before/after chart. The report is computed in a worker (TaskRunner); the
-page shows unsuppressed numbers (it is for the program's own staff) unless "Small numbers as
-<11" is ticked, as in the files for sharing."""
+"""The Reports page: pick a month, quarter or 12 months (and a program), see every measure with
+its definition, the before/after chart and the month-by-month trend. The report is computed in
+a worker (TaskRunner); the page shows unsuppressed numbers (it is for the program's own staff)
+unless "Small numbers as <11" is ticked, as in the files for sharing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,10 +29,11 @@ from PySide6.QtWidgets import (
 from caseload.programs import list_programs
 from caseload.reports.drilldown import DrillRow, clients_behind
 from caseload.reports.measure import Measure, format_value, shown
-from caseload.reports.periods import ReportPeriod, recent_months, recent_quarters
+from caseload.reports.periods import ReportPeriod, recent_months, recent_quarters, recent_years
 from caseload.reports.service import Report, build_report
 from desktop.context import AppContext
-from desktop.reports.summary_pdf import chart_image
+from desktop.reports.save import write_report_files
+from desktop.reports.summary_pdf import chart_image, trend_image
 from desktop.tasks import ProgressFn, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -90,11 +94,20 @@ class ReportsPage(QWidget):
         self.tasks = TaskRunner(self)
         self.report: Report | None = None
         self.kind = QComboBox()
-        self.kind.addItems(["Month", "Quarter"])
+        self.kind.addItems(["Month", "Quarter", "12 months"])
         self.period = QComboBox()
         self.program = QComboBox()
         self.program.addItem("All programs", None)
         self.suppress = QCheckBox("Small numbers as <11")
+        self.save = QPushButton("&Save report…")
+        self.save.setToolTip(
+            "Write the summary PDF, the measures CSV and the de-identified clients CSV (as "
+            "`rounds report` does) into a folder"
+        )
+        self.save.setEnabled(False)
+        self.save.clicked.connect(self._on_save_clicked)
+        # Its own runner: picking another period cancels the report being worked out, not a save.
+        self.save_tasks = TaskRunner(self)
         self.status = QLabel()
         self.model = MeasuresTableModel()
         self.table = QTableView()
@@ -106,10 +119,15 @@ class ReportsPage(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.setToolTip("Double-click a measure to see the clients behind it")
         self.drilldown: QDialog | None = None
+        self.saved: list[Path] = []  # the files the last save wrote
         self._drill_label = ""
         self.chart = QLabel()
         self.chart.setMinimumHeight(200)
         self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.trend = QLabel()
+        self.trend.setMinimumHeight(200)
+        self.trend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.trend.setToolTip("Month by month (pick 12 months to see a year)")
 
         bar = QHBoxLayout()
         for text, widget in (
@@ -123,11 +141,15 @@ class ReportsPage(QWidget):
                 bar.addWidget(label)
             bar.addWidget(widget)
         bar.addWidget(self.suppress)
+        bar.addWidget(self.save)
         bar.addStretch(1)
         bar.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.chart)
+        charts = QHBoxLayout()  # side by side: the table keeps its height at 1366x768
+        charts.addWidget(self.chart, 1)
+        charts.addWidget(self.trend, 1)
+        layout.addLayout(charts)
         layout.addWidget(self.table, 1)
 
         self._fill_periods()
@@ -147,7 +169,8 @@ class ReportsPage(QWidget):
 
     def _fill_periods(self) -> None:
         today = self.context.today()
-        periods = recent_months(today) if self.kind.currentIndex() == 0 else recent_quarters(today)
+        pick = (recent_months, recent_quarters, recent_years)[self.kind.currentIndex()]
+        periods = pick(today)
         self.period.blockSignals(True)
         self.period.clear()
         for p in periods:
@@ -181,6 +204,7 @@ class ReportsPage(QWidget):
         program: str | None = self.program.currentData()
         ctx = self.context
         self.status.setText(f"Working out {period.label}…")
+        self.save.setEnabled(False)  # the files would not match the choices until it is done
 
         def build(_p: ProgressFn, _c: object) -> Report:
             return build_report(ctx.db, period.start, period.end, ctx.actor, program=program)
@@ -191,7 +215,34 @@ class ReportsPage(QWidget):
         self.report = report
         p = report.period
         self.status.setText(f"{report.scope}, {p.start:%d %b %Y} to {p.end:%d %b %Y}")
+        self.save.setEnabled(True)
         self._show()
+
+    # --- saving the files -----------------------------------------------------------------------
+    def _on_save_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the report's files into…")
+        if folder:
+            self.save_report(Path(folder))
+
+    def save_report(self, folder: Path) -> None:
+        """Write the shown report's three files into `folder` in a worker."""
+        report = self.report
+        if report is None:
+            return
+        program = self.context.program
+        self.status.setText(f"Saving the report into {folder}…")
+
+        def write(_p: ProgressFn, _c: object) -> list[Path]:
+            return write_report_files(
+                report, folder, program_name=program.program_name, paper_size=program.paper_size
+            )
+
+        self.save_tasks.run(write, self._on_report_saved)
+
+    def _on_report_saved(self, paths: list[Path]) -> None:
+        self.saved = paths
+        folder = paths[0].parent if paths else ""
+        self.status.setText(f"Saved {len(paths)} files (readable by you only) into {folder}")
 
     def _show(self) -> None:
         if self.report is None:
@@ -200,8 +251,10 @@ class ReportsPage(QWidget):
         self.model.set_measures(list(self.report.measures), below)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        width = max(600, self.chart.width())
+        width = max(450, self.chart.width())
         self.chart.setPixmap(QPixmap.fromImage(chart_image(self.report, width, 200)))
+        trend = trend_image(self.report, max(450, self.trend.width()), 200, suppress=bool(below))
+        self.trend.setPixmap(QPixmap.fromImage(trend))
 
     # --- drill-down ---------------------------------------------------------------------------
     def _on_table_double_clicked(self, index: QModelIndex) -> None:

@@ -21,8 +21,10 @@ from caseload.reports.outcomes import WINDOWS
 from caseload.reports.service import Report
 from desktop.printing.route_sheet import ensure_gui_application, page_layout_for
 from desktop.reports.chart import BarGroup, draw_before_after_chart
+from desktop.reports.trend_chart import TrendMonth, draw_trend_chart, trend_months
 
 CHART = "report://chart"
+TREND_CHART = "report://trend"
 PDF_DPI = 150
 STYLE = """
 body { font-family: 'DejaVu Sans'; font-size: 8pt; }
@@ -80,14 +82,20 @@ def summary_html(report: Report, program_name: str, printed: datetime) -> str:
 {p.start:%d %b %Y} to {p.end:%d %b %Y} &middot; data as of {p.as_of:%d %b %Y %H:%M}
 &middot; printed {printed:%d %b %Y %H:%M}</p>
 <table width="100%" cellpadding="4"><tr>{"".join(cells)}</tr></table>
+<p>{_caseload_line(report)}</p>
 <h2>Utilization before and after enrolment</h2>
-<p><img src="{CHART}" width="690" height="230"></p>
+<p><img src="{CHART}" width="640" height="186"></p>
 <table width="100%" cellpadding="2" cellspacing="0" border="0.5">
 <tr><th>Window</th><th>Clients enrolled long enough</th><th>Not yet</th>
 <th>911 calls before / after</th><th>ED visits before / after</th></tr>{cohort}</table>
 <p class="def">Each client's "before" is the N days up to and including the enrolment day,
 "after" the N days that follow; a client counts only once the whole "after" span has passed by
 the period's end. Rates are per 100 client-months.</p>
+<h2>Month by month</h2>
+<p><img src="{TREND_CHART}" width="640" height="139"></p>
+{_trend_table(trend_months(report.measures, below))}
+<p class="def">Rates: 911 calls and ED visits of clients on the days they were enrolled
+(after the enrolment day) per 100 client-months enrolled in that month.</p>
 <h2>Measures</h2>
 <table width="100%" cellpadding="2" cellspacing="0" border="0.5">
 <tr><th width="30%">Measure</th><th width="10%">Value</th><th>Definition</th></tr>{rows}</table>
@@ -96,6 +104,45 @@ and rates, times and costs resting on fewer than {below} people or visits as "n&
 so no person can be recognised from this summary. <b>Cost avoided is an estimate</b>: its
 assumptions are stated next to it and its unit costs are program settings.</p>
 """
+
+
+def _caseload_line(report: Report) -> str:
+    """Caseload by tier on the last day and how enrolments ended, in one line."""
+    below = report.suppress_below
+    tiers = [m for m in report.measures if m.key == "caseload_tier"]
+    reasons = [m for m in report.measures if m.key == "disenrolments" and m.subgroup]
+    tier_text = ", ".join(f"{m.subgroup} {shown(m, below)}" for m in tiers)
+    parts = [f"<b>Caseload on {report.period.end:%d %b} by priority:</b> {escape(tier_text)}"]
+    grads, gone = _find(report, "graduations"), _find(report, "disenrolments")
+    if grads is not None and gone is not None:
+        why = "; ".join(f"{m.subgroup} {shown(m, below)}" for m in reasons)
+        parts.append(
+            f"<b>Ended in the period:</b> {escape(shown(grads, below))} graduated, "
+            f"{escape(shown(gone, below))} disenrolled" + (f" ({escape(why)})" if why else "")
+        )
+    return " &middot; ".join(parts)
+
+
+def _short(label: str) -> str:
+    return f"{label[:3]} '{label[-2:]}"
+
+
+def _trend_table(months: Sequence[TrendMonth]) -> str:
+    short = len(months) > 6  # "Mar '26": a year of months still fits the page's width
+    head = "".join(f"<th>{escape(_short(m.label) if short else m.label)}</th>" for m in months)
+    rows = [("Visits completed", [m.visits.text for m in months])]
+    rows += [
+        (f"{name} (rate)", [m.rates[kind].text for m in months])
+        for kind, name in (("call_911", "911 calls"), ("ed_visit", "ED visits"))
+    ]
+    body = "".join(
+        f"<tr><td>{escape(label)}</td>{''.join(f'<td>{escape(v)}</td>' for v in values)}</tr>"
+        for label, values in rows
+    )
+    return (
+        '<table width="100%" cellpadding="2" cellspacing="0" border="0.5">'
+        f'<tr><th width="18%"></th>{head}</tr>{body}</table>'
+    )
 
 
 def _table_measures(measures: Sequence[Measure]) -> list[Measure]:
@@ -161,10 +208,12 @@ def write_summary_pdf(
         chart = draw_before_after_chart(
             chart_groups(report),
             1380,
-            460,
+            400,
             title="911 calls and ED visits per 100 client-months",
         )
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART), chart)
+        trend = draw_trend_chart(trend_months(report.measures, report.suppress_below), 1035, 225)
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(TREND_CHART), trend)
         doc.setDefaultFont(QFont("DejaVu Sans", 8))
         doc.setDefaultStyleSheet(STYLE)
         doc.setHtml(summary_html(report, program_name, printed or datetime.now().astimezone()))
@@ -174,6 +223,11 @@ def write_summary_pdf(
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def trend_image(report: Report, width: int, height: int, *, suppress: bool) -> QImage:
+    below = report.suppress_below if suppress else 0
+    return draw_trend_chart(trend_months(report.measures, below), width, height)
 
 
 def chart_image(report: Report, width: int, height: int) -> QImage:

@@ -72,7 +72,10 @@ SEED_7_PLACES = [
 # manual for camps) and the approximate_accepted flag of the ZIP-centre homes.
 # Changed deliberately (issue 17): each client gained the year before enrolment (911 calls, EMS
 # transports, ED visits) from a generator of its own, so every other draw is unchanged.
-SEED_7_DIGEST = "7e1928b679dec4922476e2d458568f444f72bbfaf8b31bac0206c3c591ea629b"
+# Changed deliberately (issue 17): a discharged client's enrolments record how they ended
+# (end_kind, end_reason), again from a generator of its own; without those two keys the digest
+# is the one before.
+SEED_7_DIGEST = "fc2ba5cbe3a1537e6c03cd8f419a71b41003f3f77a0979c8e1b95ec05bd3b84c"
 SEED_3_EXTRA_STAFF = [
     ("Wei Evans", "Station 1"),
     ("Ruby Nguyen", "Station 3"),

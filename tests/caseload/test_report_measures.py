@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC
 
 import pytest
 
-from caseload.reports import outcomes, process
+from caseload.reports import outcomes, process, trend
 from caseload.reports.costs import UnitCosts
-from caseload.reports.data import ReportData
+from caseload.reports.data import EnrollmentRow, ReportData, VisitRow
 from caseload.reports.deidentify import age_group, client_rows, zip3
 from caseload.reports.measure import Measure, Period, Unit, shown
-from caseload.reports.periods import recent_months, recent_quarters
+from caseload.reports.periods import recent_months, recent_quarters, recent_years
 from caseload.reports.service import compute_measures
 from tests.caseload.report_data import at, d, data, enrol, event, referral, visit
 
@@ -292,3 +293,107 @@ def test_report_periods_are_calendar_months_and_quarters() -> None:
         ("Q1 2026", d("2026-01-01"), d("2026-03-10")),
         ("Q4 2025", d("2025-10-01"), d("2025-12-31")),
     ]
+
+
+# --- caseload by tier, ended enrolments by reason ----------------------------------------------
+
+
+def test_caseload_by_priority_tier_on_the_last_day() -> None:
+    rows = replace(
+        march_process(),
+        enrollments=[*march_process().enrollments, enrol(5, "fall", "2026-03-30")],
+        tiers={1: "MUST", 3: "ROUTINE", 4: "HIGH", 2: "HIGH"},  # 2 ended, 4 starts in April
+    )
+    got = process.caseload_by_tier(rows, MARCH)
+    assert {m.subgroup: m.value for m in got} == {
+        "MUST": 1,
+        "HIGH": 0,
+        "ROUTINE": 1,
+        "not ranked": 1,  # client 5: enrolled but not ranked (inactive that day)
+    }
+    assert next(m for m in got if m.subgroup == "MUST").clients == (1,)
+
+
+def test_graduations_and_disenrolments_by_reason() -> None:
+    def ended(cid: int, end: str, kind: str, reason: str = "") -> EnrollmentRow:
+        return EnrollmentRow(cid, "fall", d("2026-01-05"), d(end), kind, reason)
+
+    rows = data(
+        enrollments=[
+            ended(1, "2026-03-03", "graduated"),
+            ended(2, "2026-03-04", "graduated"),
+            ended(3, "2026-02-27", "graduated"),  # before March
+            ended(4, "2026-03-10", "disenrolled", "Declined further visits"),
+            ended(5, "2026-03-11", "disenrolled", "declined further visits "),
+            ended(6, "2026-03-12", "disenrolled", "moved away: to Ohio"),
+            ended(7, "2026-03-13", ""),  # ended before outcomes were recorded
+            enrol(8, "fall", "2026-03-01"),
+        ]
+    )
+    got = process.ended_by_reason(rows, MARCH)
+    assert one(got, "graduations") == 2
+    assert one(got, "disenrolments") == 3
+    assert one(got, "disenrolments", "declined further visits") == 2
+    assert one(got, "disenrolments", "moved away") == 1  # the detail stays out
+    assert one(got, "enrolments_ended_unrecorded") == 1
+    assert not any("Ohio" in m.label + m.subgroup for m in got)
+
+
+def test_transported_and_rescheduled_visits() -> None:
+    def row(cid: int, status: str, hour: float) -> VisitRow:
+        done = at("2026-03-05", hour)
+        return VisitRow(cid, None, d("2026-03-05"), status, 1, None, done)  # not completed_at
+
+    rows = data(
+        visits=[
+            visit(1, "2026-03-05", "completed", hour=10),
+            row(2, "transported", 11),
+            row(3, "rescheduled", 9),
+            row(4, "no_contact", 9),
+        ],
+        events=[event(2, "ed_visit", at("2026-03-05", 11))],  # recorded with the transport
+    )
+    balancing = outcomes.ed_after_visit(rows, MARCH)
+    assert one(balancing, "ed_within_24h") == 1  # the transport, once
+    assert one(balancing, "ed_within_24h_pct") == 50.0  # of 2 visits that met the client
+    assert one(balancing, "transported_from_visit") == 1
+    # Attempts: completed, transported, no contact (not rescheduled) per 1 completed.
+    assert one(process.attempts_per_contact(rows, MARCH), "attempts_per_contact") == 3.0
+    assert one(process.reach_rate(rows, MARCH), "reach_rate") is None  # no referrals
+
+
+def test_monthly_trend_per_100_client_months() -> None:
+    period = Period(d("2026-02-15"), d("2026-03-31"), at("2026-04-30"))
+    rows = data(
+        enrollments=[
+            enrol(1, "high_utilizer", "2026-01-31"),  # enrolled 1 Feb onwards
+            enrol(2, "fall", "2026-03-16", "2026-03-31"),  # 17..31 March: 15 days
+        ],
+        events=[
+            event(1, "call_911", at("2026-02-10")),  # before the period
+            event(1, "call_911", at("2026-02-20")),
+            event(1, "ed_visit", at("2026-03-02")),
+            event(2, "call_911", at("2026-03-16")),  # the enrolment day counts before
+            event(2, "call_911", at("2026-03-20")),
+            event(3, "call_911", at("2026-03-20")),  # never enrolled
+        ],
+        visits=[visit(1, "2026-02-16", "completed"), visit(1, "2026-03-03", "no_contact")],
+    )
+    got = trend.monthly_trend(rows, period)
+    feb_months = 14 / (365.25 / 12)  # 15..28 Feb, one client
+    mar_months = (31 + 15) / (365.25 / 12)
+    assert one(got, "trend_call_911_rate", "2026-02") == pytest.approx(100 / feb_months)
+    assert one(got, "trend_call_911_rate", "2026-03") == pytest.approx(100 / mar_months)
+    assert one(got, "trend_ed_visit_rate", "2026-03") == pytest.approx(100 / mar_months)
+    assert one(got, "trend_visits_completed", "2026-02") == 1
+    assert one(got, "trend_visits_completed", "2026-03") == 0
+    assert [m.basis for m in got if m.key == "trend_ed_visit_rate"] == [1, 2]
+
+
+def test_twelve_month_periods_for_the_trend() -> None:
+    years = recent_years(d("2026-03-10"), 2)
+    assert [(p.label, p.start, p.end) for p in years] == [
+        ("12 months to Mar 2026", d("2025-04-01"), d("2026-03-10")),
+        ("12 months to Feb 2026", d("2025-03-01"), d("2026-02-28")),
+    ]
+    assert recent_years(d("2026-12-31"), 1)[0].start == d("2026-01-01")

@@ -48,6 +48,7 @@ def test_reports_page_shows_measures_for_the_chosen_period(
     definitions = [page.model.index(r, 3).data() for r in range(page.model.rowCount())]
     assert all(definitions)
     assert not page.chart.pixmap().isNull()
+    assert not page.trend.pixmap().isNull()
     save_screenshot(page, "reports_page")
 
     # Drill-down: the clients behind the caseload, audited as a view.
@@ -79,6 +80,34 @@ def test_reports_page_shows_measures_for_the_chosen_period(
         timeout=20_000,
     )
     assert page.report is not None and page.report.period.start.month in (1, 4, 7, 10)
+
+    # Twelve months: a trend measure for each month.
+    page.kind.setCurrentIndex(2)
+    qtbot.waitUntil(
+        lambda: (
+            page.report is not None
+            and page.report.period.start.day == 1
+            and (page.report.period.end - page.report.period.start).days > 300
+        ),
+        timeout=20_000,
+    )
+    assert page.report is not None
+    months = {m.subgroup for m in page.report.measures if m.key == "trend_visits_completed"}
+    assert len(months) == 12
+    save_screenshot(page, "reports_page_12_months")
+
+    # Save report…: the same three private files as `rounds report`.
+    assert page.save.isEnabled()
+    page.save_report(tmp_path / "saved")
+    qtbot.waitUntil(lambda: len(page.saved) == 3, timeout=20_000)
+    stem = f"report-{page.report.period.start}-to-{page.report.period.end}"
+    assert sorted(p.name for p in (tmp_path / "saved").iterdir()) == [
+        f"{stem}-clients-deidentified.csv",
+        f"{stem}-measures.csv",
+        f"{stem}-summary.pdf",
+    ]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in page.saved)
+    assert "Saved 3 files" in page.status.text()
 
     # Suppression: small counts read "<11" once ticked.
     page.suppress.setChecked(True)
