@@ -6,7 +6,8 @@ unknown shows its reason instead of bars, so a chart never reveals what a table 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
@@ -14,6 +15,32 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
 BEFORE = QColor(150, 150, 150)
 AFTER = QColor(31, 119, 180)
+
+
+@contextmanager
+def titled_canvas(
+    width: int, height: int, title: str, *, font_px: int
+) -> Iterator[tuple[QImage, QPainter, float]]:
+    """A white image with `title` on its first line and a painter set up for it (antialiased,
+    DejaVu Sans at `font_px` scaled by the image's height); yields (image, painter, unit) and
+    ends the painter after."""
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        unit = max(1.0, height / 300)
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(int(font_px * unit))
+        painter.setFont(font)
+        painter.drawText(
+            QRectF(10 * unit, 0, width, 24 * unit),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            title,
+        )
+        yield image, painter, unit
+    finally:
+        painter.end()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,21 +54,8 @@ class BarGroup:
 def draw_before_after_chart(
     groups: Sequence[BarGroup], width: int, height: int, *, title: str
 ) -> QImage:
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        unit = max(1.0, height / 300)
-        font = QFont("DejaVu Sans")
-        font.setPixelSize(int(15 * unit))
-        painter.setFont(font)
+    with titled_canvas(width, height, title, font_px=15) as (image, painter, unit):
         left, top, bottom = 10 * unit, 48 * unit, 44 * unit
-        painter.drawText(
-            QRectF(left, 0, width, 24 * unit),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            title,
-        )
         _legend(painter, left, unit)  # its own line: the chart may be drawn narrow
         plot = QRectF(left, top, width - 2 * left, height - top - bottom)
         values = [v for g in groups if not g.hidden for v in (g.before, g.after) if v is not None]
@@ -75,8 +89,6 @@ def draw_before_after_chart(
                     int(Qt.AlignmentFlag.AlignCenter),
                     f"{value:.1f}",
                 )
-    finally:
-        painter.end()
     return image
 
 

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from caseload.reports.measure import Measure, format_value, shown
 from caseload.reports.trend import TREND_KINDS
+from desktop.reports.chart import titled_canvas
 
 BARS = QColor(222, 222, 222)
 LINES = {"call_911": QColor(214, 39, 40), "ed_visit": QColor(31, 119, 180)}
@@ -55,21 +56,9 @@ def trend_months(measures: Sequence[Measure], below: int) -> list[TrendMonth]:
 
 
 def draw_trend_chart(months: Sequence[TrendMonth], width: int, height: int) -> QImage:
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        unit = max(1.0, height / 300)
-        font = QFont("DejaVu Sans")
-        font.setPixelSize(int(14 * unit))
-        painter.setFont(font)
+    title = "Month by month (lines: per 100 client-months enrolled)"
+    with titled_canvas(width, height, title, font_px=14) as (image, painter, unit):
         left, top, bottom = 10 * unit, 44 * unit, 30 * unit
-        painter.drawText(
-            QRectF(left, 0, width, 24 * unit),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            "Month by month (lines: per 100 client-months enrolled)",
-        )
         _legend(painter, unit, 24 * unit)
         plot = QRectF(left, top, width - 2 * left, height - top - bottom)
         painter.setPen(QPen(QColor(80, 80, 80), unit))
@@ -130,8 +119,6 @@ def draw_trend_chart(months: Sequence[TrendMonth], width: int, height: int) -> Q
                         int(Qt.AlignmentFlag.AlignCenter),
                         months[i].rates[kind].text,
                     )
-    finally:
-        painter.end()
     return image
 
 
