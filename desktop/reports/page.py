@@ -158,6 +158,7 @@ class ReportsPage(QWidget):
         self.program.currentIndexChanged.connect(self._on_choice_changed)
         self.suppress.toggled.connect(self._on_suppress_toggled)
         self._loaded = False
+        self._asked = 0  # reports asked for so far; the newest one is shown
 
     def showEvent(self, event: QShowEvent) -> None:
         """Nothing is computed until the page is first shown (start-up stays quick)."""
@@ -209,9 +210,14 @@ class ReportsPage(QWidget):
         def build(_p: ProgressFn, _c: object) -> Report:
             return build_report(ctx.db, period.start, period.end, ctx.actor, program=program)
 
-        self.tasks.run(build, self._on_report_built)
+        # A report for earlier choices may finish after this one: only the latest is shown.
+        self._asked += 1
+        asked = self._asked
+        self.tasks.run(build, lambda report: self._on_report_built(report, asked))
 
-    def _on_report_built(self, report: Report) -> None:
+    def _on_report_built(self, report: Report, asked: int) -> None:
+        if asked != self._asked:
+            return  # superseded by a later choice
         self.report = report
         p = report.period
         self.status.setText(f"{report.scope}, {p.start:%d %b %Y} to {p.end:%d %b %Y}")
