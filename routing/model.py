@@ -368,10 +368,15 @@ def run_search(
         # speed. Both searches accept solutions every few milliseconds, so the latency stays
         # small. The best plan is recorded first, so a stop always has a plan to return.
         nonlocal since_best
+        cost = routing.CostVar()
+        if not cost.Bound():
+            # The iterated local search calls back now and then with the objective not yet
+            # fixed (seen in CI: reading it aborted the whole process). Not a solution to keep.
+            return
         state.count += 1
         if state.first_s is None:
             state.first_s = time.monotonic() - t0
-        objective = int(routing.CostVar().Value())
+        objective = int(cost.Value())
         if state.best is None or objective < state.best:
             since_best = 0
             state.best = objective

@@ -195,8 +195,9 @@ def run_parallel(
     latest: dict[int, SearchResult] = {}
     best: int | None = None
     cancelled_at: float | None = None
+    died: set[int] = set()
     try:
-        while len(results) < len(procs):
+        while len(results) + len(died) < len(procs):
             now = time.monotonic()
             if cancelled_at is None and cancel is not None and cancel.is_set():
                 cancelled_at = now
@@ -214,8 +215,14 @@ def run_parallel(
             try:
                 worker, kind, payload = out.get(timeout=0.02)
             except queue.Empty:
-                if not any(p.is_alive() for p in procs) and out.empty():
-                    if len(results) < len(procs) and not latest and cancelled_at is None:
+                if out.empty():
+                    # A process that ended without a result (killed, or aborted inside
+                    # OR-Tools) is not waited for: the others' plans are the answer.
+                    died |= {
+                        k for k, p in enumerate(procs) if not p.is_alive() and k not in results
+                    }
+                if len(died) == len(procs) - len(results) and not results and not latest:
+                    if cancelled_at is None:
                         raise SolveError("a search process died without a result") from None
                     break
                 continue
