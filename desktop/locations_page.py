@@ -1,6 +1,7 @@
 """Locations to check: clients with no location, only a ZIP centre, or moved more than 500 m
 since the import; pick one, then click the map (or drag the pin) to place them, type their
 coordinates, accept the approximate location, or find the address again. Undo with Ctrl+Z.
+"Shared places…" opens the list of shelters, camps and day centres (`desktop.shared_places_dialog`).
 
 Once placed, a client drops off the list and is planned like any other (the editor keeps
 showing them, so the change can still be undone).
@@ -76,6 +77,11 @@ class LocationsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.summary = QLabel()
         self.refresh_button = QPushButton("&Refresh")
+        self.places_button = QPushButton("Shared &places…")
+        self.places_button.setToolTip(
+            "Shelters, camps and day centres where unsheltered clients are found: add, edit, "
+            "opening hours"
+        )
         self.editor = ClientLocationEditor(context, undo_shortcut=False)
         self.map = PlanMapView(
             tile_url=context.program.tile_url or None,
@@ -90,6 +96,7 @@ class LocationsPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.places_button)
         top.addWidget(self.refresh_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -110,6 +117,7 @@ class LocationsPage(QWidget):
         layout.addWidget(splitter)
 
         self.refresh_button.clicked.connect(self.refresh)
+        self.places_button.clicked.connect(self.open_shared_places)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.editor.location_loaded.connect(self._on_editor_location_loaded)
         self.editor.location_changed.connect(self._on_editor_location_changed)
@@ -128,6 +136,13 @@ class LocationsPage(QWidget):
             return locations_to_check(ctx.db, ctx.actor)
 
         self.tasks.run(load, self._on_rows_loaded)
+
+    def open_shared_places(self) -> None:
+        from desktop.shared_places_dialog import SharedPlacesDialog
+
+        dialog = SharedPlacesDialog(self.context, self)
+        dialog.saved.connect(lambda _id: self.refresh())  # linked clients may have moved
+        dialog.open()
 
     def select_client(self, client_id: int) -> None:
         row = self.model.row_of(client_id)

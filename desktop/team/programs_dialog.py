@@ -41,6 +41,7 @@ from caseload.team.programs import (
 )
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
+from desktop.form_rows import button_row, side_by_side
 from desktop.tasks import ProgressFn, TaskRunner
 
 _DEADLINE_EVENTS = (EventKind.OVERDOSE, EventKind.HOSPITAL_DISCHARGE)
@@ -95,11 +96,11 @@ class ProgramsDialog(QDialog):
         form.addRow("&Name", self.name)
         form.addRow("Visit &cadence (at least every)", self.cadence)
         form.addRow("Visit &length", self.minutes)
-        form.addRow("Default &enrolment", _row(self.weeks, self.open_ended))
-        form.addRow("Required &skills", _row(*self.skills.values()))
+        form.addRow("Default &enrolment", side_by_side(self.weeks, self.open_ended))
+        form.addRow("Required &skills", side_by_side(*self.skills.values()))
         form.addRow("", self.peer)
         form.addRow("Eligibility", self.eligibility)
-        form.addRow(self.has_deadline, _row(self.deadline, *self.events.values()))
+        form.addRow(self.has_deadline, side_by_side(self.deadline, *self.events.values()))
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.problems_label.setStyleSheet("color: #b71c1c")
@@ -119,7 +120,7 @@ class ProgramsDialog(QDialog):
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.problems_label)
-        right.addLayout(_hbox(self.save_button, self.revert_button, self.undo_button))
+        right.addLayout(button_row(self.save_button, self.revert_button, self.undo_button))
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right, 2)
@@ -287,21 +288,3 @@ def _spin(low: int, high: int, suffix: str) -> QSpinBox:
     box.setRange(low, high)
     box.setSuffix(suffix)
     return box
-
-
-def _row(*widgets: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QHBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for w in widgets:
-        layout.addWidget(w)
-    layout.addStretch(1)
-    return box
-
-
-def _hbox(*widgets: QWidget) -> QHBoxLayout:
-    layout = QHBoxLayout()
-    for w in widgets:
-        layout.addWidget(w)
-    layout.addStretch(1)
-    return layout
