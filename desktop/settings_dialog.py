@@ -104,7 +104,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.resize(900, 680)
+        self.resize(1240, 680)  # three columns of priority rules
         self._set_busy(True)
         self.tasks.run(
             lambda _p, _c: load_settings(context.db),

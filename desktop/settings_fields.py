@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import itertools
 import logging
 import re
 import typing
@@ -217,15 +218,25 @@ def rule_fields() -> tuple[RuleField, ...]:
     return tuple(out)
 
 
-def balanced_split(fields: Sequence[RuleField]) -> int:
-    """Where to start the second column: at a section break, evening out the columns' height
-    (a heading counts as most of a row, a long one as two lines)."""
+def balanced_columns(fields: Sequence[RuleField], columns: int) -> list[Sequence[RuleField]]:
+    """`fields` in `columns` parts, each starting at a section break, evening out the parts'
+    height (a heading counts as most of a row, a long one as two lines)."""
 
     def height(part: Sequence[RuleField]) -> float:
         titles = {f.section for f in part if f.section}
         return len(part) + sum(0.7 * (1 + len(t) // 45) for t in titles)
 
     breaks = [i for i in range(1, len(fields)) if fields[i].section != fields[i - 1].section]
-    if not breaks:
-        return (len(fields) + 1) // 2
-    return min(breaks, key=lambda i: max(height(fields[:i]), height(fields[i:])))
+    if len(breaks) < columns - 1:  # too few sections: even rows instead
+        step = -(-len(fields) // columns)
+        breaks = list(range(step, len(fields), step))
+
+    def parts(cuts: Sequence[int]) -> list[Sequence[RuleField]]:
+        edges = [0, *cuts, len(fields)]
+        return [fields[a:b] for a, b in itertools.pairwise(edges)]
+
+    best = min(
+        itertools.combinations(breaks, min(columns - 1, len(breaks))),
+        key=lambda cuts: max(height(p) for p in parts(cuts)),
+    )
+    return parts(best)

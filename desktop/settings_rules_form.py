@@ -1,5 +1,5 @@
 """The settings window's "Priority rules" tab: a form generated from the `PriorityRules` fields
-(see `settings_fields.rule_fields`), in two columns of sections, and a Restore defaults button."""
+(see `settings_fields.rule_fields`), in three columns of sections, and a Restore defaults button."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from caseload.priority.rules import PriorityRules
-from desktop.settings_fields import RESERVED, RuleField, balanced_split
+from desktop.settings_fields import RESERVED, RuleField, balanced_columns
 from desktop.settings_widgets import MnemonicForm, double_box, hint_label, set_float, spin_box
 
 RULE_BOX_WIDTH = 100
+RULE_COLUMNS = 3
 
 
 class PriorityRulesTab(QWidget):
@@ -55,12 +56,12 @@ class PriorityRulesTab(QWidget):
         layout.addLayout(row)
 
     def build(self, fields: Sequence[RuleField]) -> None:
-        """Two columns of sections, as even in height as whole sections allow."""
+        """Three columns of sections, as even in height as whole sections allow (every rule
+        in view at 1366x768, none behind a scroll bar)."""
         body = QWidget()
         columns = QHBoxLayout(body)
-        split = balanced_split(fields)
         used = set(RESERVED) | {"d"}
-        for part in (fields[:split], fields[split:]):
+        for part in balanced_columns(fields, RULE_COLUMNS):
             column = QWidget()
             form = MnemonicForm(column, used)
             form.layout.setVerticalSpacing(3)

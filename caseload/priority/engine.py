@@ -431,7 +431,7 @@ def compute_priority(
     found.append(_Finding(_last_contact(facts, now, on, rules)))
     found += [
         _Finding(o.reason, o.flag, at_least_high=o.at_least_high, shown=o.shown)
-        for o in outcome_findings(facts, on)
+        for o in outcome_findings(facts, on, rules)
     ]
     findings = [f for f in found if f is not None]
     flags = frozenset(f.flag for f in findings if f.flag is not None)

@@ -16,24 +16,11 @@ from datetime import date, timedelta
 
 from caseload.enums import VisitStatus
 from caseload.priority.facts import ClientFacts, OutcomeFacts, Reason
+from caseload.priority.rules import PriorityRules
 from caseload.priority.wording import plural
 
 # Outcomes the program caused itself: they neither break nor extend a client's streak.
 _PROGRAM_ACTIONS = frozenset({VisitStatus.CANCELLED.value, VisitStatus.RESCHEDULED.value})
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeRules:
-    """The outcome rules' numbers. Fixed for now: the settings window's rules form has no room
-    left at 1366x768; they move into `PriorityRules` once it does."""
-
-    declines_to_propose_disenrolment: int = 3  # declined visits in a row
-    transported_points: float = 10.0  # after an ED transport from a visit ...
-    transported_days: int = 14  # ... for this many days
-    rescheduled_points: float = 30.0  # a visit rescheduled to the day (at least HIGH)
-
-
-OUTCOME_RULES = OutcomeRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +52,7 @@ def _streak(outcomes: tuple[OutcomeFacts, ...], status: str) -> list[OutcomeFact
     return run
 
 
-def not_found(
-    facts: ClientFacts, on: date, rules: OutcomeRules = OUTCOME_RULES
-) -> OutcomeFinding | None:
+def not_found(facts: ClientFacts, on: date, rules: PriorityRules) -> OutcomeFinding | None:
     attempts = [o for o in facts.outcomes if o.status == VisitStatus.NO_CONTACT.value]
     if not attempts:
         return None
@@ -86,9 +71,7 @@ def not_found(
     return OutcomeFinding(Reason("not_found", label, 0.0), "not_found")
 
 
-def declined(
-    facts: ClientFacts, on: date, rules: OutcomeRules = OUTCOME_RULES
-) -> OutcomeFinding | None:
+def declined(facts: ClientFacts, on: date, rules: PriorityRules) -> OutcomeFinding | None:
     run = _streak(facts.outcomes, VisitStatus.REFUSED.value)
     if not run:
         return None
@@ -108,9 +91,7 @@ def declined(
     return OutcomeFinding(Reason("declined", label, 0.0))
 
 
-def transported(
-    facts: ClientFacts, on: date, rules: OutcomeRules = OUTCOME_RULES
-) -> OutcomeFinding | None:
+def transported(facts: ClientFacts, on: date, rules: PriorityRules) -> OutcomeFinding | None:
     rides = [o for o in facts.outcomes if o.status == VisitStatus.TRANSPORTED.value]
     if not rides or on - rides[-1].visit_date > timedelta(days=rules.transported_days):
         return None
@@ -121,9 +102,7 @@ def transported(
     return OutcomeFinding(Reason("transported", label, rules.transported_points), "transported")
 
 
-def rescheduled(
-    facts: ClientFacts, on: date, rules: OutcomeRules = OUTCOME_RULES
-) -> OutcomeFinding | None:
+def rescheduled(facts: ClientFacts, on: date, rules: PriorityRules) -> OutcomeFinding | None:
     if facts.rescheduled_from is None:
         return None
     label = f"Visit rescheduled to today from {day_text(facts.rescheduled_from, on)}"
@@ -132,9 +111,7 @@ def rescheduled(
     )
 
 
-def outcome_findings(
-    facts: ClientFacts, on: date, rules: OutcomeRules = OUTCOME_RULES
-) -> list[OutcomeFinding]:
+def outcome_findings(facts: ClientFacts, on: date, rules: PriorityRules) -> list[OutcomeFinding]:
     found = [
         not_found(facts, on, rules),
         declined(facts, on, rules),

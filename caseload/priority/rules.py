@@ -68,6 +68,13 @@ class PriorityRules:
     contact_points_per_day: float = 0.5
     contact_max_points: float = 15.0  # also the points when there is no contact on record
 
+    # --- After visits: what recorded outcomes change ------------------------------------------
+    # declined visits in a row before disenrolment is proposed
+    declines_to_propose_disenrolment: int = 3
+    transported_points: float = 10.0  # after an ED transport from a visit ...
+    transported_days: int = 14  # ... for this many days
+    rescheduled_points: float = 30.0  # a visit rescheduled to the day (it is at least HIGH)
+
     # --- Tiers --------------------------------------------------------------------------------
     # Not MUST and score >= this (or an unseen fall): HIGH; otherwise ROUTINE.
     high_tier_min_score: float = 30.0

@@ -4,11 +4,13 @@ checks of an entry."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from caseload import settings
 from caseload.actor import local_actor
 from caseload.enums import EventKind, Tier, VisitStatus
 from caseload.errors import ConflictError, UserError
@@ -22,6 +24,7 @@ from caseload.outcomes.service import (
 )
 from caseload.outcomes.stops import stops_for_outcomes
 from caseload.planning.candidates import day_candidates
+from caseload.priority.rules import PriorityRules
 from caseload.priority.service import priority_for_client
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client, UtilizationEvent, Visit
@@ -177,6 +180,33 @@ def test_three_declines_in_a_row_propose_disenrolment_without_changing_anything(
     with program.db.session() as s:
         client = s.get(Client, ca)
         assert client is not None and client.active  # a proposal, not a change
+
+
+def test_the_outcome_rules_numbers_are_program_settings(program: Program) -> None:
+    """A program that proposes disenrolment after one decline and weighs ED transports more:
+    set in the settings window's priority rules, read by the next ranking."""
+    settings.save(
+        program.db,
+        dataclasses.replace(
+            settings.load(program.db, PriorityRules),
+            declines_to_propose_disenrolment=1,
+            transported_points=33.0,
+        ),
+        ACTOR,
+    )
+    ca, hu = program.ids["CA1"], program.ids["HU1"]
+    plan_id = _saved_plan_id(program, 1)
+    record_outcome(
+        program.db, ACTOR, plan_id, ca, OutcomeEntry(VisitStatus.REFUSED), now=_evening(program, 1)
+    )
+    day = program.day(1)
+    transported = OutcomeEntry(
+        VisitStatus.TRANSPORTED, started_at=program.at(day, 10), ended_at=program.at(day, 10, 30)
+    )
+    record_outcome(program.db, ACTOR, plan_id, hu, transported, now=_evening(program, 1))
+    assert "propose_disenrolment" in _labels(program, "CA1", 2)
+    p = priority_for_client(program.db, hu, program.day(2), ACTOR)
+    assert {r.code: r.points for r in p.reasons}["transported"] == 33.0
 
 
 def test_transported_to_ed_records_an_ed_visit_and_a_check_in_reason(program: Program) -> None:
