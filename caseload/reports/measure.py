@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -50,9 +52,16 @@ class Measure:
     note: str = ""
     # The clients behind the number, for the app's drill-down (never written to shared files).
     clients: tuple[int, ...] = ()
+    # Not small itself, but shown suppressed in shared outputs so that a small count in the
+    # same breakdown cannot be worked out from the total (see `withhold_complements`).
+    withheld: bool = False
 
 
 SUPPRESS_BELOW = 11
+WITHHELD = "withheld"
+"""How a count withheld by complementary suppression reads in shared outputs."""
+TOTALS_ELSEWHERE = {"caseload_tier": "caseload"}
+"""Breakdowns whose total is another measure's (the caseload by tier adds up to the caseload)."""
 
 
 def is_small(n: int | None, below: int = SUPPRESS_BELOW) -> bool:
@@ -83,8 +92,39 @@ def shown(m: Measure, below: int = SUPPRESS_BELOW) -> str:
     resting on so few people as "n<11" (it would let a reader work the small count out)."""
     if below <= 1:
         return format_value(m)
+    if m.withheld:
+        return WITHHELD
     if m.unit is Unit.COUNT and m.value is not None and is_small(abs(round(m.value)), below):
         return f"<{below}"
     if m.unit is not Unit.COUNT and is_small(m.basis, below):
         return f"n<{below}"
     return format_value(m)
+
+
+def withhold_complements(
+    measures: Sequence[Measure], below: int = SUPPRESS_BELOW
+) -> tuple[Measure, ...]:
+    """Complementary suppression: in a breakdown of a count whose total is shown (referrals by
+    source, enrolments by program…), a single small cell could be worked out as the total
+    minus the others, so the smallest other non-zero cell is withheld with it. Only counts with
+    a total (a row of the same key without a subgroup, or `TOTALS_ELSEWHERE`) are breakdowns."""
+    if below <= 1:
+        return tuple(measures)
+    totals = {m.key for m in measures if not m.subgroup} | set(TOTALS_ELSEWHERE)
+    cells: dict[str, list[int]] = {}
+    for i, m in enumerate(measures):
+        if m.subgroup and m.unit is Unit.COUNT and m.value is not None and m.key in totals:
+            cells.setdefault(m.key, []).append(i)
+    withheld: set[int] = set()
+    for indexes in cells.values():
+        counts = {i: abs(round(measures[i].value or 0)) for i in indexes}
+        small = [i for i, n in counts.items() if is_small(n, below)]
+        if len(small) != 1:
+            continue  # none to protect, or two or more already hide each other
+        others = sorted((n, i) for i, n in counts.items() if n >= below)
+        if others:
+            withheld.add(others[0][1])
+    return tuple(
+        dataclasses.replace(m, withheld=True) if i in withheld else m
+        for i, m in enumerate(measures)
+    )

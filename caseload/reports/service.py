@@ -10,7 +10,7 @@ from caseload.actor import Actor
 from caseload.errors import UserError
 from caseload.reports.data import ReportData, load_report_data, narrow
 from caseload.reports.deidentify import DeidentifiedRows, client_rows
-from caseload.reports.measure import Measure, Period
+from caseload.reports.measure import Measure, Period, withhold_complements
 from caseload.reports.outcomes import OUTCOME_MEASURES
 from caseload.reports.process import PROCESS_MEASURES
 from caseload.reports.trend import TREND_MEASURES
@@ -77,7 +77,7 @@ def build_report(
     return Report(
         period,
         scope,
-        compute_measures(data, period),
+        withhold_complements(compute_measures(data, period), data.costs.suppress_below),
         client_rows(data, period, rng),
         data.costs.suppress_below,
     )

@@ -12,7 +12,15 @@ from caseload.reports import outcomes, process, trend
 from caseload.reports.costs import UnitCosts
 from caseload.reports.data import EnrollmentRow, ReportData, VisitRow
 from caseload.reports.deidentify import age_group, client_rows, zip3
-from caseload.reports.measure import Measure, Period, Unit, shown
+from caseload.reports.measure import (
+    WITHHELD,
+    Measure,
+    Period,
+    Unit,
+    format_value,
+    shown,
+    withhold_complements,
+)
 from caseload.reports.periods import recent_months, recent_quarters, recent_years
 from caseload.reports.service import compute_measures
 from tests.caseload.report_data import at, d, data, enrol, event, referral, visit
@@ -252,6 +260,37 @@ def test_small_counts_are_suppressed() -> None:
     # A net difference of two shown counts reveals nothing new: only its basis suppresses it.
     assert shown(Measure("n", process.P, "N", "", 10, Unit.NET, basis=31)) == "+10"
     assert shown(Measure("n", process.P, "N", "", -3, Unit.NET, basis=5)) == "n<11"
+
+
+def test_one_small_count_in_a_breakdown_withholds_the_next_smallest() -> None:
+    """Referrals 60 = EMS 40 + clinic 13 + APS 7: "<11" alone would let a reader work out APS
+    as 60 - 40 - 13, so clinic (the next smallest) is withheld too; EMS stays."""
+
+    def ref(n: int, source: str = "") -> Measure:
+        return Measure("referrals", process.P, "R", "", n, Unit.COUNT, source)
+
+    def tier(n: int, name: str) -> Measure:
+        return Measure("caseload_tier", process.P, "T", "", n, Unit.COUNT, name)
+
+    measures = [ref(60), ref(40, "EMS"), ref(13, "clinic"), ref(7, "APS")]
+    out = withhold_complements(measures)
+    assert [shown(m) for m in out] == ["60", "40", WITHHELD, "<11"]
+    assert [format_value(m) for m in out] == ["60", "40", "13", "7"]  # staff still see all
+    assert withhold_complements(measures, below=0) == tuple(measures)
+    # Two small cells already hide each other; no small cell: nothing withheld.
+    two_small = [ref(60), ref(45, "EMS"), ref(8, "clinic"), ref(7, "APS")]
+    assert not any(m.withheld for m in withhold_complements(two_small))
+    none_small = [ref(60), ref(40, "EMS"), ref(20, "clinic")]
+    assert not any(m.withheld for m in withhold_complements(none_small))
+    # The caseload by tier adds up to the caseload (a total under another key).
+    tiers = [tier(3, "MUST"), tier(30, "HIGH"), tier(80, "ROUTINE")]
+    assert [shown(m) for m in withhold_complements(tiers)] == ["<11", WITHHELD, "80"]
+    # A series without a total (the monthly trend) is not a breakdown.
+    months = [
+        Measure("trend_visits_completed", process.P, "V", "", n, Unit.COUNT, k)
+        for n, k in ((5, "2026-01"), (40, "2026-02"))
+    ]
+    assert not any(m.withheld for m in withhold_complements(months))
 
 
 def test_safe_harbor_zip_and_age() -> None:
