@@ -17,14 +17,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
 
-DEFAULT_RUNS = 12
+DEFAULT_RUNS = 10
 RUNS_ENV = "ROUNDS_FAULT_RUNS"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,31 +100,34 @@ def sqlite_writer_active(path: Path) -> bool:
         probe.close()
 
 
-def postgres_writer_active(url: str) -> Callable[[], bool]:
-    """A probe: whether another session of the database has a transaction that wrote (has an
-    xid) right now."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-
-    def probe() -> bool:
-        with engine.connect() as conn:
-            writers = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
-                )
-            ).scalar_one()
-        return bool(writers)
-
-    return probe
+_PG_WRITERS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+)
 
 
-def writer_probe(url: str) -> Callable[[], bool]:
+@contextlib.contextmanager
+def writer_probe(url: str) -> Iterator[Callable[[], bool]]:
+    """A probe: whether another connection holds a write transaction right now (SQLite: the
+    write lock; PostgreSQL: a session whose transaction has written, i.e. has an xid)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         assert parsed.database
         path = Path(parsed.database)
-        return lambda: sqlite_writer_active(path)
-    return postgres_writer_active(url)
+        yield lambda: sqlite_writer_active(path)
+        return
+    # One kept connection (a new one per probe would slow the watched command down); checked
+    # before use, as the test database's janitor ends every connection between runs.
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True)
+
+    def probe() -> bool:
+        with engine.connect() as conn:
+            return bool(conn.execute(_PG_WRITERS).scalar_one())
+
+    try:
+        yield probe
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ a write transaction, rows lost). ROUNDS_FAULT_RUNS=100 runs more by hand; so doe
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -22,6 +23,7 @@ import pytest
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
 from caseload.store.database import open_database
+from desktop.printing.pdf_file import require_complete_pdf
 from tests.faults import harness
 from tests.faults.harness import Tally
 
@@ -80,33 +82,34 @@ def kill_imports(
     snapshot = work / "before.db"
     if path is not None:
         shutil.copyfile(path, snapshot)
-    probe = harness.writer_probe(url)
-    measured = harness.measure(args, probe)
-    assert measured.finished.code == 0, measured.finished.stderr
-    full = harness.scalar(url, "SELECT count(*) FROM clients")
-    assert full == EARLIER_ROWS + IMPORT_ROWS
-    tally = Tally("rounds import clients")
-    for delay in harness.kill_delays(seed, runs, measured):
-        if path is not None:
-            shutil.copyfile(snapshot, path)
-        else:
-            start_over()
-        killed = harness.run_and_kill(args, delay, probe)
-        assert killed.code in (0, -9), killed
-        _check_intact(url, path)
-        count = harness.scalar(url, "SELECT count(*) FROM clients")
-        kept = harness.rows(
-            url, "SELECT external_id FROM clients WHERE external_id LIKE 'E%' ORDER BY external_id"
-        )
-        tally.lost += len(set(earlier) - set(kept))
-        assert count in (EARLIER_ROWS, full), f"{count} clients after a kill at {delay} s"
-        imports = harness.scalar(
-            url, "SELECT count(*) FROM audit_log WHERE action = 'import.clients'"
-        )
-        assert imports == (2 if count == full else 1)  # the import is audited with its rows
-        tally.add(killed, complete=count == full)
-    assert tally.lost == 0
-    return tally
+    with harness.writer_probe(url) as probe:
+        measured = harness.measure(args, probe)
+        assert measured.finished.code == 0, measured.finished.stderr
+        full = harness.scalar(url, "SELECT count(*) FROM clients")
+        assert full == EARLIER_ROWS + IMPORT_ROWS
+        tally = Tally("rounds import clients")
+        for delay in harness.kill_delays(seed, runs, measured):
+            if path is not None:
+                shutil.copyfile(snapshot, path)
+            else:
+                start_over()
+            killed = harness.run_and_kill(args, delay, probe)
+            assert killed.code in (0, -9), killed
+            _check_intact(url, path)
+            count = harness.scalar(url, "SELECT count(*) FROM clients")
+            kept = harness.rows(
+                url,
+                "SELECT external_id FROM clients WHERE external_id LIKE 'E%' ORDER BY external_id",
+            )
+            tally.lost += len(set(earlier) - set(kept))
+            assert count in (EARLIER_ROWS, full), f"{count} clients after a kill at {delay} s"
+            imports = harness.scalar(
+                url, "SELECT count(*) FROM audit_log WHERE action = 'import.clients'"
+            )
+            assert imports == (2 if count == full else 1)  # the import is audited with its rows
+            tally.add(killed, complete=count == full)
+        assert tally.lost == 0
+        return tally
 
 
 def test_kill_9_during_a_clients_import_on_sqlite(
@@ -167,32 +170,44 @@ def test_kill_9_during_a_plan_save_on_sqlite(
     args = ["plan", "--date", TODAY.isoformat(), "--db", url, "--time-limit", "1"]
     _fresh(demo_file, path)
     before = harness.scalar(url, "SELECT count(*) FROM audit_log")
-    probe = harness.writer_probe(url)
-    measured = harness.measure([*args, "--out", str(tmp_path / "measured")], probe)
-    assert measured.finished.code == 0, measured.finished.stderr
-    ((full_stops,),) = harness.rows(url, "SELECT count(*) FROM plan_stops")
-    assert isinstance(full_stops, int) and full_stops > 0
-    tally = Tally("rounds plan (save a plan version)")
-    delays = harness.kill_delays(10, harness.fault_runs(), measured)
-    for run, delay in enumerate(delays):
-        _fresh(demo_file, path)
-        out = tmp_path / f"out{run}"
-        killed = harness.run_and_kill([*args, "--out", str(out)], delay, probe)
-        assert killed.code in (0, -9), killed
-        _check_intact(url, path)
-        versions = harness.rows(url, "SELECT id, version_no, snapshot_json FROM plans")
-        stops = harness.scalar(url, "SELECT count(*) FROM plan_stops")
-        saves = harness.scalar(url, "SELECT count(*) FROM audit_log WHERE action = 'plan.save'")
-        assert harness.scalar(url, "SELECT count(*) FROM audit_log") >= before  # nothing lost
-        if versions:
-            ((_, version_no, snapshot),) = versions
-            assert version_no == 1 and snapshot not in ("", "{}")
-            assert stops == full_stops and saves == 1
-        else:
-            assert stops == 0 and saves == 0
-        tally.add(killed, complete=bool(versions))
-    _report(tally, capsys)
-    assert tally.kills_landed > 0
+    with harness.writer_probe(url) as probe:
+        measured = harness.measure([*args, "--out", str(tmp_path / "measured")], probe)
+        assert measured.finished.code == 0, measured.finished.stderr
+        ((full_stops,),) = harness.rows(url, "SELECT count(*) FROM plan_stops")
+        assert isinstance(full_stops, int) and full_stops > 0
+        tally = Tally("rounds plan (save a plan version)")
+        delays = harness.kill_delays(10, harness.fault_runs(), measured)
+        for run, delay in enumerate(delays):
+            _fresh(demo_file, path)
+            out = tmp_path / f"out{run}"
+            killed = harness.run_and_kill([*args, "--out", str(out)], delay, probe)
+            assert killed.code in (0, -9), killed
+            _check_intact(url, path)
+            versions = harness.rows(url, "SELECT id, version_no, snapshot_json FROM plans")
+            stops = harness.scalar(url, "SELECT count(*) FROM plan_stops")
+            saves = harness.scalar(url, "SELECT count(*) FROM audit_log WHERE action = 'plan.save'")
+            assert harness.scalar(url, "SELECT count(*) FROM audit_log") >= before  # nothing lost
+            if versions:
+                ((_, version_no, snapshot),) = versions
+                assert version_no == 1 and snapshot not in ("", "{}")
+                assert stops == full_stops and saves == 1
+            else:
+                assert stops == 0 and saves == 0
+            _check_files(out)
+            tally.add(killed, complete=bool(versions))
+        _report(tally, capsys)
+        assert tally.kills_landed > 0
+
+
+def _check_files(out: Path) -> None:
+    """Whatever a killed `rounds plan` left is private, and a file under its final name is
+    whole (only a `.part` file may be cut short)."""
+    for path in out.iterdir() if out.exists() else ():
+        assert path.stat().st_mode & 0o077 == 0, path
+        if path.suffix == ".pdf":
+            require_complete_pdf(path, path)
+        elif path.suffix == ".json":
+            json.loads(path.read_text("utf-8"))
 
 
 # --- rounds rebalance --apply ------------------------------------------------------------------
@@ -212,25 +227,25 @@ def test_kill_9_during_a_rebalance_apply_on_sqlite(
     args = ["rebalance", "--apply", "--db", url, "--time-limit", "2"]
     _fresh(demo_file, path)
     before = _assigned(url)
-    probe = harness.writer_probe(url)
-    measured = harness.measure(args, probe)
-    assert measured.finished.code == 0, measured.finished.stderr
-    moved = {c: to for c, to in _assigned(url).items() if before[c] != to}
-    assert moved, "the demo caseload should need some moves"
-    tally = Tally("rounds rebalance --apply")
-    for delay in harness.kill_delays(20, harness.fault_runs(), measured):
-        _fresh(demo_file, path)
-        killed = harness.run_and_kill(args, delay, probe)
-        assert killed.code in (0, -9), killed
-        _check_intact(url, path)
-        after = dict(_assigned(url).items())
-        assert after.keys() == before.keys()  # no client lost
-        changed = {c: to for c, to in after.items() if before[c] != to}
-        assert changed in ({}, moved), f"partial rebalance after a kill at {delay} s"
-        audited = harness.scalar(
-            url, "SELECT count(*) FROM audit_log WHERE action = 'client.reassign'"
-        )
-        assert audited == len(changed)
-        tally.add(killed, complete=bool(changed))
-    _report(tally, capsys)
-    assert tally.kills_landed > 0
+    with harness.writer_probe(url) as probe:
+        measured = harness.measure(args, probe)
+        assert measured.finished.code == 0, measured.finished.stderr
+        moved = {c: to for c, to in _assigned(url).items() if before[c] != to}
+        assert moved, "the demo caseload should need some moves"
+        tally = Tally("rounds rebalance --apply")
+        for delay in harness.kill_delays(20, harness.fault_runs(), measured):
+            _fresh(demo_file, path)
+            killed = harness.run_and_kill(args, delay, probe)
+            assert killed.code in (0, -9), killed
+            _check_intact(url, path)
+            after = dict(_assigned(url).items())
+            assert after.keys() == before.keys()  # no client lost
+            changed = {c: to for c, to in after.items() if before[c] != to}
+            assert changed in ({}, moved), f"partial rebalance after a kill at {delay} s"
+            audited = harness.scalar(
+                url, "SELECT count(*) FROM audit_log WHERE action = 'client.reassign'"
+            )
+            assert audited == len(changed)
+            tally.add(killed, complete=bool(changed))
+        _report(tally, capsys)
+        assert tally.kills_landed > 0
