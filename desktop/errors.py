@@ -9,12 +9,16 @@ not answer, missing map files, and a file the system cannot read or write. Anyth
 
 from __future__ import annotations
 
+import errno
+
 from caseload.errors import UserError
 from caseload.store import db_errors
 from maps.errors import MapError
 from routing.errors import ProblemError
 from routing.matrix import TravelTimeError
 
+# No space left, over the disk quota, over the file size limit: to the user, a full disk.
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 USER_ERRORS: tuple[type[BaseException], ...] = (UserError, ProblemError, TravelTimeError, MapError)
 
 
@@ -25,6 +29,9 @@ def user_message(exc: BaseException) -> str | None:
     database = db_errors.translate(exc)  # a busy, conflicting or refused database write
     if database is not None:
         return str(database)
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        return f"{where}the disk is full; nothing was saved there. Free some space, then try again."
     if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
         # The environment's fault (permissions, a full disk, a missing folder), not ours.
         return f"{exc.filename}: {exc.strerror}"

@@ -29,7 +29,13 @@ from caseload.importing.pipeline import ImportJob, ImportKind, Planned, Progress
 from caseload.importing.tabular import Table
 from caseload.outcomes.checklist import CHECKLIST_LABELS, ChecklistItem
 from caseload.outcomes.model import OutcomeEntry
-from caseload.outcomes.service import place_labels, record_in, recorded_outcome, unplanned_in
+from caseload.outcomes.service import (
+    UNPLANNED_OUTCOMES,
+    place_labels,
+    record_in,
+    recorded_outcome,
+    unplanned_in,
+)
 from caseload.outcomes.validate import CLOCK_SLACK, check_entry
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
@@ -193,6 +199,7 @@ class _VisitJob(ImportJob[_VisitRow]):
     ) -> None:
         self.client_ids = _client_ids(self.session, [r.external_id for r in rows])
         seen: dict[tuple[str, date], int] = {}
+        typed_outcome = {row.number: row.get("outcome") for row in table.rows}
         for r in rows:
             client_id = self.client_ids.get(r.external_id)
             if client_id is None:
@@ -217,6 +224,18 @@ class _VisitJob(ImportJob[_VisitRow]):
                 )
             except UserError as exc:
                 problems.append(RowProblem(r.row, _column_of(str(exc)), _value(r, exc), str(exc)))
+                continue
+            if r.unplanned and r.entry.status not in UNPLANNED_OUTCOMES:
+                # Caught here, where the row is known, not when writing (a bare error then).
+                problems.append(
+                    RowProblem(
+                        r.row,
+                        "outcome",
+                        typed_outcome.get(r.row, r.entry.status.value),
+                        "for an unplanned contact (unplanned = yes) an outcome where the crew "
+                        "met the client: completed, declined or transported",
+                    )
+                )
                 continue
             self.entries[r.row] = entry
             if r.unplanned:

@@ -39,6 +39,7 @@ from caseload.planning.exports import crew_file_stems
 from caseload.planning.sheets import CrewSheet
 from caseload.private_files import create_private_file, part_path, private_dir, remove_partial_files
 from desktop.printing import sheet_html
+from desktop.printing.pdf_file import require_complete_pdf
 from desktop.printing.qr import qr_image
 from desktop.printing.route_map import Ring, draw_route_map
 
@@ -312,6 +313,7 @@ def write_sheets_pdf(
     try:
         render_sheets(writer, sheets, outline=outline)
         del writer  # the file is complete once the writer is gone
+        require_complete_pdf(tmp, path)  # or cut short by a full disk: keep nothing
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont, QImage, QPdfWriter, QTextDocument
 from caseload.reports.measure import Group, Measure, shown
 from caseload.reports.outcomes import WINDOWS
 from caseload.reports.service import Report
+from desktop.printing.pdf_file import require_complete_pdf
 from desktop.printing.route_sheet import ensure_gui_application, page_layout_for
 from desktop.reports.chart import BarGroup, draw_before_after_chart
 from desktop.reports.trend_chart import TrendMonth, draw_trend_chart, trend_months
@@ -220,6 +221,7 @@ def write_summary_pdf(
         doc.setHtml(summary_html(report, program_name, printed or datetime.now().astimezone()))
         doc.print_(writer)
         del writer
+        require_complete_pdf(tmp, path)  # a full disk cuts the file short without an error
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
