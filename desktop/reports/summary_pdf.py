@@ -103,8 +103,9 @@ the period's end. Rates are per 100 client-months.</p>
 <p class="def"><b>Small numbers:</b> counts from 1 to {below - 1} are shown as "&lt;{below}",
 and rates, times and costs resting on fewer than {below} people or visits as "n&lt;{below}";
 where one count of a breakdown is small, the next smallest is "withheld" so it cannot be
-worked out from the total; so no person can be recognised from this summary. <b>Cost avoided is an estimate</b>: its
-assumptions are stated next to it and its unit costs are program settings.</p>
+worked out from the total; so no person can be recognised from this summary.
+<b>Cost avoided is an estimate</b>: its assumptions are stated next to it and its unit costs
+are program settings.</p>
 """
 
 
