@@ -34,13 +34,22 @@ def record(
         session,
         AuditEntry(
             at=at or datetime.now(UTC),
-            actor=actor.user_id[:80],
+            actor=who(actor),
             action=action[:60],
             entity=entity[:40],
             entity_id=str(entity_id)[:64],
             details=details,
         ),
     )
+
+
+EMERGENCY_MARK = " [emergency]"
+
+
+def who(actor: Actor) -> str:
+    """The audit's actor column: the user, marked on every entry of a break-glass session."""
+    mark = EMERGENCY_MARK if actor.emergency else ""
+    return actor.user_id[: 80 - len(mark)] + mark
 
 
 def record_now(

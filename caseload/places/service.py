@@ -22,6 +22,7 @@ from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.places.hours import HoursError, parse_opening_hours, parse_times_of_day
 from caseload.store.database import Database
 from caseload.store.models import ClientPlace, SharedPlace
+from caseload.users.permissions import Permission, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ def copy_shared_place(place: SharedPlace, client_place: ClientPlace) -> None:
 
 
 def list_shared_places(db: Database, actor: Actor) -> list[SharedPlaceInfo]:
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
         return [_info(p) for p in session.scalars(select(SharedPlace).order_by(SharedPlace.name))]
 
@@ -102,6 +104,7 @@ def _by_name(session: Session, name: str) -> SharedPlace | None:
 
 def save_shared_place_in(session: Session, actor: Actor, entry: SharedPlaceInput) -> SharedPlace:
     """Add the place, or update the one with the same name (and every client place linking it)."""
+    require(actor, Permission.EDIT_CASELOAD)
     entry = validate(entry)
     place = _by_name(session, entry.name)
     action = "shared_place.edit"
@@ -124,6 +127,7 @@ def save_shared_place_in(session: Session, actor: Actor, entry: SharedPlaceInput
 
 
 def save_shared_place(db: Database, actor: Actor, entry: SharedPlaceInput) -> SharedPlaceInfo:
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         return _info(save_shared_place_in(session, actor, entry))
 
@@ -132,6 +136,7 @@ def edit_shared_place(
     db: Database, actor: Actor, place_id: int, version: int, entry: SharedPlaceInput
 ) -> SharedPlaceInfo:
     """Change a place read at `version` (a rename included); stale: ConflictError."""
+    require(actor, Permission.EDIT_CASELOAD)
     entry = validate(entry)
     with db.session() as session:
         place = session.get(SharedPlace, place_id)
@@ -151,6 +156,7 @@ def link_client_place(
 ) -> None:
     """Make a client's usual place the shared place (None: unlink, keeping the coordinates),
     with the times of day the client is usually there."""
+    require(actor, Permission.EDIT_CASELOAD)
     parse_times_of_day(times)  # raises HoursError with what is expected
     with db.session() as session:
         client_place = session.get(ClientPlace, client_place_id)
