@@ -15,6 +15,7 @@ import pytest
 from caseload.private_files import write_private_bytes
 from caseload.store import db_errors
 from desktop.errors import user_message
+from tests.desktop.local_mode import switch_on_local_mode
 from tests.faults import harness
 from tests.faults.full_disk import fill_the_disk
 from tests.faults.test_kill9 import clients_csv
@@ -32,6 +33,7 @@ def test_a_full_disk_during_an_import_keeps_the_earlier_clients(
     path = tmp_path / "rounds.db"
     shutil.copyfile(sqlite_template, path)
     url = f"sqlite:///{path}"
+    switch_on_local_mode(url)
     earlier = clients_csv(tmp_path / "earlier.csv", 5, "E")
     assert harness.rounds_here(["import", "clients", str(earlier), "--db", url]).code == 0
     fill_the_disk(monkeypatch)

@@ -24,6 +24,7 @@ from caseload.actor import local_actor
 from caseload.demo.create import create_demo
 from caseload.store.database import open_database
 from desktop.printing.pdf_file import require_complete_pdf
+from tests.desktop.local_mode import switch_on_local_mode
 from tests.faults import harness
 from tests.faults.harness import Tally
 
@@ -72,6 +73,7 @@ def kill_imports(
 
     def start_over() -> None:
         restore()
+        switch_on_local_mode(url)  # a single-user program database (imports refuse a demo)
         assert harness.rounds_here(["import", "clients", str(earlier_csv), "--db", url]).code == 0
 
     start_over()
