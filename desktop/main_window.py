@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.locations_page: Any = None
         self.reports_page: Any = None
         self.referrals_page: Any = None
+        self.audit_window: Any = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
         self._plan_dirty = False
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
     def _on_database_opened(self, result: Opened) -> None:
         db, program, count = result
         self.context = AppContext(db, local_actor(), program)
+        self._update_actor_actions()
         self.status_label.setText(f"{program.program_name} · {db.describe()}")
         self._update_title()
         if self._create_demo and count == 0:
@@ -357,6 +359,12 @@ class MainWindow(QMainWindow):
             # partial, not a lambda with a default: triggered(bool) would overwrite the default
             show = partial(self.show_page, name)
             self._action(view_menu, PAGE_TITLES[name], f"Ctrl+{i + 1}", show)
+        view_menu.addSeparator()
+        # Supervisors and administrators only: hidden for others (and the service refuses).
+        self.audit_action = self._action(
+            view_menu, "Audit &log…", "Ctrl+Shift+L", self._on_audit_log_triggered
+        )
+        self.audit_action.setVisible(False)
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -389,6 +397,28 @@ class MainWindow(QMainWindow):
         if self.caseload_page is not None:
             self.tabs.setCurrentWidget(self.caseload_page)
             self.caseload_page.focus_search()
+
+    def _update_actor_actions(self) -> None:
+        """Menu entries that depend on who is logged in."""
+        from caseload.audit_view import can_read_audit
+
+        allowed = self.context is not None and can_read_audit(self.context.actor)
+        self.audit_action.setVisible(allowed)
+        self.audit_action.setEnabled(allowed)
+
+    def _on_audit_log_triggered(self) -> None:
+        if self.context is None:
+            return
+        from caseload.audit_view import can_read_audit
+        from desktop.audit.window import AuditLogWindow
+
+        if not can_read_audit(self.context.actor):
+            return
+        if self.audit_window is not None:
+            self.audit_window.close()
+        self.audit_window = AuditLogWindow(self.context, self)
+        self.audit_window.show()
+        self.audit_window.raise_()
 
     def _on_settings_triggered(self) -> None:
         if self.context is None:
@@ -437,6 +467,9 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
         self.locations_page = self.reports_page = self.referrals_page = None
+        if self.audit_window is not None:
+            self.audit_window.close()
+            self.audit_window = None
         self._plan_dirty = False
         if self.context is not None:
             self.context.db.dispose()
