@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseload.actor import local_actor
+from caseload.actor import Actor, local_actor
 from desktop.context import AppContext
 from desktop.error_dialog import show_error
 from desktop.tasks import ProgressFn, TaskRunner
@@ -55,8 +55,8 @@ PAGE_TITLES = {
 _LAZY_PAGES = (PLAN_PAGE, BALANCE_PAGE, TEAM_PAGE, REFERRALS_PAGE, LOCATIONS_PAGE, REPORTS_PAGE)
 # Ctrl+1 ... Ctrl+7 open the pages in tab order.
 PAGE_ORDER = (CASELOAD_PAGE, *_LAZY_PAGES)
-# The database, its settings, its client count.
-Opened: TypeAlias = "tuple[Database, ProgramSettings, int]"
+# The database, its settings, its client count, who works without a log-in (None: log-in needed).
+Opened: TypeAlias = "tuple[Database, ProgramSettings, int, Actor | None]"
 OpenMode = Literal["open", "create", "new", "default"]
 _DB_FILES = "MIH Rounds databases (*.db);;All files (*)"
 
@@ -134,7 +134,10 @@ class MainWindow(QMainWindow):
             from caseload.store.backup import daily_backup
 
             daily_backup(db)  # the day's first start keeps a copy beside the database
-            return db, settings.load(db, ProgramSettings), client_count(db)
+            from caseload.users.accounts import session_actor
+
+            program = settings.load(db, ProgramSettings)
+            return db, program, client_count(db), session_actor(db)
 
         self.tasks.run(open_db, then, on_failed=self._on_open_failed)
 
@@ -167,8 +170,10 @@ class MainWindow(QMainWindow):
         show_error(self, exc)
 
     def _on_database_opened(self, result: Opened) -> None:
-        db, program, count = result
-        self.context = AppContext(db, local_actor(), program)
+        db, program, count, actor = result
+        # Until the log-in dialog (auditdesk) asks, a database that needs one opens as the
+        # local user.
+        self.context = AppContext(db, actor or local_actor(), program)
         self._update_actor_actions()
         self.status_label.setText(f"{program.program_name} · {db.describe()}")
         self._update_title()

@@ -46,6 +46,7 @@ from caseload.store.models import (
     UtilizationEvent,
     Visit,
 )
+from caseload.users.accounts import mark_demo_in
 
 ProgressCallback = Callable[[int, int, str], None]
 Row = dict[str, Any]
@@ -181,6 +182,7 @@ def create_demo(
                 "continue (rounds demo --replace deletes every client, visit, shift, crew, plan "
                 "and staff member first), or choose another database with --db."
             )
+        mark_demo_in(session, actor)  # opens without log-in; refuses real imports
         for table in CASELOAD_TABLES:
             session.execute(delete(table))
         program = load_in(session, ProgramSettings)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseload import audit
-from caseload.actor import Actor, Role
+from caseload.actor import Actor
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.languages import canonical_language
 from caseload.rebalance.rules import (
@@ -26,8 +26,8 @@ from caseload.rebalance.snapshot import active_programs, clinical_programs
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Client, Enrollment, Staff
+from caseload.users.permissions import Permission, require
 
-REBALANCING_ROLES = frozenset({Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.SYSTEM})
 AUDIT_ACTION = "client.reassign"
 
 
@@ -51,13 +51,6 @@ class MoveLike(Protocol):
     def reason(self) -> str: ...
 
 
-def _require_supervisor(actor: Actor) -> None:
-    if actor.role not in REBALANCING_ROLES:
-        raise UserError(
-            f"{actor.user_id} may not reassign clients: only supervisors and program managers can."
-        )
-
-
 def apply_moves(
     db: Database,
     actor: Actor,
@@ -73,7 +66,7 @@ def apply_moves(
     target clinician who would break one of the client's rules, refuses the whole apply.
     Each move is audited (who, when, from, to, why).
     """
-    _require_supervisor(actor)
+    require(actor, Permission.REBALANCE)
     if not moves:
         return ()
     ids = [m.client_id for m in moves]

@@ -513,3 +513,41 @@ class GeocodeCacheEntry(Base):
     quality: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class UserAccount(Versioned, Base):
+    """A person who signs in: a unique user name (compared case-insensitively through
+    `username_key`), a role (`caseload.actor.Role`), an Argon2 password hash (never the
+    password), and the staff member they are (a paramedic's crew and clients follow from it).
+    Five wrong passwords lock the account for a while (`locked_until`)."""
+
+    __tablename__ = "user_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))  # as typed, for display
+    username_key: Mapped[str] = mapped_column(String(60), unique=True)  # casefolded
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+class ProgramAccess(Versioned, Base):
+    """One row (id 1): how the database is opened. `demo` marks a demo database (opens without
+    log-in, refuses real imports); `local_mode` is the administrator's single-user local mode.
+    No row: a program database that needs log-in (or its first administrator)."""
+
+    __tablename__ = "program_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    local_mode: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012

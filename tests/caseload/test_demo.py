@@ -182,7 +182,8 @@ def test_refuses_a_database_with_clients_and_replace_starts_over(sqlite_db: Data
     with sqlite_db.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
         details = json.loads(session.scalars(select(AuditEntry.details)).all()[-1])
-    assert actions == ["settings.save", "demo.create", "demo.replace"]  # the demo's area once
+    # marked a demo once (opens without log-in), the demo's area once
+    assert actions == ["access.demo", "settings.save", "demo.create", "demo.replace"]
     assert details["active_clients"] == 30
 
 

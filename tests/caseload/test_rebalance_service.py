@@ -15,6 +15,7 @@ from caseload.rebalance import apply_moves, load_snapshot, move_preview, suggest
 from caseload.rebalance.apply import AUDIT_ACTION
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client, Crew, CrewMember, Enrollment, Program, Staff
+from caseload.users.permissions import PermissionDenied
 from tests.caseload.rebalance_data import (
     TODAY,
     ClientSpec,
@@ -272,8 +273,8 @@ def test_clinicians_may_not_reassign(db: Database) -> None:
     staff = _team(db)
     ids = _overloaded_lee(db, staff)
     preview = move_preview(db, SUPERVISOR, ids["C03"], staff["Ortiz"], today=TODAY)
-    with pytest.raises(UserError, match="only supervisors and program managers"):
-        apply_moves(db, Actor("lee", Role.CLINICIAN), [preview.move], {ids["C03"]: 1})
+    with pytest.raises(PermissionDenied, match=r"paramedic\) cannot apply caseload moves"):
+        apply_moves(db, Actor("lee", Role.PARAMEDIC, 1), [preview.move], {ids["C03"]: 1})
 
 
 def test_no_caseload_staff_is_a_user_error(db: Database) -> None:

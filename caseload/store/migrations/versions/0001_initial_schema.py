@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:34:54.709372
+Create Date: 2026-12-02 14:41:31.217461
 """
 
 from __future__ import annotations
@@ -100,6 +100,13 @@ def upgrade() -> None:
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plans_plan_date'), ['plan_date'], unique=False)
 
+    op.create_table('program_access',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('demo', sa.Boolean(), nullable=False),
+    sa.Column('local_mode', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('programs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -265,6 +272,24 @@ def upgrade() -> None:
     with op.batch_alter_table('staff_certifications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_certifications_staff_id'), ['staff_id'], unique=False)
 
+    op.create_table('user_accounts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=60), nullable=False),
+    sa.Column('username_key', sa.String(length=60), nullable=False),
+    sa.Column('full_name', sa.String(length=120), nullable=False),
+    sa.Column('role', sa.String(length=30), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failed_attempts', sa.Integer(), nullable=False),
+    sa.Column('locked_until', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', caseload.store.orm_types.AwareDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('username_key')
+    )
     op.create_table('client_places',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
@@ -443,6 +468,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_client_places_client_id'))
 
     op.drop_table('client_places')
+    op.drop_table('user_accounts')
     with op.batch_alter_table('staff_certifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_certifications_staff_id'))
 
@@ -466,6 +492,7 @@ def downgrade() -> None:
     op.drop_table('shared_places')
     op.drop_table('settings')
     op.drop_table('programs')
+    op.drop_table('program_access')
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plans_plan_date'))
 

@@ -1,0 +1,60 @@
+"""A crew member's part of the caseload: the clients a paramedic or peer-support specialist
+may see on a day (their crew's stops and their own assigned clients)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseload.actor import Actor
+from caseload.store.database import Database
+from caseload.store.models import Client, Crew, CrewMember, Plan, PlanStop
+from caseload.users.permissions import Permission, allowed
+
+
+def crew_names_in(session: Session, staff_id: int, day: date) -> set[str]:
+    """The crews `staff_id` rides in on `day`."""
+    return set(
+        session.scalars(
+            select(Crew.name)
+            .join(CrewMember, CrewMember.crew_id == Crew.id)
+            .where(Crew.crew_date == day, CrewMember.staff_id == staff_id)
+        )
+    )
+
+
+def visible_client_ids_in(session: Session, actor: Actor, day: date) -> set[int] | None:
+    """As `visible_client_ids`, inside a unit of work."""
+    if allowed(actor, Permission.VIEW_ALL_CLIENTS):
+        return None
+    if actor.staff_id is None or not allowed(actor, Permission.VIEW_CASELOAD):
+        return set()
+    visible = set(
+        session.scalars(select(Client.id).where(Client.assigned_clinician_id == actor.staff_id))
+    )
+    crews = crew_names_in(session, actor.staff_id, day)
+    latest = session.scalar(select(func.max(Plan.version_no)).where(Plan.plan_date == day))
+    if crews and latest is not None:
+        visible.update(
+            session.scalars(
+                select(PlanStop.client_id)
+                .join(Plan, Plan.id == PlanStop.plan_id)
+                .where(
+                    Plan.plan_date == day,
+                    Plan.version_no == latest,
+                    PlanStop.crew_name.in_(crews),
+                )
+            )
+        )
+    return visible
+
+
+def visible_client_ids(db: Database, actor: Actor, day: date) -> set[int] | None:
+    """The client ids `actor` may see on `day`; None means every client (supervisors,
+    program managers, the system, a break-glass session). A paramedic or peer-support
+    specialist sees the clients on their crew's route in the day's latest plan and the
+    clients assigned to them; an account without a staff member sees none."""
+    with db.session() as session:
+        return visible_client_ids_in(session, actor, day)
