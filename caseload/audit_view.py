@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from caseload import audit
-from caseload.actor import Actor, Role
+from caseload.actor import Actor
 from caseload.audit_values import Values, parse_changes
 from caseload.errors import UserError
 from caseload.planning.exports import safe_cell
@@ -30,6 +30,7 @@ from caseload.private_files import PART_SUFFIX, private_dir
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client
+from caseload.users.permissions import Permission, allowed, require
 
 DEFAULT_PAGE = 200
 MAX_PAGE = 5000
@@ -47,7 +48,6 @@ CSV_COLUMNS = (
     "after",
 )
 _EXPORT_BATCH = 2000
-_AUDIT_READERS = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +100,13 @@ class AuditPage:
 
 def can_read_audit(actor: Actor) -> bool:
     """Whether `actor` may read the audit log (the app shows its menu entry only then)."""
-    return actor.role in _AUDIT_READERS
+    return allowed(actor, Permission.VIEW_AUDIT)
 
 
 def check_reader(actor: Actor) -> None:
     """Only supervisors and administrators read the audit log (the service refuses others,
     whatever the UI shows)."""
-    # Until accounts land (caseload.users), the role check is local.
-    if not can_read_audit(actor):
-        raise UserError(
-            f"Your role ({actor.role.value.replace('_', ' ')}) cannot read the audit log; "
-            "ask a supervisor or administrator."
-        )
+    require(actor, Permission.VIEW_AUDIT)
 
 
 def audit_entries(

@@ -116,7 +116,9 @@ def test_the_menu_entry_shows_only_for_audit_readers(qtbot: Any, tmp_path: Path)
     window.show()
     qtbot.waitUntil(lambda: window.context is not None, timeout=10_000)
     assert window.context is not None
-    assert not window.audit_action.isVisible()  # the local program manager
+    window.context = replace(window.context, actor=Actor("medic.ray", Role.PARAMEDIC))
+    window._update_actor_actions()
+    assert not window.audit_action.isVisible()
     window.audit_action.trigger()
     assert window.audit_window is None
     window.context = replace(window.context, actor=SUPERVISOR)
