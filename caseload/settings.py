@@ -58,6 +58,9 @@ class ProgramSettings:
     speed_kmh: float = DEFAULT_SPEED_KMH
     leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     default_visit_minutes: int = 45
+    # The app locks after this long without keyboard or mouse input (a program with accounts:
+    # the same user's password unlocks it). HIPAA's automatic logoff.
+    auto_lock_minutes: float = 15.0
     plan_time_limit_s: float = 10.0
     # Plan visits whose location is only a ZIP centre (the sheet then says "call ahead");
     # off, each such client needs the manager's yes in "Locations to check".

@@ -15,6 +15,7 @@ from desktop.app import open_main_window
 from desktop.main_window import MainWindow
 from desktop.plan.page import PlanPage
 from desktop.rebalance_view import RebalanceView
+from tests.desktop.access_helpers import create_first_administrator
 
 
 def test_demo_start_creates_the_program_and_opens_the_caseload(qtbot: Any, tmp_path: Path) -> None:
@@ -95,6 +96,7 @@ def test_a_new_users_first_start_creates_the_default_database(
     window = open_main_window(None)
     qtbot.addWidget(window)
     window.show()
+    create_first_administrator(qtbot, window)  # a new program database's first start
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=30_000)
     assert default.is_file()
     assert window.context is not None and window.context.db.url == f"sqlite:///{default}"

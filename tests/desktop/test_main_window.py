@@ -17,13 +17,18 @@ from caseload.programs import list_programs
 from caseload.store.database import open_database
 from desktop import error_dialog
 from desktop.main_window import MainWindow
+from tests.desktop.access_helpers import create_first_administrator
 from tests.desktop.artifacts import save_screenshot
 
 
 def open_window(qtbot: Any, url: str, *, create: bool = False) -> MainWindow:
+    """The window on `url`; a database it creates is a new program's: its first start creates
+    the administrator."""
     window = MainWindow(url, create=create)
     qtbot.addWidget(window)
     window.show()
+    if create:
+        create_first_administrator(qtbot, window)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.loading, timeout=10_000)
     return window
 
@@ -136,6 +141,8 @@ def test_new_and_open_database_switch_the_window(
     new_path = tmp_path / "new.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(new_path), ""))
     window._on_new()
+    qtbot.waitUntil(lambda: window.context is None, timeout=10_000)
+    create_first_administrator(qtbot, window)  # a new program database: its administrator
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=10_000)
     assert window.context is not None and window.context.db.url == f"sqlite:///{new_path}"
     assert window.caseload_page is None and window.tabs.count() == 0
