@@ -42,6 +42,8 @@ from caseload.store.models import (
     UtilizationEvent,
     Visit,
 )
+from caseload.users.permissions import Permission, require
+from caseload.users.scope import require_visible_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,7 @@ def _last_contacts(session: Session) -> dict[int, date]:
 
 def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
     """Every active client, most urgent first, as the caseload table shows them."""
+    require(actor, Permission.VIEW_CASELOAD)
     ranked = rank_caseload(db, on, actor)
     with db.session() as session:
         programs: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -226,7 +229,9 @@ def list_client_rows(db: Database, on: date, actor: Actor) -> list[ClientRow]:
 
 def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> ClientDetail:
     """Everything the detail panel shows about one client."""
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
+        require_visible_in(session, actor, client_id, on)
         client = session.get(Client, client_id)
         if client is None:
             raise NotFoundError(f"Client {client_id} does not exist.")
@@ -334,6 +339,7 @@ def update_client(
     db: Database, actor: Actor, client_id: int, expected_version: int, edit: ClientEdit
 ) -> int:
     """Apply `edit`; returns the new version. Validates before writing anything."""
+    require(actor, Permission.EDIT_CASELOAD)
     if edit.first_name is not None and not edit.first_name.strip():
         raise UserError("First name cannot be empty.")
     if edit.last_name is not None and not edit.last_name.strip():
@@ -388,6 +394,7 @@ def add_visit(
     required_skills: frozenset[str] = frozenset(),
 ) -> int:
     """Schedule a visit; with a window it is a fixed appointment (MUST on its day)."""
+    require(actor, Permission.EDIT_CASELOAD)
     if duration_min <= 0 or duration_min > 8 * 60:
         raise UserError("A visit lasts between 1 minute and 8 hours.")
     if window is not None and window[1] <= window[0]:

@@ -22,6 +22,7 @@ from caseload.enums import ClientStatus, ConsentState, EnrollmentEnd
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.store.database import Database
 from caseload.store.models import Client, Enrollment, Program
+from caseload.users.permissions import Permission, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ def enrollments(db: Database, client_id: int) -> list[EnrollmentInfo]:
 def enrol(db: Database, actor: Actor, client_id: int, program_code: str, on: date) -> int:
     """Enrol the client in the program from `on`; returns the enrolment id. Refused while the
     client is inactive or already enrolled in that program on that day."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         client = _client(session, client_id, None)
         if client.status != ClientStatus.ACTIVE.value:
@@ -130,6 +132,7 @@ def end_enrollment(
     reason: str = "",
 ) -> None:
     """Graduate or disenrol: the enrolment's last day is `on`. Disenrolling needs a reason."""
+    require(actor, Permission.EDIT_CASELOAD)
     if kind is EnrollmentEnd.DISENROLLED and not reason.strip():
         raise UserError("Say why the client is disenrolled (e.g. declined further visits).")
     with db.session() as session:
@@ -160,6 +163,7 @@ def end_enrollment(
 
 def reopen_enrollment(db: Database, actor: Actor, enrollment_id: int) -> None:
     """Undo a graduation or disenrolment (audited)."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         enrollment = session.get(Enrollment, enrollment_id)
         if enrollment is None:
@@ -189,6 +193,7 @@ def record_consent(
 ) -> int:
     """Record consent given or declined (with its date and who obtained it) or clear it; returns
     the client's new version."""
+    require(actor, Permission.EDIT_CASELOAD)
     if consent.state is not ConsentState.NOT_RECORDED:
         if consent.on is None:
             raise UserError("Give the date consent was given or declined.")
@@ -228,6 +233,7 @@ def set_status(
     """Make the client active, deceased, moved away or transferred (`on`: the day it took
     effect). An inactive client's open enrolments end on that day, recorded as disenrolled with
     the status as reason. Returns the client's new version."""
+    require(actor, Permission.EDIT_CASELOAD)
     if status is ClientStatus.MERGED:
         raise UserError("Use 'Merge duplicates' to merge a client into another.")
     if status is ClientStatus.TRANSFERRED and not reason.strip():

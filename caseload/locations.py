@@ -22,6 +22,7 @@ from caseload.errors import NotFoundError, UserError
 from caseload.geocoding import GeocodeResult, metres_between, open_geocoder, save_cache
 from caseload.store.database import Database
 from caseload.store.models import Client, ClientPlace
+from caseload.users.permissions import Permission, require
 from routing.geo import LatLon
 
 MOVED_CHECK_M = 500.0  # moved further than this since the import: listed for checking
@@ -145,6 +146,7 @@ def _client_location(client: Client) -> ClientLocation:
 
 
 def client_location(db: Database, client_id: int, actor: Actor) -> ClientLocation:
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
         return _client_location(_client(session, client_id))
 
@@ -153,6 +155,7 @@ def locations_to_check(db: Database, actor: Actor) -> list[ClientLocation]:
     """Active clients whose location needs a look: none, only a ZIP centre not yet accepted,
     or moved more than 500 m from where the import placed it (a pin a person placed is not
     questioned). No location first, then ZIP centres, then moves; by name within each."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         clients = session.scalars(
             select(Client).where(Client.active.is_(True)).options(selectinload(Client.places))
@@ -244,6 +247,7 @@ def set_client_location(
 ) -> LocationChange:
     """Place the client by hand (a pin on the map, typed coordinates): quality `manual`, with
     who and when. The client is then planned like any other."""
+    require(actor, Permission.EDIT_CASELOAD)
     if not (-90.0 <= lat <= 90.0) or not (-180.0 <= lon <= 180.0):
         raise UserError(
             f"coordinates {lat}, {lon} are not a place on Earth; expected latitude -90..90 "
@@ -265,6 +269,7 @@ def accept_approximate_location(
     db: Database, actor: Actor, client_id: int, accepted: bool = True
 ) -> LocationChange:
     """The manager's yes (or no) to planning a ZIP-centre location: the stop says call ahead."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         quality = _place_location(_primary_place(_client(session, client_id))).quality
     if accepted and quality is not GeocodeQuality.ZIP:
@@ -281,6 +286,7 @@ def locate_from_address(
     """Find the client's address again (after a new address table, or an address edit). A
     result no better than nothing changes nothing; a pin placed by hand is replaced only
     because the user asked for this."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         client = _client(session, client_id)
         geocoder = open_geocoder(session)
@@ -303,6 +309,7 @@ def locate_from_address(
 def undo_location_change(db: Database, actor: Actor, change: LocationChange) -> None:
     """Put back what `change` replaced (and remove a place it created), unless someone changed
     the location since: then nothing is written and the user is told."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         client = _client(session, change.client_id)
         place = next((p for p in client.places if p.id == change.place_id), None)

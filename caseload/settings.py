@@ -25,6 +25,7 @@ from caseload.enums import Tier
 from caseload.errors import ConflictError
 from caseload.store.database import Database
 from caseload.store.models import Setting
+from caseload.users.permissions import Permission, require
 from maps.outline import Ring, parse_outline
 from routing.geo import LatLon
 from routing.matrix import DEFAULT_CIRCUITY, DEFAULT_LEG_OVERHEAD_S, DEFAULT_SPEED_KMH
@@ -139,6 +140,7 @@ def save_in(
 ) -> int:
     """Replace the group; returns its new version. With `expected_version`, refuses with
     `ConflictError` when the stored version differs (someone saved since it was read)."""
+    require(actor, Permission.MANAGE_SETTINGS)
     raw = json.dumps(dataclasses.asdict(value), sort_keys=True)
     row = session.get(Setting, value.KEY)
     if expected_version is not None and (0 if row is None else row.version) != expected_version:
@@ -176,6 +178,7 @@ def save(
     db: Database, value: SettingsGroup, actor: Actor, *, expected_version: int | None = None
 ) -> int:
     """Save one group (see `save_in`); returns its new version."""
+    require(actor, Permission.MANAGE_SETTINGS)
     return save_all(db, [(value, expected_version)], actor)[0]
 
 
@@ -184,6 +187,7 @@ def save_all(
 ) -> list[int]:
     """Save several groups, each from its expected version (None: unchecked), in one unit of
     work: all are saved or, on a `ConflictError`, none. Returns the new versions."""
+    require(actor, Permission.MANAGE_SETTINGS)
     try:
         with db.session() as session:
             return [

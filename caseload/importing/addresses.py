@@ -24,6 +24,7 @@ from caseload.importing.fields import RowChecker
 from caseload.importing.pipeline import ImportJob, ImportKind, Planned, Progress, Steps, run_import
 from caseload.store.database import Database
 from caseload.store.models import AddressPoint
+from caseload.users.permissions import Permission, require
 
 ADDRESS_REQUIRED = ("address", "lat", "lon")
 ADDRESS_COLUMNS = ("address", "city", "state", "zip", "lat", "lon")
@@ -51,6 +52,7 @@ def import_address_table(
     cancel: threading.Event | None = None,
 ) -> ImportReport:
     """Add or update address points from a CSV/XLSX file; all rows or none."""
+    require(actor, Permission.IMPORT)
     kind = ImportKind(
         "addresses", ADDRESS_REQUIRED, ADDRESS_COLUMNS, _AddressJob, progress_every=500
     )

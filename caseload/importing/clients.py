@@ -35,6 +35,7 @@ from caseload.store.models import (
     Enrollment,
     Program,
 )
+from caseload.users.permissions import Permission, require
 
 CLIENT_REQUIRED = ("external_id", "first_name", "last_name", "date_of_birth")
 CLIENT_COLUMNS = (
@@ -82,6 +83,7 @@ def import_clients(
     geocoder_delay_s: float = 1.0,
 ) -> ImportReport:
     """Import clients (layout: README section "import"); all rows or none."""
+    require(actor, Permission.IMPORT)
     kind = ImportKind(
         "clients",
         CLIENT_REQUIRED,

@@ -23,6 +23,7 @@ from caseload.importing.tabular import Table
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Client, UtilizationEvent
+from caseload.users.permissions import Permission, require
 
 EVENT_REQUIRED = ("external_id", "kind", "occurred_at")
 EVENT_COLUMNS = (*EVENT_REQUIRED, "source", "notes")
@@ -50,6 +51,7 @@ def import_events(
 ) -> ImportReport:
     """Import utilization events for clients already in the database; all rows or none. `now`
     (default: the clock) is the latest acceptable event time."""
+    require(actor, Permission.IMPORT)
     moment = now or datetime.now(UTC)
     kind = ImportKind(
         "events", EVENT_REQUIRED, EVENT_COLUMNS, lambda session: _EventJob(session, moment)

@@ -32,8 +32,14 @@ from caseload.importing.common import ImportReport, RowWarning
 from caseload.importing.fields import RowChecker
 from caseload.importing.tabular import Table, read_table
 from caseload.store.database import Database
+from caseload.users.accounts import AccessMode, access_mode_in
+from caseload.users.errors import DEMO_IMPORT_REFUSED, DemoDatabaseError
+from caseload.users.permissions import Permission, require
 
 Progress = Callable[[int, int, str], None]
+# Imports of real people (clients, their events, referrals and visits, the team): a demo
+# database, which opens without log-in, refuses them.
+REAL_DATA_KINDS = frozenset({"clients", "events", "referrals", "visits", "staff"})
 R = TypeVar("R")  # one checked row, as an import kind reads it
 
 
@@ -108,6 +114,9 @@ def run_import(
     cancel: threading.Event | None,
 ) -> ImportReport:
     """Import the file at `path` as `kind`; all rows or none (see the module's docstring)."""
+    require(actor, Permission.IMPORT)
+    if kind.name in REAL_DATA_KINDS:
+        _refuse_in_a_demo(db)
     table = read_table(path, required=kind.required, known=kind.known)
     total = len(table.rows)
     steps = Steps(progress or _no_progress, cancel, total)
@@ -172,3 +181,9 @@ def _write_audit(
         name,
         json.dumps({"file": name, "counts": counts}, sort_keys=True),
     )
+
+
+def _refuse_in_a_demo(db: Database) -> None:
+    with db.session() as session:
+        if access_mode_in(session) is AccessMode.DEMO:
+            raise DemoDatabaseError(DEMO_IMPORT_REFUSED)

@@ -26,6 +26,7 @@ from caseload.places.hours import HoursError, parse_opening_hours
 from caseload.places.service import SharedPlaceInput, save_shared_place_in
 from caseload.store.database import Database
 from caseload.store.models import SharedPlace
+from caseload.users.permissions import Permission, require
 
 PLACE_REQUIRED = ("name", "kind", "lat", "lon")
 PLACE_COLUMNS = ("name", "kind", "lat", "lon", "description", "opening_hours")
@@ -41,6 +42,7 @@ def import_shared_places(
     cancel: threading.Event | None = None,
 ) -> ImportReport:
     """Add or update shared places from a CSV/XLSX file; all rows or none."""
+    require(actor, Permission.IMPORT)
     kind = ImportKind("places", PLACE_REQUIRED, PLACE_COLUMNS, lambda s: _PlaceJob(s, actor))
     return run_import(db, actor, path, kind, dry_run=dry_run, progress=progress, cancel=cancel)
 

@@ -34,6 +34,7 @@ from caseload.referrals.triage import accept_in
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Program, Referral
+from caseload.users.permissions import Permission, require
 
 REFERRAL_REQUIRED = ("source", "received_at")
 REFERRAL_COLUMNS = (
@@ -77,6 +78,7 @@ def import_referrals(
 ) -> ImportReport:
     """Import referrals into the queue (see the module docstring); all rows or none. `now`
     (default: the clock) is the latest time a referral or its event may carry."""
+    require(actor, Permission.IMPORT)
     moment = now or datetime.now(UTC)
 
     def start(session: Session) -> _ReferralJob:

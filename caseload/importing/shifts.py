@@ -32,6 +32,7 @@ from caseload.store.database import Database
 from caseload.store.models import ShiftException, ShiftPattern, Staff
 from caseload.team.rota import WEEKDAYS, DayException, PatternSlot
 from caseload.team.shifts import add_exceptions_in, set_patterns_in
+from caseload.users.permissions import Permission, require
 
 SHIFT_REQUIRED = ("staff",)
 SHIFT_COLUMNS = (
@@ -69,6 +70,7 @@ def import_shifts(
     cancel: threading.Event | None = None,
 ) -> ImportReport:
     """Import weekly shift patterns and exceptions from a CSV/XLSX file; all rows or none."""
+    require(actor, Permission.IMPORT)
     kind = ImportKind(
         "shifts", SHIFT_REQUIRED, SHIFT_COLUMNS, lambda session: _ShiftJob(session, actor)
     )

@@ -23,6 +23,7 @@ from caseload.importing.team_fields import certifications, hours, role
 from caseload.store.database import Database
 from caseload.store.models import Staff
 from caseload.team.staff import MAX_WEEKLY_HOURS, StaffDraft, apply_draft
+from caseload.users.permissions import Permission, require
 
 STAFF_REQUIRED = ("name", "role")
 STAFF_COLUMNS = (
@@ -54,6 +55,7 @@ def import_staff(
     cancel: threading.Event | None = None,
 ) -> ImportReport:
     """Import or update staff members from a CSV/XLSX file; all rows or none."""
+    require(actor, Permission.IMPORT)
     kind = ImportKind("staff", STAFF_REQUIRED, STAFF_COLUMNS, _StaffJob)
     return run_import(db, actor, path, kind, dry_run=dry_run, progress=progress, cancel=cancel)
 

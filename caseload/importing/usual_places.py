@@ -31,6 +31,7 @@ from caseload.places.hours import TIMES_EXPECTED, HoursError, parse_times_of_day
 from caseload.places.service import copy_shared_place
 from caseload.store.database import Database
 from caseload.store.models import ClientPlace, SharedPlace
+from caseload.users.permissions import Permission, require
 
 USUAL_REQUIRED = ("external_id", "place")
 USUAL_COLUMNS = ("external_id", "place", "times_of_day", "primary")
@@ -62,6 +63,7 @@ def import_usual_places(
     cancel: threading.Event | None = None,
 ) -> ImportReport:
     """Link clients to shared places from a CSV/XLSX file; all rows or none."""
+    require(actor, Permission.IMPORT)
     kind = ImportKind("usual-places", USUAL_REQUIRED, USUAL_COLUMNS, lambda s: _UsualJob(s, actor))
     return run_import(db, actor, path, kind, dry_run=dry_run, progress=progress, cancel=cancel)
 

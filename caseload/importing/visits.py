@@ -34,6 +34,7 @@ from caseload.outcomes.validate import CLOCK_SLACK, check_entry
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Plan
+from caseload.users.permissions import Permission, require
 
 VISIT_REQUIRED = ("external_id", "visit_date", "outcome")
 VISIT_COLUMNS = (
@@ -103,6 +104,7 @@ def import_visits(
 ) -> ImportReport:
     """Import visit outcomes for clients already in the database; all rows or none. `now`
     (default: the clock) is the latest acceptable time."""
+    require(actor, Permission.IMPORT)
     moment = now or datetime.now(UTC)
     kind = ImportKind(
         "visits", VISIT_REQUIRED, VISIT_COLUMNS, lambda session: _VisitJob(session, moment, actor)

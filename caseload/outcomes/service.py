@@ -29,6 +29,8 @@ from caseload.referrals.first_contact import forget_first_contact, record_first_
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import Client, ClientPlace, Plan, PlanStop, UtilizationEvent, Visit
+from caseload.users.permissions import Permission, require
+from caseload.users.scope import require_visible_in
 
 OUTCOME_SOURCE = "visit outcome"  # UtilizationEvent.source of an ED visit recorded from a visit
 
@@ -215,11 +217,13 @@ def record_outcome(
 ) -> OutcomeInfo:
     """Record the outcome of the client's stop on saved plan `plan_id`. An outcome already
     recorded for the client that day raises `ConflictError` (correct it instead)."""
+    require(actor, Permission.RECORD_OUTCOME)
     moment = _now(now)
     with db.session() as session:
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise NotFoundError(f"Plan {plan_id} does not exist (it may have been deleted).")
+        require_visible_in(session, actor, client_id, plan.plan_date)  # a crew: its own stops
         if not any(s.client_id == client_id for s in plan.stops):
             raise NotFoundError(
                 f"Client {client_id} is not on version {plan.version_no} of this plan."
@@ -240,6 +244,7 @@ def record_in(
 ) -> Visit:
     """Store a checked outcome for the client's planned visit on `on` (the stop of `plan`, else
     a visit booked for the day, else a new visit row) in `session`, with its audit entry."""
+    require(actor, Permission.RECORD_OUTCOME)
     if recorded_outcome(session, client_id, on) is not None:
         raise ConflictError(
             f"An outcome is already recorded for client {client_id} on {on:%a %d %b}; "
@@ -318,6 +323,7 @@ def record_unplanned(
 ) -> OutcomeInfo:
     """A contact nobody planned (the crew met the client on the street): stored as a visit of
     its own, counting like any other."""
+    require(actor, Permission.RECORD_OUTCOME)
     moment = _now(now)
     with db.session() as session:
         client = session.get(Client, client_id)
@@ -340,6 +346,7 @@ def unplanned_in(
     moment: datetime,
 ) -> Visit:
     """Store a checked unplanned contact in `session`, with its audit entry."""
+    require(actor, Permission.RECORD_OUTCOME)
     if entry.status not in UNPLANNED_OUTCOMES:
         raise UserError(
             "An unplanned contact is one where the crew met the client: completed, "
@@ -381,6 +388,7 @@ def correct_outcome(
 ) -> OutcomeInfo:
     """Replace a recorded outcome. `why` is required; the audit entry keeps who, why and the
     old and new values (structured fields; note text is only marked as changed)."""
+    require(actor, Permission.RECORD_OUTCOME)
     moment = _now(now)
     if not why.strip():
         raise UserError("Why: say why the outcome is corrected (it goes in the audit log).")
@@ -414,6 +422,7 @@ def correct_outcome(
 
 def outcome_history(db: Database, client_id: int, actor: Actor) -> list[OutcomeInfo]:
     """Every recorded outcome of the client, newest first."""
+    require(actor, Permission.VIEW_CASELOAD)
     del actor
     with db.session() as session:
         places = place_labels(session, client_id)
@@ -428,6 +437,7 @@ def outcome_history(db: Database, client_id: int, actor: Actor) -> list[OutcomeI
 def outcomes_on(db: Database, on: date, actor: Actor) -> dict[int, OutcomeInfo]:
     """Client id -> the planned visit's outcome recorded on `on` (unplanned contacts are left
     out: they never stand for a planned stop)."""
+    require(actor, Permission.VIEW_PLAN)
     del actor
     with db.session() as session:
         visits = list(

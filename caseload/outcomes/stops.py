@@ -18,11 +18,14 @@ from caseload.outcomes.model import PlaceChoice, StopForOutcome
 from caseload.outcomes.service import info_of, place_labels, recorded_outcome
 from caseload.store.database import Database
 from caseload.store.models import Client, Enrollment, Plan, PlanStop
+from caseload.users.permissions import Permission, require
+from caseload.users.scope import visible_client_ids_in
 
 
 def stops_for_outcomes(db: Database, plan_id: int, actor: Actor) -> list[StopForOutcome]:
-    """Every routed stop of saved plan `plan_id`, in the order of the route sheets."""
-    del actor
+    """Every routed stop of saved plan `plan_id`, in the order of the route sheets (a
+    paramedic or peer-support specialist: their crew's)."""
+    require(actor, Permission.RECORD_OUTCOME)
     with db.session() as session:
         plan = session.get(Plan, plan_id)
         if plan is None:
@@ -46,6 +49,9 @@ def stops_for_outcomes(db: Database, plan_id: int, actor: Actor) -> list[StopFor
             )
             if s.crew_name is not None
         ]
+        visible = visible_client_ids_in(session, actor, plan.plan_date)
+        if visible is not None:
+            rows = [s for s in rows if s.client_id in visible]
         clients = {
             c.id: c
             for c in session.scalars(

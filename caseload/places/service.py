@@ -23,6 +23,7 @@ from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.places.hours import HoursError, parse_opening_hours, parse_times_of_day
 from caseload.store.database import Database
 from caseload.store.models import ClientPlace, SharedPlace
+from caseload.users.permissions import Permission, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ def copy_shared_place(place: SharedPlace, client_place: ClientPlace) -> None:
 
 
 def list_shared_places(db: Database, actor: Actor) -> list[SharedPlaceInfo]:
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
         return [_info(p) for p in session.scalars(select(SharedPlace).order_by(SharedPlace.name))]
 
@@ -106,6 +108,7 @@ def save_shared_place_in(
 ) -> SharedPlace:
     """Add the place, or update the one with the same name (and every client place linking it).
     `before`: the place's values before a rename the caller made (for the audit)."""
+    require(actor, Permission.EDIT_CASELOAD)
     entry = validate(entry)
     place = _by_name(session, entry.name)
     action = "shared_place.edit"
@@ -137,6 +140,7 @@ def save_shared_place_in(
 
 
 def save_shared_place(db: Database, actor: Actor, entry: SharedPlaceInput) -> SharedPlaceInfo:
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         return _info(save_shared_place_in(session, actor, entry))
 
@@ -145,6 +149,7 @@ def edit_shared_place(
     db: Database, actor: Actor, place_id: int, version: int, entry: SharedPlaceInput
 ) -> SharedPlaceInfo:
     """Change a place read at `version` (a rename included); stale: ConflictError."""
+    require(actor, Permission.EDIT_CASELOAD)
     entry = validate(entry)
     with db.session() as session:
         place = session.get(SharedPlace, place_id)
@@ -165,6 +170,7 @@ def link_client_place(
 ) -> None:
     """Make a client's usual place the shared place (None: unlink, keeping the coordinates),
     with the times of day the client is usually there."""
+    require(actor, Permission.EDIT_CASELOAD)
     parse_times_of_day(times)  # raises HoursError with what is expected
     with db.session() as session:
         client_place = session.get(ClientPlace, client_place_id)

@@ -37,6 +37,7 @@ from caseload.priority.service import rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import Client, ClientPlace, Enrollment, Program, Shift, Staff, Visit
+from caseload.users.permissions import Permission, require
 from routing.geo import LatLon
 
 # Which skill a visit of each type needs beyond a clinician (program-level skills also apply).
@@ -365,6 +366,7 @@ def day_candidates(
 ) -> list[Candidate]:
     """Every active client as a candidate for `on`, most urgent first (ranked as of `now`:
     by default now on the day itself, else 07:00)."""
+    require(actor, Permission.PLAN)
     ranked = rank_caseload(db, on, actor, now=now)
     program_settings = settings.load(db, ProgramSettings)
     with db.session() as session:

@@ -23,6 +23,7 @@ from caseload.planning.crews import ShiftInfo, crew_names_in
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Crew, CrewMember, Shift
+from caseload.users.permissions import Permission, require
 
 
 def _audit(
@@ -90,6 +91,7 @@ def set_out_sick(
     db: Database, actor: Actor, shift_id: int, expected_version: int, out_sick: bool
 ) -> None:
     """Mark a staff member's shift out sick (or back); their crew plans without them."""
+    require(actor, Permission.EDIT_PLAN)
     with db.session() as session:
         shift = _shift_for_update(session, shift_id, expected_version)
         _set_out_sick_in(session, actor, shift, out_sick)
@@ -104,6 +106,7 @@ def set_shift_times(
     ends_at: datetime,
 ) -> None:
     """Adjust a shift's start and end (aware datetimes)."""
+    require(actor, Permission.EDIT_PLAN)
     if ends_at <= starts_at:
         raise UserError("A shift must end after it starts.")
     with db.session() as session:
@@ -144,12 +147,14 @@ def _pair_in(session: Session, actor: Actor, on: date, name: str, staff_ids: lis
 
 def pair_staff(db: Database, actor: Actor, on: date, name: str, staff_ids: list[int]) -> None:
     """Make (or remake) crew `name` on `on` from 1-2 staff; they leave any other crew that day."""
+    require(actor, Permission.EDIT_PLAN)
     with db.session() as session:
         _pair_in(session, actor, on, name, staff_ids)
 
 
 def unpair_staff(db: Database, actor: Actor, on: date, staff_ids: list[int]) -> None:
     """Take staff out of their crews on `on`: each then works alone (a crew of one)."""
+    require(actor, Permission.EDIT_PLAN)
     with db.session() as session:
         _unpair_in(session, actor, on, staff_ids)
 
@@ -228,6 +233,7 @@ def apply_shift_edits(
     """Save the crew editor's changes for `on` in one transaction; returns how many shifts
     changed. Raises UserError (nothing saved) for invalid edits and ConflictError when someone
     changed a shift or a crew since `loaded` was read."""
+    require(actor, Permission.EDIT_PLAN)
     before = {s.shift_id: s for s in loaded}
     changed: set[int] = set()
     with db.session() as session:

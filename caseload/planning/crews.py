@@ -23,6 +23,7 @@ from caseload.store.database import Database
 from caseload.store.models import Crew, CrewMember, Shift, Staff
 from caseload.team.days import ROUTED_ROLES, ensure_day_in
 from caseload.team.skills import Held, skills_on
+from caseload.users.permissions import Permission, require
 from routing.geo import LatLon
 
 
@@ -147,6 +148,7 @@ def crews_on_shift_in(session: Session, on: date) -> list[CrewInfo]:
 
 def crews_on_shift(db: Database, on: date, actor: Actor) -> list[CrewInfo]:
     """Every crew working on `on`, sorted by start time then name."""
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         return crews_on_shift_in(session, on)
 
@@ -167,6 +169,7 @@ class ShiftInfo:
 
 
 def shifts_on(db: Database, on: date, actor: Actor) -> list[ShiftInfo]:
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         ensure_day_in(session, on)
         crew_of = crew_names_in(session, on)

@@ -31,6 +31,7 @@ from caseload.planning.translate import to_day_plan
 from caseload.planning.travel import travel_time_provider
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
+from caseload.users.permissions import Permission, require
 from routing.solve import solve
 
 
@@ -61,6 +62,7 @@ def replan_from_now(
 ) -> DayPlan:
     """Plan the rest of `plan`'s day from `now` (aware), keeping what is done. Nothing is
     stored: save the result as a new version."""
+    require(actor, Permission.EDIT_PLAN)
     if now.tzinfo is None:
         raise ValueError(f"naive datetime {now!r}: pass a timezone-aware time")
     if plan.basis is None:

@@ -28,6 +28,7 @@ from caseload.planning.travel import travel_time_provider
 from caseload.planning.versions import latest_version_no, list_versions
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
+from caseload.users.permissions import Permission, require
 from routing.solve import ProgressInfo, solve
 
 Progress = Callable[[int, int, str], None]
@@ -52,6 +53,7 @@ class PlanningDay:
 
 def load_day(db: Database, on: date, actor: Actor) -> PlanningDay:
     """Crews on shift, candidates, the suggested visits and the saved versions for `on`."""
+    require(actor, Permission.PLAN)
     crews = crews_on_shift(db, on, actor)
     candidates = day_candidates(db, on, actor)
     versions = list_versions(db, on, actor)
@@ -78,6 +80,7 @@ def plan_day(
     that many solutions even before the time limit (the same plan on a busy or idle machine).
     A client who declined consent is never sent to routing: the plan lists them as not planned
     with `DECLINED_CONSENT`. Nothing is stored: call `save_plan`."""
+    require(actor, Permission.PLAN)
     edits = edits or PlanEdits()
     program = settings.load(db, ProgramSettings)
     if crews is None:

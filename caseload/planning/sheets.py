@@ -27,6 +27,7 @@ from caseload.planning.versions import load_plan
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database
 from caseload.store.models import Client
+from caseload.users.permissions import Permission, require
 from routing.geo import LatLon
 
 MAX_REASONS = 3
@@ -138,6 +139,7 @@ def build_crew_sheets(
 ) -> list[CrewSheet]:
     """One sheet per crew with stops in the stored plan `plan_id`, ordered by shift start then
     crew name. `phi_minimised` None: the program's default (ProgramSettings)."""
+    require(actor, Permission.VIEW_PLAN)
     program = settings.load(db, ProgramSettings)
     plan = load_plan(db, plan_id, actor)
     clients = _client_details(db, {s.client_id for r in plan.routes for s in r.stops})
@@ -159,6 +161,7 @@ def crew_sheets(
     phi_minimised: bool | None,
 ) -> list[CrewSheet]:
     """The sheets of a saved `plan` (pure): one per crew with stops, by shift start then name."""
+    require(actor, Permission.VIEW_PLAN)
     minimised = program.phi_minimised_sheets if phi_minimised is None else phi_minimised
     zone = program.zone
     printed_at = datetime.now(zone)

@@ -22,6 +22,7 @@ from caseload.planning.model import DayPlan, PlanVersionInfo
 from caseload.planning.snapshot import plan_from_snapshot, routing_documents, snapshot_of
 from caseload.store.database import Database
 from caseload.store.models import Plan, PlanStop
+from caseload.users.permissions import Permission, allowed, require
 
 
 def _plan_summary(row: Plan) -> dict[str, object]:
@@ -86,6 +87,7 @@ def save_plan(
     """Store `plan` as a new version of its day. `based_on_version` is the version the user
     started from (None for a first plan); if someone saved a newer one since, nothing is saved
     and ConflictError says who and when. The routing JSON is serialised here, once."""
+    require(actor, Permission.PLAN)
     problem_doc, solution_doc = routing_documents(plan)
     snapshot = json.dumps(snapshot_of(plan))
     with db.session() as session:
@@ -130,6 +132,7 @@ def save_plan(
 
 def list_versions(db: Database, on: date, actor: Actor) -> list[PlanVersionInfo]:
     """Every saved version of the plan for `on`, newest first."""
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         served: dict[int, int] = {}
         unassigned: dict[int, int] = {}
@@ -163,7 +166,9 @@ def latest_version_no(versions: list[PlanVersionInfo]) -> int | None:
 
 
 def load_plan(db: Database, plan_id: int, actor: Actor) -> DayPlan:
-    """Reopen a stored version exactly as it was saved."""
+    """Reopen a stored version exactly as it was saved. A paramedic or peer-support
+    specialist gets their own crew's route only (no other crews, no unassigned visits)."""
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         row = session.get(Plan, plan_id)
         if row is None:
@@ -171,6 +176,11 @@ def load_plan(db: Database, plan_id: int, actor: Actor) -> DayPlan:
         texts = (row.snapshot_json, row.problem_json, row.solution_json)
         identity = (row.id, row.version_no, row.created_by, row.created_at)
     plan = plan_from_snapshot(*texts)
+    if not allowed(actor, Permission.VIEW_ALL_CLIENTS):
+        own = tuple(
+            r for r in plan.routes if any(m.staff_id == actor.staff_id for m in r.crew.members)
+        )
+        plan = replace(plan, routes=own, unassigned=())
     plan_id, version_no, created_by, created_at = identity
     return replace(
         plan, plan_id=plan_id, version_no=version_no, created_by=created_by, created_at=created_at

@@ -41,6 +41,8 @@ from caseload.store.models import (
     UtilizationEvent,
     Visit,
 )
+from caseload.users.permissions import Permission, require
+from caseload.users.scope import narrowed, require_visible_in, visible_client_ids_in
 
 # Above this many ids we load everything and filter in Python (bind-parameter limits).
 _MAX_IN_IDS = 500
@@ -66,9 +68,11 @@ def rank_caseload(
     client_ids: Collection[int] | None = None,
     now: datetime | None = None,
 ) -> list[ClientPriority]:
-    """Every active client (or those of `client_ids` that are active), most urgent first."""
-    del actor  # reads are not audited; permissions will attach here
+    """Every active client (or those of `client_ids` that are active), most urgent first; a
+    paramedic or peer-support specialist gets only their part (`caseload.users.scope`)."""
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
+        client_ids = narrowed(visible_client_ids_in(session, actor, on), client_ids)
         rules = settings.load_in(session, PriorityRules)
         zone = settings.load_in(session, ProgramSettings).zone
         moment = _resolve_now(now, on, zone)
@@ -85,8 +89,9 @@ def priority_for_client(
     now: datetime | None = None,
 ) -> ClientPriority:
     """One client's priority on `on`, with reasons; a discharged client gets an empty one."""
-    del actor
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
+        require_visible_in(session, actor, client_id, on)
         rules = settings.load_in(session, PriorityRules)
         zone = settings.load_in(session, ProgramSettings).zone
         moment = _resolve_now(now, on, zone)

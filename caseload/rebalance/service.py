@@ -30,6 +30,7 @@ from caseload.rebalance.snapshot import (
 from caseload.rebalance.solver import solve_rebalance
 from caseload.rebalance.workload import ClinicianLoad, spread, worst
 from caseload.store.database import Database
+from caseload.users.permissions import Permission, require
 
 Progress = Callable[[int, int, str], None]
 
@@ -210,6 +211,7 @@ def suggest_rebalance(
     today: date | None = None,
 ) -> RebalanceProposal:
     """Suggested reassignments (at most `max_moves`); nothing is written."""
+    require(actor, Permission.REBALANCE)
     if max_moves < 0:
         raise UserError(f"The number of moves must be 0 or more, got {max_moves}.")
     if time_limit_s <= 0:
@@ -289,4 +291,5 @@ def move_preview(
     db: Database, actor: Actor, client_id: int, to_clinician_id: int, *, today: date | None = None
 ) -> MovePreview:
     """The workload effect of moving one client to another clinician; nothing is written."""
+    require(actor, Permission.REBALANCE)
     return preview_in(load_snapshot(db, actor, today=today), client_id, to_clinician_id)

@@ -40,6 +40,7 @@ from caseload.store.database import Database
 from caseload.store.models import Client, Crew, CrewMember, Enrollment, Shift, Staff, Visit
 from caseload.team.days import ensure_day_in
 from caseload.team.skills import Held, skills_on
+from caseload.users.permissions import Permission, require
 from routing.geo import LatLon
 
 
@@ -217,6 +218,7 @@ def _recent_contacts(
 
 def load_snapshot(db: Database, actor: Actor, *, today: date | None = None) -> WorkloadSnapshot:
     """The caseload's workload on `today` (default: today in the program's zone)."""
+    require(actor, Permission.REBALANCE)
     with db.session() as session:
         program = load_in(session, ProgramSettings)
         settings = load_in(session, RebalanceSettings)

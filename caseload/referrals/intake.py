@@ -18,6 +18,7 @@ from caseload.referrals.first_contact import first_completed_contact
 from caseload.referrals.model import NewReferral, ReferralRow
 from caseload.store.database import Database
 from caseload.store.models import Client, Program, Referral
+from caseload.users.permissions import Permission, require
 
 CLOCK_SLACK = timedelta(minutes=10)  # a sender's clock may run a little fast
 
@@ -41,6 +42,7 @@ def add_referral_in(
 ) -> Referral:
     """Put a referral in the queue as `new` (in the caller's unit of work), audited. `now`
     (default: the clock) is the latest time it may have been received."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     check_new_referral(new, now or datetime.now(UTC))
     program_id = None
     if new.program_code:
@@ -82,6 +84,7 @@ def add_referral_in(
 
 def add_referral(db: Database, actor: Actor, new: NewReferral) -> int:
     """Put one referral in the queue; returns its id."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         return add_referral_in(session, actor, new).id
 
@@ -148,6 +151,7 @@ def list_referrals(
 ) -> list[ReferralRow]:
     """The queue: new referrals first, then accepted ones awaiting first contact, then closed
     ones (declined, unable to reach, contacted), newest first within each group."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     del actor  # reads are not audited; permissions will attach here
     with db.session() as session:
         referrals = session.scalars(

@@ -31,6 +31,7 @@ from caseload.store.models import (
     UtilizationEvent,
     Visit,
 )
+from caseload.users.permissions import Permission, require
 
 _FILLED = ("phone", "address", "city", "state", "zip")
 
@@ -71,6 +72,7 @@ def merge_clients(
     duplicate_version: int | None = None,
 ) -> MergeResult:
     """Fold `duplicate_id` into `keep_id` (see the module docstring)."""
+    require(actor, Permission.EDIT_CASELOAD)
     if keep_id == duplicate_id:
         raise UserError("Choose two different clients to merge.")
     with db.session() as session:

@@ -34,6 +34,7 @@ from caseload.store.models import (
     Referral,
     UtilizationEvent,
 )
+from caseload.users.permissions import Permission, require
 
 DEFAULT_UNREACHABLE_ATTEMPTS = 3  # attempts before "unable to reach" is offered without asking
 
@@ -155,6 +156,7 @@ def accept_referral(
 ) -> int:
     """Accept into `program_code`: link to `client_id` (or the referral's linked client, or a new
     client from its details), enrol, record the triggering event. Returns the client id."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
         return accept_in(session, actor, referral, program_code=program_code, client_id=client_id)
@@ -169,6 +171,7 @@ def accept_in(
     client_id: int | None,
 ) -> int:
     """`accept_referral` inside the caller's unit of work (the referral import uses it)."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     if referral.status == ReferralStatus.ACCEPTED.value:
         raise UserError(f"Referral {referral.id} is already accepted.")
     program = session.scalar(select(Program).where(Program.code == program_code))
@@ -259,6 +262,7 @@ def link_referral(
     db: Database, actor: Actor, referral_id: int, expected_version: int, client_id: int | None
 ) -> None:
     """Say which client the referral is about (None: nobody on file) without triaging it."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
         before = row_values(referral)
@@ -284,6 +288,7 @@ def decline_referral(
     db: Database, actor: Actor, referral_id: int, expected_version: int, reason: str
 ) -> None:
     """Decline with a reason (required: e.g. 'outside service area', 'declined services')."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     if not reason.strip():
         raise UserError("Say why the referral is declined (e.g. outside the service area).")
     with db.session() as session:
@@ -308,6 +313,7 @@ def decline_referral(
 
 def record_attempt(db: Database, actor: Actor, referral_id: int, expected_version: int) -> int:
     """Count one failed attempt to reach the person; returns the attempts so far."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
         before = row_values(referral)
@@ -338,6 +344,7 @@ def mark_unable_to_reach(
     note: str = "",
 ) -> None:
     """Close the referral as unable to reach after `attempts` tries (at least one)."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     if attempts < 1:
         raise UserError("Unable to reach needs at least one attempt on record.")
     with db.session() as session:
@@ -370,6 +377,7 @@ def mark_unable_to_reach(
 
 def reopen_referral(db: Database, actor: Actor, referral_id: int, expected_version: int) -> None:
     """Undo a decline or 'unable to reach': the referral is new again (audited)."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
         before = row_values(referral)

@@ -13,6 +13,7 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.store.database import Database
 from caseload.store.models import Client
+from caseload.users.permissions import Permission, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ def clients_behind(
     db: Database, actor: Actor, client_ids: Sequence[int], measure: str
 ) -> list[DrillRow]:
     """The clients with these ids (sorted by name), recorded as viewed for `measure`."""
+    require(actor, Permission.VIEW_REPORTS)
     ids = sorted(set(client_ids))
     with db.session() as session:
         rows = [

@@ -15,6 +15,7 @@ from caseload.reports.outcomes import OUTCOME_MEASURES
 from caseload.reports.process import PROCESS_MEASURES
 from caseload.reports.trend import TREND_MEASURES
 from caseload.store.database import Database
+from caseload.users.permissions import Permission, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ def build_report(
 ) -> Report:
     """Every measure for `start`..`end` (inclusive), for one program or clinician if given.
     `actor` is who asks (reports hold no PHI; the drill-down to clients is audited apart)."""
+    require(actor, Permission.VIEW_REPORTS)
     del actor  # the seam for permissions when accounts exist
     if end < start:
         raise UserError(f"--to {end} is before --from {start}; expected a range forwards in time")

@@ -22,6 +22,7 @@ from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.programs import BUILTIN_CODES, ProgramInfo, ensure_default_programs, to_info
 from caseload.store.database import Database
 from caseload.store.models import Program
+from caseload.users.permissions import Permission, require
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
 MAX_DEADLINE_HOURS = 30 * 24.0  # first-contact events are looked back 30 days at most
@@ -124,6 +125,7 @@ def _apply(program: Program, draft: ProgramDraft) -> None:
 
 def list_program_infos(db: Database, actor: Actor) -> list[ProgramInfo]:
     """Every program, built-in ones first, then by name."""
+    require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
         ensure_default_programs(session)
         rows = session.scalars(select(Program).order_by(Program.name))
@@ -132,6 +134,7 @@ def list_program_infos(db: Database, actor: Actor) -> list[ProgramInfo]:
 
 
 def add_program(db: Database, actor: Actor, draft: ProgramDraft) -> int:
+    require(actor, Permission.MANAGE_PROGRAMS)
     with db.session() as session:
         _check(session, draft, None)
         program = Program(code=draft.code, name=draft.name, cadence_days=draft.cadence_days)
@@ -154,6 +157,7 @@ def update_program(
     db: Database, actor: Actor, program_id: int, expected_version: int, draft: ProgramDraft
 ) -> None:
     """Save new values for a program read at `expected_version`."""
+    require(actor, Permission.MANAGE_PROGRAMS)
     with db.session() as session:
         program = session.get(Program, program_id)
         if program is None:

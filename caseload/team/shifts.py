@@ -33,6 +33,7 @@ from caseload.team.days import (
     pattern_slot,
 )
 from caseload.team.rota import MINUTES_PER_DAY, WEEKDAYS, DayException, PatternSlot, clock
+from caseload.users.permissions import Permission, require
 
 
 def slot_problems(
@@ -87,6 +88,7 @@ def crew_size_problems(slots: Iterable[PatternSlot], names: dict[int, str]) -> l
 
 
 def weekly_pattern(db: Database, actor: Actor, staff_id: int) -> list[PatternSlot]:
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         rows = session.scalars(
             select(ShiftPattern)
@@ -97,6 +99,7 @@ def weekly_pattern(db: Database, actor: Actor, staff_id: int) -> list[PatternSlo
 
 
 def all_patterns(db: Database, actor: Actor) -> list[PatternSlot]:
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         rows = session.scalars(select(ShiftPattern).order_by(ShiftPattern.staff_id, "weekday"))
         return [pattern_slot(r) for r in rows]
@@ -106,6 +109,7 @@ def set_patterns_in(
     session: Session, actor: Actor, patterns: dict[int, Sequence[PatternSlot]], today: date
 ) -> None:
     """Replace the weekly pattern of each staff id in `patterns` (checked first)."""
+    require(actor, Permission.MANAGE_TEAM)
     names = dict(session.execute(select(Staff.id, Staff.name)).all())
     problems: list[str] = []
     for staff_id, slots in patterns.items():
@@ -156,6 +160,7 @@ def set_weekly_pattern(
     db: Database, actor: Actor, staff_id: int, slots: Sequence[PatternSlot], today: date
 ) -> None:
     """Replace one person's weekly pattern; days from `today` on made from it are remade."""
+    require(actor, Permission.MANAGE_TEAM)
     with db.session() as session:
         set_patterns_in(session, actor, {staff_id: slots}, today)
 
@@ -178,6 +183,7 @@ class ExceptionInfo:
 
 
 def exceptions_between(db: Database, actor: Actor, first: date, last: date) -> list[ExceptionInfo]:
+    require(actor, Permission.VIEW_PLAN)
     with db.session() as session:
         names = dict(session.execute(select(Staff.id, Staff.name)).all())
         rows = session.scalars(
@@ -232,6 +238,7 @@ def add_exceptions_in(
     session: Session, actor: Actor, exceptions: Sequence[DayException]
 ) -> list[int]:
     """Add exceptions (checked first, all or none); returns their ids."""
+    require(actor, Permission.MANAGE_TEAM)
     problems: list[str] = []
     for e in exceptions:
         problems += exception_problems_in(session, e)
@@ -271,11 +278,13 @@ def add_exceptions_in(
 
 def add_exception(db: Database, actor: Actor, exception: DayException) -> int:
     """Record leave, sickness, a swap or an extra shift for one person on one day."""
+    require(actor, Permission.MANAGE_TEAM)
     with db.session() as session:
         return add_exceptions_in(session, actor, [exception])[0]
 
 
 def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
+    require(actor, Permission.MANAGE_TEAM)
     with db.session() as session:
         row = session.get(ShiftException, exception_id)
         if row is None:
@@ -333,6 +342,7 @@ def add_day_shift(
 ) -> int:
     """Put someone who is off on `on` on shift that day (the crew editor's "Add staff…");
     returns the shift id."""
+    require(actor, Permission.MANAGE_TEAM)
     problems = slot_problems(start_minute, end_minute, break_minutes, "")
     if problems:
         raise UserError("\n".join(problems))

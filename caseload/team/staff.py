@@ -18,6 +18,7 @@ from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.store.database import Database
 from caseload.store.models import Staff, StaffCertification
 from caseload.team.skills import CERTIFICATION_LABELS, Held, skills_on
+from caseload.users.permissions import Permission, allowed, require
 
 EXPIRY_WARNING_DAYS = 30  # a certification expiring this soon is flagged on the Team page
 MAX_WEEKLY_HOURS = 80.0
@@ -119,7 +120,10 @@ def info_of(staff: Staff, on: date) -> StaffInfo:
 
 
 def list_staff(db: Database, actor: Actor, on: date) -> list[StaffInfo]:
-    """Every staff member (active first, then by name), with skills and expiry on `on`."""
+    """Every staff member (active first, then by name), with skills and expiry on `on`. The
+    administrator reads it too: an account is linked to a staff member."""
+    if not allowed(actor, Permission.MANAGE_USERS):
+        require(actor, Permission.VIEW_CASELOAD)
     with db.session() as session:
         rows = session.scalars(select(Staff).order_by(Staff.active.desc(), Staff.name))
         return [info_of(s, on) for s in rows]
@@ -165,6 +169,7 @@ def _cert(existing: StaffCertification | None, held: Held) -> StaffCertification
 
 def add_staff(db: Database, actor: Actor, draft: StaffDraft) -> int:
     """Add a staff member; returns their id. UserError (nothing saved) when invalid."""
+    require(actor, Permission.MANAGE_TEAM)
     with db.session() as session:
         _check(session, draft, None)
         staff = Staff(name="", role=draft.role)
@@ -187,6 +192,7 @@ def update_staff(
     db: Database, actor: Actor, staff_id: int, expected_version: int, draft: StaffDraft
 ) -> None:
     """Save new values for a staff member loaded at `expected_version`."""
+    require(actor, Permission.MANAGE_TEAM)
     with db.session() as session:
         staff = session.get(Staff, staff_id)
         if staff is None:

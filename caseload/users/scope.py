@@ -3,6 +3,7 @@ may see on a day (their crew's stops and their own assigned clients)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from caseload.actor import Actor
 from caseload.store.database import Database
 from caseload.store.models import Client, Crew, CrewMember, Plan, PlanStop
-from caseload.users.permissions import Permission, allowed
+from caseload.users.permissions import Permission, PermissionDenied, allowed
 
 
 def crew_names_in(session: Session, staff_id: int, day: date) -> set[str]:
@@ -58,3 +59,17 @@ def visible_client_ids(db: Database, actor: Actor, day: date) -> set[int] | None
     clients assigned to them; an account without a staff member sees none."""
     with db.session() as session:
         return visible_client_ids_in(session, actor, day)
+
+
+def require_visible_in(session: Session, actor: Actor, client_id: int, day: date) -> None:
+    """Raise `PermissionDenied` when `client_id` is outside what `actor` may see on `day`."""
+    visible = visible_client_ids_in(session, actor, day)
+    if visible is not None and client_id not in visible:
+        raise PermissionDenied(actor, Permission.VIEW_ALL_CLIENTS)
+
+
+def narrowed(visible: set[int] | None, client_ids: Collection[int] | None) -> set[int] | None:
+    """`client_ids` (None: all) narrowed to the `visible` ones (None: all)."""
+    if visible is None:
+        return None if client_ids is None else set(client_ids)
+    return visible if client_ids is None else visible & set(client_ids)

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("backup", "copy the database to a backup file (SQLite)"),
     "restore": ("restore", "put a backup back in place of the database (checked first)"),
     "report": ("report", "write the outcomes report: summary PDF, measures and clients CSVs"),
+    "users": ("users", "manage user accounts and single-user local mode (administrator)"),
 }
 
 
@@ -39,13 +40,21 @@ class CommandModule(Protocol):
 
 
 def add_db_argument(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
-    """`--db URL`, accepted before or after the command (`rounds --db X plan` = `rounds plan
-    --db X`): only the top-level parser has a default, so a command's parser never hides it."""
+    """`--db URL` and `--user NAME`, accepted before or after the command (`rounds --db X plan`
+    = `rounds plan --db X`): only the top-level parser has a default, so a command's parser
+    never hides it."""
     parser.add_argument(
         "--db",
         metavar="URL",
         default=None if top_level else argparse.SUPPRESS,
         help="SQLAlchemy database URL (default: $ROUNDS_DB, else SQLite in the user data dir)",
+    )
+    parser.add_argument(  # a command on a database acts as a user
+        "--user",
+        metavar="NAME",
+        default=None if top_level else argparse.SUPPRESS,
+        help="act as this user (default: $ROUNDS_USER); the password comes from "
+        "$ROUNDS_PASSWORD or is asked for. Not needed on a demo database or in local mode",
     )
 
 

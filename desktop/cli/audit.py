@@ -135,6 +135,8 @@ def run_verify(args: argparse.Namespace) -> int:
     from caseload.audit_chain import KEY_ENV, key_file_path, verify_chain
     from caseload.errors import UserError
     from caseload.store.database import open_database
+    from caseload.users.permissions import Permission, require
+    from desktop.cli.session import cli_actor
 
     if args.expect_head is not None and args.expect_count is None:
         raise UserError("--expect-head needs --expect-count (the row count printed with it)")
@@ -142,6 +144,7 @@ def run_verify(args: argparse.Namespace) -> int:
         raise UserError(f"--expect-count must be 0 or more, got {args.expect_count}")
     db = open_database(args.db, migrate=False)
     try:
+        require(cli_actor(args, db), Permission.VIEW_AUDIT)
         report = verify_chain(db, expect_count=args.expect_count, expect_head=args.expect_head)
         where = db.describe()
     finally:

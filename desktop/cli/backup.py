@@ -49,14 +49,17 @@ def _url(args: argparse.Namespace) -> str:
 
 def run_backup(args: argparse.Namespace) -> int:
     from caseload import audit
-    from caseload.actor import local_actor
     from caseload.store.backup import backup_database
     from caseload.store.database import open_database
+    from caseload.users.permissions import Permission, require
+    from desktop.cli.session import cli_actor
 
     url = _url(args)
     db = open_database(url)  # migrated and checked first; the copy's export is on file
     try:
-        audit.record_now(db, local_actor(), "database.backup", "database", "", str(args.out))
+        actor = cli_actor(args, db)
+        require(actor, Permission.BACKUP)
+        audit.record_now(db, actor, "database.backup", "database", "", str(args.out))
     finally:
         db.dispose()
     report = backup_database(url, args.out, force=args.force)
@@ -69,15 +72,28 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from caseload import audit
-    from caseload.actor import local_actor
+    from caseload.errors import DatabaseUnavailableError
     from caseload.store.backup import restore_database
-    from caseload.store.database import open_database
+    from caseload.store.database import database_exists, open_database
+    from caseload.users.permissions import Permission, require
+    from desktop.cli.session import cli_actor
 
     url = _url(args)
+    if database_exists(url):  # only someone who may restore replaces the database in use
+        try:
+            current = open_database(url)
+        except DatabaseUnavailableError:
+            current = None  # damaged: what the restore is for (the backup has its own log-in)
+        if current is not None:
+            try:
+                require(cli_actor(args, current), Permission.BACKUP)
+            finally:
+                current.dispose()
     report = restore_database(args.file, url, force=args.force)
     db = open_database(url)  # brings an older backup's schema up to date
     try:
-        audit.record_now(db, local_actor(), "database.restore", "database", "", str(args.file))
+        actor = cli_actor(args, db)  # as the restored database knows them
+        audit.record_now(db, actor, "database.restore", "database", "", str(args.file))
     finally:
         db.dispose()
     kept = f" The database it replaced is kept as {report.kept_copy}." if report.kept_copy else ""

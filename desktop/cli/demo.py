@@ -6,7 +6,7 @@ import argparse
 import re
 import time
 
-from caseload.actor import local_actor
+from caseload.actor import local_actor  # a demo has no accounts: the local user
 from caseload.demo.create import MAX_CLIENTS, MIN_CLIENTS, create_demo
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument

@@ -11,7 +11,6 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from caseload.actor import local_actor
 from caseload.importing.addresses import import_address_table
 from caseload.importing.clients import import_clients
 from caseload.importing.common import ImportReport
@@ -24,6 +23,7 @@ from caseload.importing.usual_places import import_usual_places
 from caseload.importing.visits import import_visits
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
+from desktop.cli.session import cli_actor
 
 MAX_WARNINGS_SHOWN = 25
 
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = {"accept": True} if getattr(args, "accept", False) else {}
         report = importer[args.import_kind](
-            db, local_actor(), args.file, dry_run=args.dry_run, **options
+            db, cli_actor(args, db), args.file, dry_run=args.dry_run, **options
         )
     finally:
         db.dispose()

@@ -69,7 +69,6 @@ def _initials_of(full_name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from caseload import audit, settings
-    from caseload.actor import local_actor
     from caseload.errors import UserError
     from caseload.planning.exports import (
         crew_file_stems,
@@ -85,12 +84,13 @@ def run(args: argparse.Namespace) -> int:
     from caseload.settings import ProgramSettings
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
+    from desktop.cli.session import cli_actor
     from desktop.printing.route_sheet import ensure_gui_application, write_crew_pdfs
 
     if args.time_limit is not None and args.time_limit <= 0:
         raise UserError(f"--time-limit must be a positive number of seconds, got {args.time_limit}")
     db = open_database(args.db)
-    actor = local_actor()
+    actor = cli_actor(args, db)
     program = settings.load(db, ProgramSettings)
     if args.date is None:
         from datetime import datetime

@@ -10,13 +10,13 @@ from datetime import date, datetime
 from typing import Any
 
 from caseload import audit, settings
-from caseload.actor import local_actor
 from caseload.errors import UserError
 from caseload.priority.facts import ClientPriority
 from caseload.priority.service import default_now, rank_caseload
 from caseload.settings import ProgramSettings
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
+from desktop.cli.session import cli_actor
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _REASONS_WIDTH = 80
@@ -72,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
         if on is None:
             on = datetime.now(zone).date()
         now = default_now(on, zone)
-        ranked = rank_caseload(db, on, local_actor(), now=now)
+        actor = cli_actor(args, db)
+        ranked = rank_caseload(db, on, actor, now=now)
         audit.record_now(  # a client list printed is a client list viewed
-            db, local_actor(), "caseload.view", "caseload", on.isoformat(),
+            db, actor, "caseload.view", "caseload", on.isoformat(),
             f"{len(ranked)} clients listed (rounds priorities)",
         )  # fmt: skip
     finally:

@@ -7,12 +7,12 @@ import json
 import sys
 from typing import Any
 
-from caseload.actor import local_actor
 from caseload.errors import UserError
 from caseload.rebalance import RebalanceProposal, apply_moves, suggest_rebalance
 from caseload.rebalance.workload import ClinicianLoad
 from caseload.store.database import open_database
 from desktop.cli import add_db_argument
+from desktop.cli.session import cli_actor
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -124,9 +124,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--max-moves must be 0 or more, got {args.max_moves}")
     if args.time_limit <= 0:
         raise UserError(f"--time-limit must be more than 0 seconds, got {args.time_limit:g}")
-    actor = local_actor()
     db = open_database(args.db)
     try:
+        actor = cli_actor(args, db)
         proposal = suggest_rebalance(
             db, actor, max_moves=args.max_moves, time_limit_s=args.time_limit
         )

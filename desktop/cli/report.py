@@ -33,12 +33,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from caseload import settings
-    from caseload.actor import local_actor
     from caseload.errors import UserError
     from caseload.reports.service import build_report
     from caseload.settings import ProgramSettings
     from caseload.store.database import open_database
     from desktop.cli.priorities import parse_date
+    from desktop.cli.session import cli_actor
     from desktop.reports.save import write_report_files
 
     def day(flag: str, raw: str) -> date:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         program = settings.load(db, ProgramSettings)
-        report = build_report(db, start, end, local_actor(), program=args.program)
+        report = build_report(db, start, end, cli_actor(args, db), program=args.program)
     finally:
         db.dispose()
     written = write_report_files(

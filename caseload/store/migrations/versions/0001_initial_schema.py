@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:41:31.217461
+Create Date: 2026-12-02 14:53:33.022522
 """
 
 from __future__ import annotations
