@@ -2,9 +2,10 @@
 hash chain. Exit 0 intact, 3 when a row was altered, deleted or inserted out of order (the first
 bad row is named), 2 when the database or the key cannot be used.
 
-`rounds audit list [--user U] [--client ID] [--since DATE] [--until DATE] [--action A]
-[--limit N] [--csv FILE]`: the newest matching entries (supervisors and administrators). The
-terminal gets ids and details only; before/after values (PHI) go only into the private CSV."""
+`rounds audit list [--by USER] [--client ID] [--since DATE] [--until DATE] [--action A]
+[--limit N] [--csv FILE]`: the newest matching entries (supervisors, program managers and
+administrators). The terminal gets ids and details only; before/after values (PHI) go only into
+the private CSV. (`--by`, not `--user`: `--user` names who runs the command, as everywhere.)"""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def _register_list(actions: argparse._SubParsersAction[argparse.ArgumentParser])
         "to a CSV file (0600) with --csv, before/after values included.",
     )
     add_db_argument(listing)
-    listing.add_argument("--user", metavar="U", default="", help="only this user's entries")
+    listing.add_argument("--by", metavar="USER", default="", help="only this user's entries")
     listing.add_argument(
         "--client", metavar="ID", default="", help="a client's database id or external id"
     )
@@ -79,10 +80,10 @@ def run_list(args: argparse.Namespace) -> int:
 
     from caseload.audit_view import AuditFilter, audit_entries, export_audit_csv
     from caseload.store.database import open_database
-    from desktop.cli.users_actor import cli_actor
+    from desktop.cli.session import cli_actor
 
     filters = AuditFilter(
-        user=args.user.strip(),
+        user=args.by.strip(),
         client_id=int(args.client) if args.client.strip().isdigit() else None,
         client_search="" if args.client.strip().isdigit() else args.client.strip(),
         start=_day(args.since, "--since"),

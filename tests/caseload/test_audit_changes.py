@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from caseload import audit, audit_chain, audit_values
-from caseload.actor import Actor, Role
+from caseload.actor import SYSTEM_ACTOR, Actor, Role
 from caseload.clients import ClientEdit, update_client
 from caseload.lifecycle import enrol
 from caseload.programs import BUILTIN_CODES, ensure_default_programs
@@ -19,6 +19,7 @@ from caseload.settings import ProgramSettings, load_versioned, save
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry, Client
 from caseload.team.staff import StaffDraft, add_staff, update_staff
+from caseload.users.accounts import set_local_mode
 
 ACTOR = Actor("pm.jones", Role.PROGRAM_MANAGER)
 
@@ -114,19 +115,23 @@ def test_row_values_leave_out_version_and_password_columns(db: Database) -> None
 def test_verify_exits_3_after_the_before_after_json_is_altered(
     db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desktop.cli.audit import run_verify
+    from desktop.cli import main
 
+    set_local_mode(db, SYSTEM_ACTOR, True)  # verify runs as the local program manager
     client_id, version = _client(db)
     update_client(db, ACTOR, client_id, version, ClientEdit(phone="555-0199"))
     [entry] = _entries(db, "client.update")
-    args = type("Args", (), {"db": db.url, "expect_count": None, "expect_head": None})()
-    assert run_verify(args) == 0
+
+    def run_verify() -> int:
+        return main(["audit", "verify", "--db", db.url])
+
+    assert run_verify() == 0
     forged = json.dumps({"before": {"phone": "555-0100"}, "after": {"phone": "555-0000"}})
     with db.engine.begin() as conn:
         conn.execute(
             text("UPDATE audit_log SET changes = :c WHERE seq = :s"), {"c": forged, "s": entry.seq}
         )
-    assert run_verify(args) == 3
+    assert run_verify() == 3
     assert f"row {entry.seq}" in capsys.readouterr().err
     with db.engine.begin() as conn:  # removing them is caught too
         conn.execute(text("UPDATE audit_log SET changes = '' WHERE seq = :s"), {"s": entry.seq})
