@@ -40,6 +40,8 @@ def record(
     `client_id`: the client concerned when the entity is not the client itself (a visit…)."""
     if client_id is None and entity == "client":
         client_id = _as_int(entity_id)
+    if actor.emergency and action != "access.emergency":  # break-glass: each row says so
+        details = f"EMERGENCY ACCESS; {details}" if details else "EMERGENCY ACCESS"
     audit_chain.append(
         session,
         AuditEntry(

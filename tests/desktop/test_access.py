@@ -174,6 +174,10 @@ def test_emergency_access_shows_a_red_banner_and_is_audited(qtbot: Any, accounts
     assert "EMERGENCY ACCESS" in window.status_label.text()
     [row] = _audit(window.context.db, "access.emergency")
     assert row.actor == SUP and "Client fell" in row.details
+    # what the session does is marked too: the caseload list it opened on
+    qtbot.waitUntil(lambda: bool(_audit(window.context.db, "caseload.view")), timeout=20_000)
+    [view] = _audit(window.context.db, "caseload.view")
+    assert view.actor == SUP and view.details.startswith("EMERGENCY ACCESS; ")
     save_screenshot(window, "emergency-access")
 
 
