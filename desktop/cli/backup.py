@@ -72,23 +72,25 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from caseload import audit
-    from caseload.errors import DatabaseUnavailableError
+    from caseload.errors import DatabaseMissingError, DatabaseUnavailableError
     from caseload.store.backup import restore_database
-    from caseload.store.database import database_exists, open_database
+    from caseload.store.database import open_database
     from caseload.users.permissions import Permission, require
     from desktop.cli.session import cli_actor
 
     url = _url(args)
-    if database_exists(url):  # only someone who may restore replaces the database in use
-        try:
-            current = open_database(url)
-        except DatabaseUnavailableError:
-            current = None  # damaged: what the restore is for (the backup has its own log-in)
+    current = None
+    actor = None
+    try:  # only someone who may restore replaces the database in use
+        current = open_database(url)
+        actor = cli_actor(args, current)
+    except (DatabaseMissingError, DatabaseUnavailableError):
+        pass  # none there, or damaged (what a restore is for): the backup has its own log-in
+    finally:
         if current is not None:
-            try:
-                require(cli_actor(args, current), Permission.BACKUP)
-            finally:
-                current.dispose()
+            current.dispose()
+    if actor is not None:
+        require(actor, Permission.BACKUP)
     report = restore_database(args.file, url, force=args.force)
     db = open_database(url)  # brings an older backup's schema up to date
     try:

@@ -82,3 +82,14 @@ def seed(sqlite_db: Database) -> Seed:
 @pytest.fixture
 def context(sqlite_db: Database) -> AppContext:
     return AppContext(sqlite_db, local_actor(), settings.load(sqlite_db, ProgramSettings))
+
+
+@pytest.fixture
+def db_url(db_url: str) -> str:
+    """The desktop's test databases are single-user program databases: their administrator
+    switched on local mode, so commands and the app open them without a log-in (the log-in
+    itself is tested in test_cli_users.py)."""
+    from tests.desktop.local_mode import switch_on_local_mode
+
+    switch_on_local_mode(db_url)
+    return db_url

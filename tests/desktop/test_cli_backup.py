@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from tests.desktop.local_mode import switch_on_local_mode
 
 
 def test_backup_then_restore_over_a_damaged_database(
@@ -44,6 +45,7 @@ def test_restore_into_a_new_file_and_a_missing_backup(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'rounds.db'}"
     assert main(["init", "--db", url]) == 0
+    switch_on_local_mode(url)
     assert main(["backup", "--db", url, "--out", str(tmp_path / "b.db")]) == 0
     fresh = tmp_path / "elsewhere" / "restored.db"
     assert main(["restore", str(tmp_path / "b.db"), "--db", f"sqlite:///{fresh}"]) == 0

@@ -18,6 +18,7 @@ from caseload.store.database import open_database
 from caseload.store.models import Client
 from desktop.cli import main
 from desktop.log_format import SafeFormatter
+from tests.desktop.local_mode import switch_on_local_mode
 
 ROWS = 300
 PHI = ("Zelda", "Quixote", "1950-02-03", "919-555-", "Secretname Road")
@@ -73,6 +74,7 @@ def test_an_import_into_a_busy_database_exits_2_after_a_bounded_wait(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'r.db'}"
     assert main(["init", "--db", url]) == 0
+    switch_on_local_mode(url)
     monkeypatch.setattr(sqlite_file, "BUSY_TIMEOUT_MS", 200)
     other = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another import is writing

@@ -19,6 +19,7 @@ from caseload.programs import DEFAULT_PROGRAMS, list_programs
 from caseload.settings import ProgramSettings
 from caseload.store.database import open_database
 from desktop.cli import COMMANDS, main
+from tests.desktop.local_mode import switch_on_local_mode
 
 
 def test_help_lists_every_command_without_loading_them() -> None:
@@ -93,6 +94,9 @@ def test_init_creates_an_empty_program_once(
         assert settings.load(db, ProgramSettings).outline() == ()  # no county but the demo's
     finally:
         db.dispose()
+    assert main(["priorities", "--db", url]) == 2  # no administrator yet: nobody may look
+    assert "no administrator yet" in capsys.readouterr().err
+    switch_on_local_mode(url)
     assert main(["priorities", "--db", url]) == 0
     assert "No active clients." in capsys.readouterr().out
     assert main(["init", "--db", url]) == 2
@@ -136,6 +140,7 @@ def test_postgres_missing_database_and_missing_schema(
     assert main(["priorities", "--db", url]) == 2
     assert "holds no MIH Rounds database" in capsys.readouterr().err
     assert main(["init", "--db", url]) == 0
+    switch_on_local_mode(url)
     assert main(["priorities", "--db", url]) == 0
     assert "No active clients." in capsys.readouterr().out
     assert main(["init", "--db", url]) == 2

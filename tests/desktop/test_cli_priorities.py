@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caseload.store.database import open_database
-from caseload.store.models import Client, UtilizationEvent
+from caseload.store.models import Client, ProgramAccess, UtilizationEvent
 from desktop.cli import main
+from tests.desktop.local_mode import switch_on_local_mode
 
 DAY = "2026-03-16"
 # For a day other than today, priorities are worked out as of 07:00 in the program's zone.
@@ -38,6 +39,7 @@ def db_url(tmp_path: Path) -> str:
                 ("C-3", "Cy", "housed"),
             )
         ]
+        s.add(ProgramAccess(id=1, local_mode=True))  # single-user: no log-in
         s.add_all(clients)
         s.flush()
         ana = clients[0]
@@ -134,6 +136,7 @@ def test_default_date_is_today(db_url: str, capsys: pytest.CaptureFixture[str]) 
 def test_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     assert main(["init", "--db", url]) == 0
+    switch_on_local_mode(url)
     assert main(["priorities", "--db", url, "--date", DAY]) == 0
     assert "No active clients." in capsys.readouterr().out
     assert run_json(capsys, "--db", url, "--date", DAY) == []

@@ -24,10 +24,20 @@ def _weekday_after(start: date, days: int, weekday: int) -> date:
 
 @pytest.mark.parametrize("weekday", [1, 6], ids=["tuesday", "sunday"])
 def test_start_your_own_program_plans_a_day_with_stops(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], weekday: int
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    weekday: int,
 ) -> None:
     db = ["--db", f"sqlite:///{tmp_path / 'program.db'}"]
-    assert main(["init", *db]) == 0
+    # As the README: the administrator, then the program manager who does the rest.
+    monkeypatch.setenv("ROUNDS_NEW_PASSWORD", "the admin's password")
+    assert main(["init", *db, "--admin", "ada"]) == 0
+    monkeypatch.setenv("ROUNDS_PASSWORD", "the admin's password")
+    monkeypatch.setenv("ROUNDS_NEW_PASSWORD", "the manager's password")
+    assert main(["users", "add", "renee", "--role", "program_manager", "--user", "ada", *db]) == 0
+    monkeypatch.setenv("ROUNDS_USER", "renee")
+    monkeypatch.setenv("ROUNDS_PASSWORD", "the manager's password")
     for kind in ("staff", "shifts", "clients"):
         assert main(["import", kind, str(EXAMPLES / f"{kind}.csv"), *db]) == 0, kind
     referrals = ["import", "referrals", str(EXAMPLES / "referrals.csv"), "--accept", *db]
