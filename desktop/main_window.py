@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.referrals_page: Any = None
         self.audit_window: Any = None
         self.users_dialog: Any = None
+        self.admin_page: Any = None
         # An opened database waiting for its log-in: (db, settings, client count).
         self._pending: tuple[Database, ProgramSettings, int] | None = None
         self.tasks = TaskRunner(self)
@@ -190,7 +191,17 @@ class MainWindow(QMainWindow):
         """Who works on it: the local user (demo, local mode), else a log-in first."""
         db, program, count, actor, mode = result
         self._pending = (db, program, count)
-        self.access.sign_in(db, mode, actor, creating_demo=self._create_demo and count == 0)
+        self.access.sign_in(
+            db, mode, actor, creating_demo=self._create_demo and count == 0, empty=count == 0
+        )
+
+    def start_demo_session(self) -> None:
+        """The first-start dialog's "Try the demo instead": the demo fills the new database."""
+        from caseload.users.accounts import AccessMode
+
+        self._create_demo = True
+        self.access.mode = AccessMode.DEMO
+        self.begin_session(local_actor())
 
     def begin_session(self, actor: Actor) -> None:
         """`actor` logged in (or needs no log-in) on the opened database: show its pages."""
@@ -210,6 +221,11 @@ class MainWindow(QMainWindow):
         self._show_workspace(count)
 
     def _show_workspace(self, count: int) -> None:
+        from caseload.users.permissions import Permission, allowed
+
+        if self.context is not None and not allowed(self.context.actor, Permission.VIEW_CASELOAD):
+            self._show_administration()
+            return
         if count == 0:
             self.stack.setCurrentWidget(self.welcome)
             return
@@ -453,6 +469,20 @@ class MainWindow(QMainWindow):
         ):
             action.setVisible(shown)
             action.setEnabled(shown)
+
+    def _show_administration(self) -> None:
+        """An account that may not see client records (the administrator): no pages."""
+        assert self.context is not None
+        if self.admin_page is None:
+            from desktop.access.admin_page import AdministrationPage
+
+            self.admin_page = AdministrationPage()
+            self.admin_page.users_button.clicked.connect(self._on_users_triggered)
+            self.admin_page.audit_button.clicked.connect(self._on_audit_log_triggered)
+            self.admin_page.settings_button.clicked.connect(self._on_settings_triggered)
+            self.stack.addWidget(self.admin_page)
+        self.admin_page.show_for(self.context.actor.user_id)
+        self.stack.setCurrentWidget(self.admin_page)
 
     def _update_status(self) -> None:
         if self.context is None:

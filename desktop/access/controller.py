@@ -52,7 +52,13 @@ class AccessController(QObject):
 
     # --- signing in ------------------------------------------------------------------------
     def sign_in(
-        self, db: Database, mode: AccessMode, actor: Actor | None, *, creating_demo: bool
+        self,
+        db: Database,
+        mode: AccessMode,
+        actor: Actor | None,
+        *,
+        creating_demo: bool,
+        empty: bool = False,
     ) -> None:
         """Start a session on the opened `db`: at once when `actor` is known (demo, local
         mode), else through the first-administrator or log-in dialog."""
@@ -68,13 +74,19 @@ class AccessController(QObject):
         where = db.describe()
         dialog: QDialog
         if mode is AccessMode.SETUP:
-            dialog = FirstAdministratorDialog(db, where, self.window)
+            first = FirstAdministratorDialog(db, where, self.window, empty=empty)
+            first.demo_chosen.connect(self._on_first_start_demo_chosen)
+            dialog = first
         else:
             dialog = LoginDialog(db, where, self.window)
         dialog.logged_in.connect(self.window.begin_session)
         dialog.rejected.connect(self.window.show_logged_out)
         self.dialog = dialog
         dialog.open()
+
+    def _on_first_start_demo_chosen(self) -> None:
+        """The new, empty database becomes the demo (as `rounds --demo` makes it)."""
+        self.window.start_demo_session()
 
     def session_started(self, actor: Actor, program: ProgramSettings) -> None:
         """Banners, the status bar's user and the idle clock for a new session."""

@@ -30,8 +30,11 @@ class FirstAdministratorDialog(QDialog):
     users (File > Users…) or switches on single-user local mode."""
 
     logged_in = Signal(object)
+    demo_chosen = Signal()
 
-    def __init__(self, db: Database, where: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, where: str, parent: QWidget | None = None, *, empty: bool = False
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.tasks = TaskRunner(self)
@@ -62,6 +65,16 @@ class FirstAdministratorDialog(QDialog):
             "&Create administrator", QDialogButtonBox.ButtonRole.AcceptRole
         )
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Only an empty database can become the demo (invented people, no log-in).
+        self.demo_button = buttons.addButton(
+            "Try the &demo instead", QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.demo_button.setVisible(empty)
+        self.demo_button.setToolTip(
+            "Fill this new database with the demo program (invented people, no log-in) to try "
+            "MIH Rounds; create a program database later for real clients"
+        )
+        self.demo_button.clicked.connect(self._on_demo_button_clicked)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -70,6 +83,10 @@ class FirstAdministratorDialog(QDialog):
         buttons.accepted.connect(self.create_administrator)
         buttons.rejected.connect(self.reject)
         self.full_name_edit.setFocus()
+
+    def _on_demo_button_clicked(self) -> None:
+        self.demo_chosen.emit()
+        self.accept()
 
     def create_administrator(self) -> None:
         if self.password_edit.text() != self.repeat_edit.text():

@@ -54,5 +54,12 @@ def log_in(qtbot: Any, window: MainWindow, username: str, password: str) -> Logi
     dialog.username_edit.setText(username)
     dialog.password_edit.setText(password)
     qtbot.keyClick(dialog.password_edit, "\r")
-    qtbot.waitUntil(lambda: not dialog.tasks.running, timeout=30_000)
+    # The answer is in once the message changed from "Checking…" (or the window has a user).
+    qtbot.waitUntil(
+        lambda: (
+            window.context is not None
+            or (not dialog.tasks.running and dialog.message.text() != "Checking…")
+        ),
+        timeout=30_000,
+    )
     return dialog

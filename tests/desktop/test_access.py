@@ -217,7 +217,10 @@ def test_the_administrator_adds_and_disables_a_user(
     log_in(qtbot, window, ADMIN, ADMIN_PASSWORD)
     qtbot.waitUntil(lambda: window.context is not None, timeout=20_000)
     assert window.users_action.isVisible() and window.audit_action.isVisible()
-    window.users_action.trigger()
+    # The administrator never opens client records: the administration page instead.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.admin_page, timeout=10_000)
+    assert window.caseload_page is None
+    window.admin_page.users_button.click()
     dialog = window.users_dialog
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
 

@@ -89,7 +89,7 @@ def test_a_new_users_first_start_creates_the_default_database(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`rounds` with no --db on a new machine: the default database is created (default
-    programs and settings) and the empty-database page offers the demo and an import."""
+    programs and settings) and its first start asks for the administrator."""
     default = tmp_path / "user-data" / "rounds.db"
     monkeypatch.delenv("ROUNDS_DB", raising=False)
     monkeypatch.setattr(database, "default_database_path", lambda: default)
@@ -97,10 +97,10 @@ def test_a_new_users_first_start_creates_the_default_database(
     qtbot.addWidget(window)
     window.show()
     create_first_administrator(qtbot, window)  # a new program database's first start
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=30_000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.admin_page, timeout=30_000)
     assert default.is_file()
     assert window.context is not None and window.context.db.url == f"sqlite:///{default}"
-    assert window.welcome.demo_button.isVisible() and window.welcome.import_button.isVisible()
+    assert window.admin_page.users_button.isVisible()
 
 
 def test_a_named_database_that_does_not_exist_is_not_created(
