@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -274,7 +274,7 @@ def _csv_cells(row: AuditRow) -> list[str]:
 
     cells = [
         "" if row.seq is None else str(row.seq),
-        row.at.isoformat(timespec="seconds"),
+        row.at.astimezone(UTC).isoformat(timespec="seconds"),
         row.user,
         row.machine,
         row.action,

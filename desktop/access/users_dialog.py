@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from caseload.actor import Role
 from caseload.users.accounts import (
     ACCOUNT_ROLES,
-    CREW_ROLES,
     AccessMode,
     UserInfo,
     access_mode,
@@ -274,7 +273,7 @@ class AccountForm(QDialog):
             "username": self.username_edit.text().strip(),
             "full_name": self.full_name_edit.text().strip(),
             "role": role,
-            "staff_id": staff if staff is not None or role not in CREW_ROLES else None,
+            "staff_id": staff,  # a crew role without one is refused with a plain message
             "password": self.password_edit.text(),
         }
 
