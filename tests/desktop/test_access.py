@@ -122,8 +122,10 @@ def test_auto_lock_hides_the_pages_and_keeps_unsaved_plan_edits(
     assert window.windowTitle().endswith("*")  # the unsaved edits are still there
     assert window.access.idle.active  # and the clock runs again
 
-    # Locked again; someone else wants to log in: unsaved edits are asked about first.
-    qtbot.waitUntil(lambda: window.access.locked, timeout=5_000)
+    # Ctrl+L (File > Lock) locks at once; someone else wants to log in: unsaved edits are
+    # asked about first.
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.access.locked, timeout=1_000)
     asked: list[bool] = []
 
     def keep_editing() -> bool:  # the user answers "Cancel" to discarding the edits

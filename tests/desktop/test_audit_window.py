@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from caseload import audit
 from caseload.actor import Actor, Role
@@ -100,7 +101,14 @@ def test_export_writes_every_match_to_a_private_csv(
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
     out = tmp_path / "audit.csv"
     window.action_box.setCurrentText("client.update")
-    window.export_to(str(out))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(out), "CSV files (*.csv)"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(
+        window.table,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )  # Ctrl+Shift+E: Export CSV…
     qtbot.waitUntil(lambda: window.exported is not None, timeout=10_000)
     assert window.exported == (str(out), 1) and "1 entries" in shown[0]
     assert out.stat().st_mode & 0o777 == 0o600
