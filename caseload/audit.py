@@ -40,13 +40,11 @@ def record(
     `client_id`: the client concerned when the entity is not the client itself (a visit…)."""
     if client_id is None and entity == "client":
         client_id = _as_int(entity_id)
-    if actor.emergency and action != "access.emergency":  # break-glass: each row says so
-        details = f"EMERGENCY ACCESS; {details}" if details else "EMERGENCY ACCESS"
     audit_chain.append(
         session,
         AuditEntry(
             at=at or datetime.now(UTC),
-            actor=actor.user_id[:80],
+            actor=who(actor),
             action=action[:60],
             entity=entity[:40],
             entity_id=str(entity_id)[:64],
@@ -62,6 +60,15 @@ def _as_int(value: object) -> int | None:
         return int(str(value))
     except ValueError:
         return None
+
+
+EMERGENCY_MARK = " [emergency]"
+
+
+def who(actor: Actor) -> str:
+    """The audit's actor column: the user, marked on every entry of a break-glass session."""
+    mark = EMERGENCY_MARK if actor.emergency else ""
+    return actor.user_id[: 80 - len(mark)] + mark
 
 
 def record_now(

@@ -214,8 +214,10 @@ def _ordered(conditions: list[ColumnElement[bool]]) -> Select[AuditEntry]:
 
 def _conditions(session: Session, filters: AuditFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.user.strip():
-        conditions.append(AuditEntry.actor == filters.user.strip())
+    user = filters.user.strip()
+    if user:  # the user's entries, those of their break-glass sessions included
+        marked = user.removesuffix(audit.EMERGENCY_MARK) + audit.EMERGENCY_MARK
+        conditions.append(AuditEntry.actor.in_({user, marked}))
     if filters.client_id is not None:
         conditions.append(AuditEntry.client_id == filters.client_id)
     if filters.client_search.strip():

@@ -268,10 +268,10 @@ class ReferralsPage(QWidget):
             if index >= 0:
                 self.program.setCurrentIndex(index)
         self._update_buttons()
-        db, referral_id = self.context.db, row.referral_id
+        db, actor, referral_id = self.context.db, self.context.actor, row.referral_id
 
         def load(_p: ProgressFn, _c: object) -> list[ClientMatch]:
-            return matches_for_referral(db, referral_id)
+            return matches_for_referral(db, actor, referral_id)
 
         self.tasks.run(load, lambda found: self._on_matches_loaded(referral_id, found))
 
@@ -404,10 +404,10 @@ class ReferralsPage(QWidget):
         )
 
     def _on_duplicates_clicked(self) -> None:
-        db = self.context.db
+        db, actor = self.context.db, self.context.actor
 
         def load(_p: ProgressFn, _c: object) -> list[tuple[ClientMatch, ...]]:
-            return duplicate_clients(db)
+            return duplicate_clients(db, actor)
 
         self.tasks.run(load, self._on_duplicates_loaded)
 

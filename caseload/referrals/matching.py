@@ -17,9 +17,11 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseload.actor import Actor
 from caseload.enums import ClientStatus
 from caseload.store.database import Database
 from caseload.store.models import Client
+from caseload.users.permissions import Permission, require
 
 SIMILAR_NAME_RATIO = 0.75  # SequenceMatcher ratio of the normalised full names
 
@@ -131,8 +133,10 @@ def duplicate_groups(session: Session) -> list[tuple[int, ...]]:
     return [tuple(ids) for ids in groups.values() if len(ids) > 1]
 
 
-def duplicate_clients(db: Database) -> list[tuple[ClientMatch, ...]]:
-    """`duplicate_groups` as the Referrals page lists them (each client with its details)."""
+def duplicate_clients(db: Database, actor: Actor) -> list[tuple[ClientMatch, ...]]:
+    """`duplicate_groups` as the Referrals page lists them (each client with its details), for
+    those who may merge them."""
+    require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
         groups = duplicate_groups(session)
         ids = sorted({cid for group in groups for cid in group})

@@ -58,8 +58,9 @@ def _triaged(referral: Referral, actor: Actor, status: ReferralStatus, reason: s
     referral.triaged_at = datetime.now(UTC)
 
 
-def matches_for_referral(db: Database, referral_id: int) -> list[ClientMatch]:
+def matches_for_referral(db: Database, actor: Actor, referral_id: int) -> list[ClientMatch]:
     """Clients who may be the referred person (exact matches first)."""
+    require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:

@@ -3,10 +3,11 @@ may see on a day (their crew's stops and their own assigned clients)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload.actor import Actor
@@ -26,6 +27,17 @@ def crew_names_in(session: Session, staff_id: int, day: date) -> set[str]:
     )
 
 
+def _planned_crews(plan: Plan, staff_id: int) -> set[str]:
+    """The crews `staff_id` rides in as the saved plan has them (a crew of one has no crew row)."""
+    try:
+        crews = json.loads(plan.snapshot_json or "{}").get("crews", [])
+        return {
+            str(c["name"]) for c in crews if any(m[0] == staff_id for m in c.get("members", []))
+        }
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return set()  # an unreadable snapshot: the crew rows still count
+
+
 def visible_client_ids_in(session: Session, actor: Actor, day: date) -> set[int] | None:
     """As `visible_client_ids`, inside a unit of work."""
     if allowed(actor, Permission.VIEW_ALL_CLIENTS):
@@ -35,20 +47,19 @@ def visible_client_ids_in(session: Session, actor: Actor, day: date) -> set[int]
     visible = set(
         session.scalars(select(Client.id).where(Client.assigned_clinician_id == actor.staff_id))
     )
-    crews = crew_names_in(session, actor.staff_id, day)
-    latest = session.scalar(select(func.max(Plan.version_no)).where(Plan.plan_date == day))
-    if crews and latest is not None:
-        visible.update(
-            session.scalars(
-                select(PlanStop.client_id)
-                .join(Plan, Plan.id == PlanStop.plan_id)
-                .where(
-                    Plan.plan_date == day,
-                    Plan.version_no == latest,
-                    PlanStop.crew_name.in_(crews),
+    latest = session.scalar(
+        select(Plan).where(Plan.plan_date == day).order_by(Plan.version_no.desc()).limit(1)
+    )
+    if latest is not None:
+        crews = crew_names_in(session, actor.staff_id, day) | _planned_crews(latest, actor.staff_id)
+        if crews:
+            visible.update(
+                session.scalars(
+                    select(PlanStop.client_id).where(
+                        PlanStop.plan_id == latest.id, PlanStop.crew_name.in_(crews)
+                    )
                 )
             )
-        )
     return visible
 
 

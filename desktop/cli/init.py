@@ -14,9 +14,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="create an empty program database (default programs and settings)",
         description="Create a new, empty program database with the default programs and "
         "settings, and its first administrator (--admin NAME; the password comes from "
-        "$ROUNDS_NEW_PASSWORD or is asked for twice). Refuses if a database already exists "
-        "there. On PostgreSQL the database itself must exist (createdb); init creates the "
-        "tables in it.",
+        "$ROUNDS_NEW_PASSWORD or $ROUNDS_PASSWORD, or is asked for twice). Refuses if a "
+        "database already exists there. On PostgreSQL the database itself must exist "
+        "(createdb); init creates the tables in it.",
     )
     add_db_argument(parser)
     parser.add_argument(
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     admin = args.admin or _ask_admin_name()
     password = None
     if admin is not None:  # asked before anything is created: a missing password changes nothing
-        password = ask_new_password(admin)
+        password = ask_new_password(admin, first_user=True)
         check_new_password(password)
     db = create_program_database(args.db, SYSTEM_ACTOR)
     try:

@@ -37,10 +37,12 @@ def ask_secret(prompt: str, env: str) -> str:
     return getpass.getpass(prompt)
 
 
-def ask_new_password(who: str) -> str:
-    """A new password for `who`: $ROUNDS_NEW_PASSWORD, else typed twice at a terminal."""
-    if os.environ.get(NEW_PASSWORD_ENV):
-        return os.environ[NEW_PASSWORD_ENV]
+def ask_new_password(who: str, *, first_user: bool = False) -> str:
+    """A new password for `who`: $ROUNDS_NEW_PASSWORD, else typed twice at a terminal. The
+    first administrator (`first_user`: nobody is logged in) may also take $ROUNDS_PASSWORD."""
+    for env in (NEW_PASSWORD_ENV, PASSWORD_ENV) if first_user else (NEW_PASSWORD_ENV,):
+        if os.environ.get(env):
+            return os.environ[env]
     first = ask_secret(f"New password for {who}: ", NEW_PASSWORD_ENV)
     if ask_secret("The same password again: ", NEW_PASSWORD_ENV) != first:
         raise UserError("The two passwords differ; nothing was changed.")

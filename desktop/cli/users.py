@@ -56,8 +56,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     role.add_argument("--staff", metavar="ID|NAME", default=None)
     role.set_defaults(run=run_role)
 
-    password = actions.add_parser("password", help="set a new password for an account")
-    password.add_argument("name", metavar="NAME")
+    password = actions.add_parser(
+        "password",
+        help="set a new password for an account (administrator), or without NAME your own",
+    )
+    password.add_argument("name", metavar="NAME", nargs="?", default=None)
     password.set_defaults(run=run_password)
 
     local = actions.add_parser(
@@ -119,7 +122,7 @@ def run_add(args: argparse.Namespace) -> int:
                     "This database has no administrator yet: add one first "
                     f"(`rounds users add NAME --role administrator`), then {args.name}."
                 )
-            password = ask_new_password(args.name)
+            password = ask_new_password(args.name, first_user=True)
             actor = accounts.create_first_administrator(db, args.name, full_name, password)
             print(f"Added {actor.user_id}, the first administrator.")
             return 0
@@ -214,7 +217,24 @@ def run_role(args: argparse.Namespace) -> int:
 
 
 def run_password(args: argparse.Namespace) -> int:
-    return _change(args, "password")
+    if args.name is not None:
+        return _change(args, "password")
+    from caseload.errors import UserError
+    from caseload.users import accounts
+    from desktop.cli.session import PASSWORD_ENV, ask_new_password, ask_secret, user_name
+
+    name = user_name(args)
+    if name is None:
+        raise UserError("Whose password? Give --user NAME for your own, or the account's NAME.")
+    db = _open(args)
+    try:
+        old = ask_secret(f"Current password for {name}: ", PASSWORD_ENV)
+        actor = accounts.authenticate(db, name, old)
+        accounts.change_own_password(db, actor, old, ask_new_password(name))
+    finally:
+        db.dispose()
+    print(f"{actor.user_id}: password changed.")
+    return 0
 
 
 def run_local_mode(args: argparse.Namespace) -> int:

@@ -68,7 +68,7 @@ def test_matching_finds_exact_and_likely_clients_but_not_strangers(db: Database)
     client(db, "C4", "Dolores", "Whitfield", date(1950, 3, 12))  # another person
     client(db, "C5", "Maria", "Lopez")  # same birthday, different name
     referral = ed_referral(db, RECEIVED, first="Dolorés", last="Whitfield")
-    matches = matches_for_referral(db, referral)
+    matches = matches_for_referral(db, ACTOR, referral)
     assert [m.client_id for m in matches] == [exact, nickname, swapped_dob]
     assert [m.exact for m in matches] == [True, False, False]
     assert matches[0].why == "same name and date of birth"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from caseload import settings
 from caseload.actor import SYSTEM_ACTOR, Role, local_actor
+from caseload.audit_view import AuditFilter, audit_entries
 from caseload.demo.create import create_demo
 from caseload.settings import ProgramSettings
 from caseload.store.database import Database, open_database
@@ -175,11 +176,13 @@ def test_emergency_access_shows_a_red_banner_and_is_audited(qtbot: Any, accounts
     assert banner.text() == "Emergency access by sup.lee — every action is audited"
     assert "EMERGENCY ACCESS" in window.status_label.text()
     [row] = _audit(window.context.db, "access.emergency")
-    assert row.actor == SUP and "Client fell" in row.details
+    assert row.actor == f"{SUP} [emergency]" and "Client fell" in row.details
     # what the session does is marked too: the caseload list it opened on
     qtbot.waitUntil(lambda: bool(_audit(window.context.db, "caseload.view")), timeout=20_000)
     [view] = _audit(window.context.db, "caseload.view")
-    assert view.actor == SUP and view.details.startswith("EMERGENCY ACCESS; ")
+    assert view.actor == f"{SUP} [emergency]"
+    page = audit_entries(window.context.db, window.context.actor, AuditFilter(user=SUP))
+    assert "caseload.view" in [r.action for r in page.rows]  # the user filter finds them
     save_screenshot(window, "emergency-access")
 
 

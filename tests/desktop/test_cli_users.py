@@ -24,9 +24,8 @@ def program(
     monkeypatch.delenv("ROUNDS_USER", raising=False)
     monkeypatch.delenv("ROUNDS_PASSWORD", raising=False)
     url = f"sqlite:///{tmp_path / 'program.db'}"
-    monkeypatch.setenv("ROUNDS_NEW_PASSWORD", ADMIN_PW)
+    monkeypatch.setenv("ROUNDS_PASSWORD", ADMIN_PW)  # init takes it for the first administrator
     assert main(["init", "--db", url, "--admin", "ada", "--admin-name", "Ada Admin"]) == 0
-    monkeypatch.setenv("ROUNDS_PASSWORD", ADMIN_PW)
     monkeypatch.setenv("ROUNDS_NEW_PASSWORD", PM_PW)
     assert main(["--user", "ada", "users", "add", "renee", "--role", "program_manager",
                  "--db", url]) == 0  # fmt: skip
@@ -101,6 +100,10 @@ def test_users_add_list_role_disable_enable_password(
     assert main([*admin, "users", "password", "lee"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("ROUNDS_PASSWORD", "a new password for lee")
+    assert main(["--user", "lee", "priorities", "--db", program]) == 0
+    monkeypatch.setenv("ROUNDS_NEW_PASSWORD", "lee's very own choice")
+    assert main(["--user", "lee", "users", "password", "--db", program]) == 0  # their own
+    monkeypatch.setenv("ROUNDS_PASSWORD", "lee's very own choice")
     assert main(["--user", "lee", "priorities", "--db", program]) == 0
 
 

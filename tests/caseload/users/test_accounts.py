@@ -210,3 +210,4 @@ def test_break_glass_needs_a_reason_and_is_audited_loudly(db: Database) -> None:
     emergency = [r for r in _audit(db) if r.action == "access.emergency"]
     assert len(emergency) == 1
     assert emergency[0].details == "client collapsed, need history"
+    assert emergency[0].actor == "lee [emergency]"  # and so is every entry of the session

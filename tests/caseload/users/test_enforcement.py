@@ -14,10 +14,16 @@ from caseload import settings
 from caseload.actor import Actor, Role
 from caseload.clients import client_detail, list_client_rows
 from caseload.demo.create import create_demo
+from caseload.enums import VisitStatus
 from caseload.errors import UserError
 from caseload.importing.clients import import_clients
+from caseload.outcomes.model import OutcomeEntry
+from caseload.outcomes.service import record_outcome
+from caseload.outcomes.stops import stops_for_outcomes
 from caseload.planning.crew_edits import pair_staff
-from caseload.planning.service import plan_day
+from caseload.planning.service import load_day, plan_day
+from caseload.planning.sheets import build_crew_sheets
+from caseload.planning.versions import load_plan, save_plan
 from caseload.priority.service import rank_caseload
 from caseload.rebalance import apply_moves, suggest_rebalance
 from caseload.referrals.intake import list_referrals
@@ -138,3 +144,38 @@ def test_a_demo_database_refuses_real_imports(sqlite_db: Database) -> None:
     with pytest.raises(UserError, match="This is a demo database; create a program database"):
         import_clients(sqlite_db, MANAGER, CLIENTS_CSV)
     assert _counts(sqlite_db) == before
+
+
+def test_a_paramedic_gets_their_crews_route_sheet_and_outcome_stops_only(
+    sqlite_db: Database,
+) -> None:
+    create_demo(sqlite_db, MANAGER, clients=40, today=DAY)
+    day = load_day(sqlite_db, DAY, MANAGER)
+    plan = plan_day(
+        sqlite_db,
+        DAY,
+        MANAGER,
+        selected=sorted(day.suggested),
+        time_limit_s=1,
+        crews=day.crews,
+        candidates=day.candidates,
+    )
+    saved = save_plan(sqlite_db, MANAGER, plan, based_on_version=day.latest_version)
+    assert saved.plan_id is not None
+    routed = [r for r in saved.routes if r.stops]
+    assert len(routed) >= 2
+    mine = routed[0]
+    medic = Actor("m", Role.PARAMEDIC, mine.crew.members[0].staff_id)
+
+    loaded = load_plan(sqlite_db, saved.plan_id, medic)
+    assert [r.crew.name for r in loaded.routes] == [mine.crew.name]
+    assert loaded.unassigned == ()
+    sheets = build_crew_sheets(sqlite_db, saved.plan_id, medic)
+    assert [s.crew_name for s in sheets] == [mine.crew.name]
+    stops = {s.client_id for s in stops_for_outcomes(sqlite_db, saved.plan_id, medic)}
+    assert stops == {s.client_id for s in mine.stops}
+    other = next(s.client_id for r in routed[1:] for s in r.stops if s.client_id not in stops)
+    with pytest.raises(PermissionDenied):
+        record_outcome(
+            sqlite_db, medic, saved.plan_id, other, OutcomeEntry(status=VisitStatus.CANCELLED)
+        )
