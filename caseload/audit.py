@@ -9,11 +9,12 @@ deleted or slipped in outside MIH Rounds is found by `rounds audit verify`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from caseload import audit_chain
+from caseload import audit_chain, audit_values
 from caseload.actor import Actor
 from caseload.store.database import Database
 from caseload.store.models import AuditEntry
@@ -28,8 +29,17 @@ def record(
     details: str = "",
     *,
     at: datetime | None = None,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
+    client_id: int | None = None,
 ) -> None:
-    """Add an audit entry to `session` (committed with the rest of the unit of work)."""
+    """Add an audit entry to `session` (committed with the rest of the unit of work).
+
+    `before`/`after`: the record's values before and after the change (None for a create's
+    before or a delete's after); an update keeps only the fields that changed.
+    `client_id`: the client concerned when the entity is not the client itself (a visit…)."""
+    if client_id is None and entity == "client":
+        client_id = _as_int(entity_id)
     audit_chain.append(
         session,
         AuditEntry(
@@ -39,8 +49,17 @@ def record(
             entity=entity[:40],
             entity_id=str(entity_id)[:64],
             details=details,
+            client_id=client_id,
+            changes=audit_values.changes_json(before, after),
         ),
     )
+
+
+def _as_int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
 
 
 EMERGENCY_MARK = " [emergency]"

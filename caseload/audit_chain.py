@@ -85,7 +85,7 @@ def _moment(at: datetime) -> str:
 
 def chain_value(key: bytes, entry: AuditEntry, previous: str) -> str:
     """The HMAC of one row (every field but its id and its own chain) after `previous`."""
-    content = [
+    content: list[object] = [
         entry.seq,
         _moment(entry.at),
         entry.actor,
@@ -96,6 +96,12 @@ def chain_value(key: bytes, entry: AuditEntry, previous: str) -> str:
         entry.details,
         previous,
     ]
+    # Added later: covered only when set, so rows written before them still verify (a value
+    # added, changed or removed afterwards still changes the HMAC).
+    if entry.client_id is not None:
+        content.append(["client", entry.client_id])
+    if entry.changes:
+        content.append(["changes", entry.changes])
     message = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import Values, row_values
 from caseload.clinical import enrollment_active_on
 from caseload.enums import (
     ClientStatus,
@@ -309,8 +310,17 @@ def client_detail(db: Database, client_id: int, on: date, actor: Actor) -> Clien
     return replace(detail, priority=prio, enrollments=tuple(enrollments(db, client_id)))
 
 
-def _audit(session: Session, actor: Actor, action: str, client_id: int, details: str) -> None:
-    audit.record(session, actor, action, "client", client_id, details)
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    client_id: int,
+    details: str,
+    *,
+    before: Values | None = None,
+    after: Values | None = None,
+) -> None:
+    audit.record(session, actor, action, "client", client_id, details, before=before, after=after)
 
 
 def _client_for_update(session: Session, client_id: int, expected_version: int) -> Client:
@@ -345,6 +355,7 @@ def update_client(
         )
     with db.session() as session:
         client = _client_for_update(session, client_id, expected_version)
+        before = row_values(client)
         changed = []
         for f in fields(ClientEdit):
             value = getattr(edit, f.name)
@@ -357,7 +368,15 @@ def update_client(
                 setattr(client, column, value.strip() if isinstance(value, str) else value)
                 changed.append(f.name)
         if changed:
-            _audit(session, actor, "client.update", client_id, "changed: " + ", ".join(changed))
+            _audit(
+                session,
+                actor,
+                "client.update",
+                client_id,
+                "changed: " + ", ".join(changed),
+                before=before,
+                after=row_values(client),
+            )
         session.flush()
         return client.version
 
@@ -399,7 +418,14 @@ def add_visit(
         )
         session.add(visit)
         session.flush()
-        _audit(session, actor, "visit.add", client_id, f"visit {visit.id} on {visit_date}")
+        _audit(
+            session,
+            actor,
+            "visit.add",
+            client_id,
+            f"visit {visit.id} on {visit_date}",
+            after=row_values(visit),
+        )
         return visit.id
 
 

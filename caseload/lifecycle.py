@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.clinical import enrollment_active_on, enrollment_last_day
 from caseload.enums import ClientStatus, ConsentState, EnrollmentEnd
 from caseload.errors import ConflictError, NotFoundError, UserError
@@ -110,7 +111,13 @@ def enrol(db: Database, actor: Actor, client_id: int, program_code: str, on: dat
         session.add(enrollment)
         session.flush()
         audit.record(
-            session, actor, "enrollment.start", "client", client_id, f"program {program.code}"
+            session,
+            actor,
+            "enrollment.start",
+            "client",
+            client_id,
+            f"program {program.code}",
+            after=row_values(enrollment),
         )
         return enrollment.id
 
@@ -138,6 +145,7 @@ def end_enrollment(
             raise UserError(
                 f"The end date {on} is before the enrolment started ({enrollment.enrolled_on})."
             )
+        before = row_values(enrollment)
         enrollment.ended_on = on
         enrollment.end_kind = kind.value
         enrollment.end_reason = reason.strip()
@@ -148,6 +156,8 @@ def end_enrollment(
             "client",
             enrollment.client_id,
             f"enrolment {enrollment_id} ended {on}",
+            before=before,
+            after=row_values(enrollment),
         )
 
 
@@ -160,7 +170,7 @@ def reopen_enrollment(db: Database, actor: Actor, enrollment_id: int) -> None:
             raise NotFoundError(f"Enrolment {enrollment_id} does not exist.")
         if not enrollment.end_kind:
             raise UserError("This enrolment has not ended.")
-        was = enrollment.end_kind
+        was, before = enrollment.end_kind, row_values(enrollment)
         enrollment.ended_on, enrollment.end_kind, enrollment.end_reason = None, "", ""
         audit.record(
             session,
@@ -169,6 +179,8 @@ def reopen_enrollment(db: Database, actor: Actor, enrollment_id: int) -> None:
             "client",
             enrollment.client_id,
             f"enrolment {enrollment_id} (was {was})",
+            before=before,
+            after=row_values(enrollment),
         )
 
 
@@ -189,12 +201,20 @@ def record_consent(
             raise UserError("Say who obtained (or was refused) consent.")
     with db.session() as session:
         client = _client(session, client_id, expected_version)
+        before = row_values(client)
         client.consent = consent.state.value
         client.consent_on = consent.on
         client.consent_scope = consent.scope.strip()
         client.consent_obtained_by = consent.obtained_by.strip()
         audit.record(
-            session, actor, "client.consent", "client", client_id, f"consent {consent.state}"
+            session,
+            actor,
+            "client.consent",
+            "client",
+            client_id,
+            f"consent {consent.state}",
+            before=before,
+            after=row_values(client),
         )
         session.flush()
         return client.version
@@ -222,7 +242,7 @@ def set_status(
         client = _client(session, client_id, expected_version)
         if client.status == ClientStatus.MERGED.value:
             raise UserError("This client was merged into another; edit that client instead.")
-        previous = client.status
+        previous, before = client.status, row_values(client)
         if previous == status.value and client.active == (status is ClientStatus.ACTIVE):
             return client.version  # nothing to change (a discharged "active" client is not)
         client.status = status.value
@@ -244,6 +264,8 @@ def set_status(
             "client",
             client_id,
             f"{previous} -> {status.value} on {on}; enrolments ended: {ended}",
+            before=before,
+            after=row_values(client),
         )
         session.flush()
         return client.version

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import GeocodeQuality, HousingStatus, PlaceKind
 from caseload.errors import NotFoundError, UserError
 from caseload.geocoding import GeocodeResult, metres_between, open_geocoder, save_cache
@@ -209,6 +210,7 @@ def _change(
         client = _client(session, client_id)
         place, created = _place_for_change(client)
         before = _place_location(None if created else place)
+        old_values = None if created else row_values(place)
         after = new_location if new_location is not None else before
         if accept is not None:
             after = PlaceLocation(
@@ -234,6 +236,8 @@ def _change(
             "client",
             client_id,
             f"place {place.id}: {before.quality.value} -> {after.quality.value}{moved}",
+            before=old_values,
+            after=row_values(place),
         )
         return LocationChange(client_id, place.id, before, after, created)
 
@@ -314,6 +318,7 @@ def undo_location_change(db: Database, actor: Actor, change: LocationChange) -> 
                 "the location was changed again since (by you or someone else); nothing was "
                 "undone — reload to see the current location"
             )
+        old_values = row_values(place)
         if change.created_place:
             client.places.remove(place)
         else:
@@ -326,4 +331,6 @@ def undo_location_change(db: Database, actor: Actor, change: LocationChange) -> 
             change.client_id,
             f"place {change.place_id}: "
             f"{change.after.quality.value} -> {change.before.quality.value}",
+            before=old_values,
+            after=None if change.created_place else row_values(place),
         )

@@ -59,6 +59,9 @@ class ProgramSettings:
     speed_kmh: float = DEFAULT_SPEED_KMH
     leg_overhead_s: int = DEFAULT_LEG_OVERHEAD_S
     default_visit_minutes: int = 45
+    # The app locks after this long without keyboard or mouse input (a program with accounts:
+    # the same user's password unlocks it). HIPAA's automatic logoff.
+    auto_lock_minutes: float = 15.0
     plan_time_limit_s: float = 10.0
     # Plan visits whose location is only a ZIP centre (the sheet then says "call ahead");
     # off, each such client needs the manager's yes in "Locations to check".
@@ -142,14 +145,33 @@ def save_in(
     row = session.get(Setting, value.KEY)
     if expected_version is not None and (0 if row is None else row.version) != expected_version:
         raise ConflictError(_CONFLICT)
+    before = None if row is None else _json_object(row.value_json)
     if row is None:
         row = Setting(key=value.KEY, value_json=raw)
         session.add(row)
     else:
         row.value_json = raw
-    audit.record(session, actor, "settings.save", "settings", value.KEY, raw)
+    audit.record(
+        session,
+        actor,
+        "settings.save",
+        "settings",
+        value.KEY,
+        raw,
+        before=before,
+        after=_json_object(raw),
+    )
     session.flush()  # the version counter moves here; a concurrent save fails here or at commit
     return row.version
+
+
+def _json_object(raw: str) -> dict[str, object] | None:
+    """A stored settings group as a dict for the audit's before/after (None if unreadable)."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def save(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:  # the domain (SQLAlchemy, Alembic, numpy) loads in the worker
     # the database, so the window appears before it (start-up time)
     from caseload.settings import ProgramSettings
     from caseload.store.database import Database
+    from caseload.users.accounts import AccessMode
+    from desktop.access.controller import AccessController
     from desktop.caseload_page import CaseloadPage
 
 #: Page identities (each tab's widget carries one as its objectName): menus, shortcuts and the
@@ -55,8 +58,9 @@ PAGE_TITLES = {
 _LAZY_PAGES = (PLAN_PAGE, BALANCE_PAGE, TEAM_PAGE, REFERRALS_PAGE, LOCATIONS_PAGE, REPORTS_PAGE)
 # Ctrl+1 ... Ctrl+7 open the pages in tab order.
 PAGE_ORDER = (CASELOAD_PAGE, *_LAZY_PAGES)
-# The database, its settings, its client count, who works without a log-in (None: log-in needed).
-Opened: TypeAlias = "tuple[Database, ProgramSettings, int, Actor | None]"
+# The database, its settings, its client count, who works without a log-in (demo, local
+# mode; None: a log-in is needed) and its access mode.
+Opened: TypeAlias = "tuple[Database, ProgramSettings, int, Actor | None, AccessMode]"
 OpenMode = Literal["open", "create", "new", "default"]
 _DB_FILES = "MIH Rounds databases (*.db);;All files (*)"
 
@@ -81,6 +85,11 @@ class MainWindow(QMainWindow):
         self.locations_page: Any = None
         self.reports_page: Any = None
         self.referrals_page: Any = None
+        self.audit_window: Any = None
+        self.users_dialog: Any = None
+        self.admin_page: Any = None
+        # An opened database waiting for its log-in: (db, settings, client count).
+        self._pending: tuple[Database, ProgramSettings, int] | None = None
         self.tasks = TaskRunner(self)
         self._create_demo = create_demo
         self._plan_dirty = False
@@ -92,7 +101,17 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         for page in (self.loading, self.welcome, self.tabs):
             self.stack.addWidget(page)
-        self.setCentralWidget(self.stack)
+        from desktop.access.controller import AccessController
+
+        self.access: AccessController = AccessController(self)
+        self.stack.addWidget(self.access.lock_screen)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.access.banners)  # above every page
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_actions()
@@ -133,10 +152,10 @@ class MainWindow(QMainWindow):
             from caseload.store.backup import daily_backup
 
             daily_backup(db)  # the day's first start keeps a copy beside the database
-            from caseload.users.accounts import session_actor
+            from caseload.users.accounts import access_mode, session_actor
 
             program = settings.load(db, ProgramSettings)
-            return db, program, client_count(db), session_actor(db)
+            return db, program, client_count(db), session_actor(db), access_mode(db)
 
         self.tasks.run(open_db, then, on_failed=self._on_open_failed)
 
@@ -169,11 +188,31 @@ class MainWindow(QMainWindow):
         show_error(self, exc)
 
     def _on_database_opened(self, result: Opened) -> None:
-        db, program, count, actor = result
-        # Until the log-in dialog (auditdesk) asks, a database that needs one opens as the
-        # local user.
-        self.context = AppContext(db, actor or local_actor(), program)
-        self.status_label.setText(f"{program.program_name} · {db.describe()}")
+        """Who works on it: the local user (demo, local mode), else a log-in first."""
+        db, program, count, actor, mode = result
+        self._pending = (db, program, count)
+        self.access.sign_in(
+            db, mode, actor, creating_demo=self._create_demo and count == 0, empty=count == 0
+        )
+
+    def start_demo_session(self) -> None:
+        """The first-start dialog's "Try the demo instead": the demo fills the new database."""
+        from caseload.users.accounts import AccessMode
+
+        self._create_demo = True
+        self.access.mode = AccessMode.DEMO
+        self.begin_session(local_actor())
+
+    def begin_session(self, actor: Actor) -> None:
+        """`actor` logged in (or needs no log-in) on the opened database: show its pages."""
+        if self._pending is None:
+            return
+        db, program, count = self._pending
+        self._pending = None
+        self.context = AppContext(db, actor, program)
+        self.access.session_started(actor, program)
+        self._update_actor_actions()
+        self._update_status()
         self._update_title()
         if self._create_demo and count == 0:
             self._create_demo = False
@@ -182,6 +221,11 @@ class MainWindow(QMainWindow):
         self._show_workspace(count)
 
     def _show_workspace(self, count: int) -> None:
+        from caseload.users.permissions import Permission, allowed
+
+        if self.context is not None and not allowed(self.context.actor, Permission.VIEW_CASELOAD):
+            self._show_administration()
+            return
         if count == 0:
             self.stack.setCurrentWidget(self.welcome)
             return
@@ -312,6 +356,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Load &demo program", None, self._on_load_demo_triggered)
         file_menu.addSeparator()
         self._action(file_menu, "&Settings…", "Ctrl+,", self._on_settings_triggered)
+        self.users_action = self._action(file_menu, "&Users…", None, self._on_users_triggered)
+        file_menu.addSeparator()
+        self.log_in_action = self._action(file_menu, "Log &in…", None, self._on_log_in_triggered)
+        self.lock_action = self._action(file_menu, "&Lock", "Ctrl+L", self.access.lock)
+        self.log_out_action = self._action(file_menu, "Log ou&t", None, self.log_out)
+        for action in (self.users_action, self.log_in_action, self.lock_action):
+            action.setVisible(False)
+        self.log_out_action.setVisible(False)
         file_menu.addSeparator()
         self._action(
             file_menu,
@@ -362,6 +414,12 @@ class MainWindow(QMainWindow):
             # partial, not a lambda with a default: triggered(bool) would overwrite the default
             show = partial(self.show_page, name)
             self._action(view_menu, PAGE_TITLES[name], f"Ctrl+{i + 1}", show)
+        view_menu.addSeparator()
+        # Supervisors and administrators only: hidden for others (and the service refuses).
+        self.audit_action = self._action(
+            view_menu, "Audit &log…", "Ctrl+Shift+L", self._on_audit_log_triggered
+        )
+        self.audit_action.setVisible(False)
         help_menu = menu.addMenu("&Help")
         self._action(help_menu, "&About MIH Rounds", None, self._on_about)
 
@@ -395,6 +453,106 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.caseload_page)
             self.caseload_page.focus_search()
 
+    def _update_actor_actions(self) -> None:
+        """Menu entries that depend on who is logged in."""
+        from caseload.audit_view import can_read_audit
+        from caseload.users.accounts import AccessMode
+        from caseload.users.permissions import Permission, allowed
+
+        actor = self.context.actor if self.context is not None else None
+        for action, shown in (
+            (self.audit_action, actor is not None and can_read_audit(actor)),
+            (self.users_action, actor is not None and allowed(actor, Permission.MANAGE_USERS)),
+            (self.lock_action, actor is not None and self.access.mode is AccessMode.ACCOUNTS),
+            (self.log_out_action, actor is not None and self.access.mode is AccessMode.ACCOUNTS),
+            (self.log_in_action, actor is None and self._pending is not None),
+        ):
+            action.setVisible(shown)
+            action.setEnabled(shown)
+
+    def _show_administration(self) -> None:
+        """An account that may not see client records (the administrator): no pages."""
+        assert self.context is not None
+        if self.admin_page is None:
+            from desktop.access.admin_page import AdministrationPage
+
+            self.admin_page = AdministrationPage()
+            self.admin_page.users_button.clicked.connect(self._on_users_triggered)
+            self.admin_page.audit_button.clicked.connect(self._on_audit_log_triggered)
+            self.admin_page.settings_button.clicked.connect(self._on_settings_triggered)
+            self.stack.addWidget(self.admin_page)
+        self.admin_page.show_for(self.context.actor.user_id)
+        self.stack.setCurrentWidget(self.admin_page)
+
+    def _update_status(self) -> None:
+        if self.context is None:
+            self.status_label.setText("")
+            return
+        program, db = self.context.program, self.context.db
+        who = self.access.user_text(self.context.actor)
+        self.status_label.setText(f"{program.program_name} · {db.describe()} · {who}")
+
+    def show_logged_out(self) -> None:
+        """The log-in was cancelled: nothing of the database shows until someone logs in."""
+        self.loading.setText(
+            "Not logged in: client records are hidden.\n\n"
+            "Use File > Log in… to log in, or File > Open database… for another database."
+        )
+        self.stack.setCurrentWidget(self.loading)
+        self._update_actor_actions()
+
+    def _on_log_in_triggered(self) -> None:
+        if self._pending is not None and self.context is None:
+            db = self._pending[0]
+            self.access.sign_in(db, self.access.mode or _accounts(), None, creating_demo=False)
+
+    def log_out(self) -> None:
+        """Close the pages (asking about unsaved plan edits first) and ask for a log-in."""
+        if self.context is None:
+            return
+        if self.plan_page is not None and not self.plan_page.confirm_close():
+            return
+        context = self.context
+        self._close_pages()
+        self.access.end_session()
+        self.context = None
+        self._update_status()
+        self.show_logged_out()
+
+        def count(_p: ProgressFn, _c: object) -> int:
+            from caseload.clients import client_count
+
+            return client_count(context.db)
+
+        def ask(clients: int) -> None:
+            self._pending = (context.db, context.program, clients)
+            self._update_actor_actions()
+            self.access.sign_in(context.db, _accounts(), None, creating_demo=False)
+
+        self.tasks.run(count, ask)
+
+    def _on_users_triggered(self) -> None:
+        if self.context is None:
+            return
+        from desktop.access.users_dialog import UsersDialog
+
+        self.users_dialog = UsersDialog(self.context, self)
+        self.users_dialog.show()
+
+    def _on_audit_log_triggered(self) -> None:
+        if self.context is None:
+            return
+        from caseload.audit_view import can_read_audit
+        from desktop.audit.window import AuditLogWindow
+
+        if not can_read_audit(self.context.actor):
+            return
+        if self.audit_window is not None:
+            self.audit_window.close()
+        self.audit_window = AuditLogWindow(self.context, self)
+        self.audit_window.show()
+        self.audit_window.raise_()
+
     def _on_settings_triggered(self) -> None:
         if self.context is None:
             return
@@ -407,7 +565,8 @@ class MainWindow(QMainWindow):
         assert self.context is not None
         self.context = replace(self.context, program=program)
         self._update_title()
-        self.status_label.setText(f"{program.program_name} · {self.context.db.describe()}")
+        self._update_status()
+        self.access.restart_idle_clock(program)
         for page in (self.caseload_page, self.plan_page):
             if page is not None:
                 page.context = self.context
@@ -433,6 +592,20 @@ class MainWindow(QMainWindow):
         if self.plan_page is not None and not self.plan_page.confirm_close():
             opened[0].dispose()
             return
+        self._close_pages()
+        self.access.end_session()
+        if self.context is not None:
+            self.context.db.dispose()
+        elif self._pending is not None:
+            self._pending[0].dispose()  # opened, but nobody logged in
+        self._pending = None
+        self.context = None
+        self._create_demo = False
+        self._on_database_opened(opened)
+
+    def _close_pages(self) -> None:
+        """Remove every page and window of the current session (their work is not asked
+        about here: the callers asked first)."""
         self.tabs.blockSignals(True)
         while self.tabs.count():
             page = self.tabs.widget(0)
@@ -442,12 +615,12 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         self.caseload_page = self.plan_page = self.rebalance_page = self.team_page = None
         self.locations_page = self.reports_page = self.referrals_page = None
+        for window in (self.audit_window, self.users_dialog):
+            if window is not None:
+                window.close()
+        self.audit_window = self.users_dialog = None
         self._plan_dirty = False
-        if self.context is not None:
-            self.context.db.dispose()
-        self.context = None
-        self._create_demo = False
-        self._on_database_opened(opened)
+        self._update_title()
 
     def _on_about(self) -> None:
         QMessageBox.about(
@@ -548,3 +721,9 @@ class MainWindow(QMainWindow):
 def _warm_up_imports(_progress: ProgressFn, _cancel: object) -> None:
     """Import the map library off the UI thread (it pulls in pandas: about a second)."""
     import maps.plan_map  # noqa: F401
+
+
+def _accounts() -> AccessMode:
+    from caseload.users.accounts import AccessMode
+
+    return AccessMode.ACCOUNTS

@@ -114,6 +114,7 @@ class SettingsDialog(QDialog):
 
     def _build_tabs(self) -> None:
         self.program_tab = ProgramTab()
+        self.program_tab.show_encryption(encryption_text(self.context.db.url))
         self.services_tab = ServicesTab()
         self.travel_tab = TravelTab()
         self.rules_tab = PriorityRulesTab()
@@ -185,6 +186,7 @@ class SettingsDialog(QDialog):
             "navigation_url": (PROGRAM_TAB, self.nav_edit),
             "default_visit_minutes": (PROGRAM_TAB, self.visit_minutes),
             "plan_time_limit_s": (PROGRAM_TAB, self.time_limit),
+            "auto_lock_minutes": (PROGRAM_TAB, self.program_tab.lock_minutes),
             "osrm_url": (SERVICES_TAB, self.osrm_edit),
             "geocoder_url": (SERVICES_TAB, self.geocoder_edit),
             "tile_url": (SERVICES_TAB, self.tile_edit),
@@ -307,3 +309,26 @@ def open_settings_dialog(
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.values_loaded.connect(dialog.show)
+
+
+def encryption_text(url: str) -> str:
+    """Whether the open database is encrypted at rest, and how to get an encrypted one."""
+    from caseload.store import encryption
+    from caseload.store.database import sqlite_file_of
+
+    path = sqlite_file_of(url)
+    if path is None:
+        return (
+            "A database server: protect it with the server's disk encryption and connect with "
+            "TLS (sslmode=verify-full in the URL)."
+        )
+    if path.exists() and encryption.is_encrypted_file(path):
+        return (
+            "This database file is encrypted (SQLCipher); its key comes from "
+            f"${encryption.KEY_ENV} or the passphrase asked for at start."
+        )
+    return (
+        "This database file is not encrypted. Only a new file can be encrypted: "
+        f"`{encryption.KEY_ENV}=… rounds demo --db sqlite:///FILE --encrypt` (see Encryption at "
+        "rest in the README); keep the key off this computer's disk."
+    )

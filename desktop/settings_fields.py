@@ -97,6 +97,8 @@ def program_problems(value: ProgramSettings, zones: frozenset[str]) -> list[Fiel
         )
     if value.default_visit_minutes <= 0:
         add("default_visit_minutes", "Default visit length: expected 1 minute or more.")
+    if value.auto_lock_minutes <= 0:
+        add("auto_lock_minutes", "Lock after: expected more than 0 minutes.")
     if value.plan_time_limit_s <= 0:
         add("plan_time_limit_s", "Planning time limit: expected more than 0 seconds.")
     add("osrm_url", url_problem("OSRM server", value.osrm_url))

@@ -109,6 +109,17 @@ class ProgramTab(QWidget):
                 "How long “Plan” searches for a better day plan. Longer can find better routes."
             ],
         )
+        self.lock_minutes = spin_box(1, 240, " min", 1)
+        form.row(
+            "Lock after",
+            self.lock_minutes,
+            hints=[
+                "With user accounts, the window locks after this long without keyboard or mouse "
+                "input; the same user's password unlocks it (unsaved work stays)."
+            ],
+        )
+        self.encryption_label = hint_label("")
+        form.row("Encryption", self.encryption_label)
 
     def set_zones(self, zones: Sequence[str]) -> None:
         """The time zones to offer, searchable by any part of the name."""
@@ -128,6 +139,10 @@ class ProgramTab(QWidget):
         self.visit_minutes.setValue(p.default_visit_minutes)
         set_float(self.time_limit, p.plan_time_limit_s)
         self.approximate_check.setChecked(p.plan_approximate_locations)
+        self.lock_minutes.setValue(max(1, round(p.auto_lock_minutes)))
+
+    def show_encryption(self, text: str) -> None:
+        self.encryption_label.setText(text)
 
     def edited(self, base: ProgramSettings) -> ProgramSettings:
         return dataclasses.replace(
@@ -140,6 +155,12 @@ class ProgramTab(QWidget):
             default_visit_minutes=self.visit_minutes.value(),
             plan_time_limit_s=self.time_limit.value(),
             plan_approximate_locations=self.approximate_check.isChecked(),
+            # an untouched box keeps a finer stored value (e.g. seconds set for a test)
+            auto_lock_minutes=(
+                base.auto_lock_minutes
+                if self.lock_minutes.value() == max(1, round(base.auto_lock_minutes))
+                else float(self.lock_minutes.value())
+            ),
         )
 
     def _on_nav_edit_text_changed(self, text: str) -> None:

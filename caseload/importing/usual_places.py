@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import PlaceKind, SharedPlaceKind
 from caseload.errors import RowProblem
 from caseload.importing.common import ImportReport
@@ -144,6 +145,7 @@ class _UsualJob(ImportJob[_UsualRow]):
             client_id = self.client_ids[r.external_id]
             shared = self.places[r.place.lower()]
             place = existing.get((client_id, shared.id))
+            old_values = None if place is None else row_values(place)
             if place is None:
                 kind = _CLIENT_KIND.get(shared.kind, PlaceKind.OTHER)
                 place = ClientPlace(client_id=client_id, kind=kind.value, shared_place_id=shared.id)
@@ -163,5 +165,7 @@ class _UsualJob(ImportJob[_UsualRow]):
                 "client",
                 client_id,
                 f"linked to shared place {shared.id}; times {r.times or 'any'}",
+                before=old_values,
+                after=row_values(place),
             )
         self.session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit, settings
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import EventKind, VisitStatus, VisitType
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.outcomes.checklist import checklist_text, parse_checklist
@@ -265,6 +266,7 @@ def record_in(
         session.add(visit)
         session.flush()
     _link_stops(session, on, client_id, visit.id)
+    old_values = row_values(visit)
     _apply(session, visit, entry, actor, moment)
     where = f"plan {plan.id} " if plan is not None else ""
     audit.record(
@@ -275,6 +277,9 @@ def record_in(
         visit.id,
         f"{where}client {client_id}: {_summary(visit)}",
         at=moment,
+        before=old_values,
+        after=row_values(visit),
+        client_id=client_id,
     )
     return visit
 
@@ -365,6 +370,8 @@ def unplanned_in(
         visit.id,
         f"client {client_id}: {_summary(visit)}",
         at=moment,
+        after=row_values(visit),
+        client_id=client_id,
     )
     return visit
 
@@ -395,7 +402,7 @@ def correct_outcome(
                 "nothing was saved. Reopen it and correct again."
             )
         _check(session, entry, visit.client_id, visit.visit_date, moment)
-        before = _summary(visit)
+        before, old_values = _summary(visit), row_values(visit)
         _undo_side_effects(session, visit)
         _apply(session, visit, entry, actor, moment)
         audit.record(
@@ -406,6 +413,9 @@ def correct_outcome(
             visit.id,
             f"was: {before} | now: {_summary(visit)} | why: {why.strip()[:300]}",
             at=moment,
+            before=old_values,
+            after=row_values(visit),
+            client_id=visit.client_id,
         )
         return info_of(visit, place_labels(session, visit.client_id))
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import Values, row_values
 from caseload.enums import GeocodeQuality, SharedPlaceKind
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.places.hours import HoursError, parse_opening_hours, parse_times_of_day
@@ -102,12 +103,17 @@ def _by_name(session: Session, name: str) -> SharedPlace | None:
     return session.scalars(select(SharedPlace).where(SharedPlace.name == name)).first()
 
 
-def save_shared_place_in(session: Session, actor: Actor, entry: SharedPlaceInput) -> SharedPlace:
-    """Add the place, or update the one with the same name (and every client place linking it)."""
+def save_shared_place_in(
+    session: Session, actor: Actor, entry: SharedPlaceInput, *, before: Values | None = None
+) -> SharedPlace:
+    """Add the place, or update the one with the same name (and every client place linking it).
+    `before`: the place's values before a rename the caller made (for the audit)."""
     require(actor, Permission.EDIT_CASELOAD)
     entry = validate(entry)
     place = _by_name(session, entry.name)
     action = "shared_place.edit"
+    if place is not None and before is None:
+        before = row_values(place)
     if place is None:
         place = SharedPlace(name=entry.name)
         session.add(place)
@@ -121,7 +127,14 @@ def save_shared_place_in(session: Session, actor: Actor, entry: SharedPlaceInput
     for client_place in linked:
         copy_shared_place(place, client_place)
     audit.record(
-        session, actor, action, "shared_place", place.id, f"{place.name}; {len(linked)} linked"
+        session,
+        actor,
+        action,
+        "shared_place",
+        place.id,
+        f"{place.name}; {len(linked)} linked",
+        before=before,
+        after=row_values(place),
     )
     return place
 
@@ -147,8 +160,9 @@ def edit_shared_place(
         clash = _by_name(session, entry.name)
         if clash is not None and clash.id != place.id:
             raise UserError(f"Shared place name {entry.name!r} is already used")
+        before = row_values(place)
         place.name = entry.name
-        return _info(save_shared_place_in(session, actor, entry))
+        return _info(save_shared_place_in(session, actor, entry, before=before))
 
 
 def link_client_place(
@@ -162,6 +176,7 @@ def link_client_place(
         client_place = session.get(ClientPlace, client_place_id)
         if client_place is None:
             raise NotFoundError(f"Client place {client_place_id} does not exist")
+        old_values = row_values(client_place)
         client_place.times_of_day = times.strip()
         client_place.shared_place_id = shared_place_id
         detail = "unlinked"
@@ -178,4 +193,6 @@ def link_client_place(
             "client",
             client_place.client_id,
             f"{detail}; times {times.strip() or 'any'}",
+            before=old_values,
+            after=row_values(client_place),
         )

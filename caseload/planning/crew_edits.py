@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import Values, row_values
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.planning.crews import ShiftInfo, crew_names_in
 from caseload.settings import ProgramSettings, load_in
@@ -26,9 +27,17 @@ from caseload.users.permissions import Permission, require
 
 
 def _audit(
-    session: Session, actor: Actor, action: str, entity: str, entity_id: object, details: str
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    details: str,
+    *,
+    before: Values | None = None,
+    after: Values | None = None,
 ) -> None:
-    audit.record(session, actor, action, entity, entity_id, details)
+    audit.record(session, actor, action, entity, entity_id, details, before=before, after=after)
 
 
 def _shift_for_update(session: Session, shift_id: int, expected_version: int) -> Shift:
@@ -44,8 +53,18 @@ def _shift_for_update(session: Session, shift_id: int, expected_version: int) ->
 
 
 def _set_out_sick_in(session: Session, actor: Actor, shift: Shift, out_sick: bool) -> None:
+    old_values = row_values(shift)
     shift.out_sick = out_sick
-    _audit(session, actor, "shift.out_sick", "shift", shift.id, f"out_sick={out_sick}")
+    _audit(
+        session,
+        actor,
+        "shift.out_sick",
+        "shift",
+        shift.id,
+        f"out_sick={out_sick}",
+        before=old_values,
+        after=row_values(shift),
+    )
 
 
 def _set_times_in(
@@ -53,9 +72,19 @@ def _set_times_in(
 ) -> None:
     if ends_at <= starts_at:
         raise UserError("A shift must end after it starts.")
+    old_values = row_values(shift)
     shift.starts_at, shift.ends_at = starts_at, ends_at
     details = f"{starts_at.isoformat()}..{ends_at.isoformat()}"
-    _audit(session, actor, "shift.times", "shift", shift.id, details)
+    _audit(
+        session,
+        actor,
+        "shift.times",
+        "shift",
+        shift.id,
+        details,
+        before=old_values,
+        after=row_values(shift),
+    )
 
 
 def set_out_sick(

@@ -65,6 +65,9 @@ def _cell(value: str) -> str:
     return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
+safe_cell = _cell  # the one CSV-injection guard, for other exports (the audit log's)
+
+
 def stops_csv_rows(sheets: Iterable[CrewSheet]) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for sheet in sheets:

@@ -25,6 +25,27 @@ from caseload.store.models import Plan, PlanStop
 from caseload.users.permissions import Permission, allowed, require
 
 
+def _plan_summary(row: Plan) -> dict[str, object]:
+    """A saved version for the audit: ids and times only (client ids per crew in order, with
+    arrival), not the whole plan — the plan itself stays in its own row."""
+    crews: dict[str, list[str]] = {}
+    unassigned: list[int] = []
+    for stop in sorted(row.stops, key=lambda s: (s.crew_name or "", s.seq)):
+        if stop.crew_name is None:
+            unassigned.append(stop.client_id)
+            continue
+        arrival = f" @ {stop.arrival.isoformat(timespec='minutes')}" if stop.arrival else ""
+        crews.setdefault(stop.crew_name, []).append(f"client {stop.client_id}{arrival}")
+    return {
+        "plan_id": row.id,
+        "version_no": row.version_no,
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+        "routes": crews,
+        "unassigned": unassigned,
+    }
+
+
 def _stop_rows(plan: DayPlan) -> list[PlanStop]:
     """One row per stop and per unplanned visit: for queries across plans (counts, reports)."""
     rows = [
@@ -100,6 +121,8 @@ def save_plan(
             row.id,
             f"{plan.plan_date} v{row.version_no}: {plan.served_count} stops",
             at=now,
+            before=None if latest is None else _plan_summary(latest),
+            after=_plan_summary(row),
         )
         plan_id, version_no = row.id, row.version_no
     return replace(

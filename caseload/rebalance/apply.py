@@ -119,6 +119,7 @@ def apply_moves(
                     f"{target.name} cannot carry client {label}: {target.name} "
                     f"{'; '.join(broken)}. Nothing was applied."
                 )
+            old_values = {"assigned_clinician_id": client.assigned_clinician_id}
             client.assigned_clinician_id = target.id
             details = {
                 "external_id": client.external_id,
@@ -135,6 +136,8 @@ def apply_moves(
                 client.id,
                 json.dumps(details, sort_keys=True),
                 at=now,
+                before=old_values,
+                after={"assigned_clinician_id": target.id},
             )
         session.flush()
         for move in moves:

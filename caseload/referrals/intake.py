@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import ReferralSource, ReferralStatus
 from caseload.errors import NotFoundError, UserError
 from caseload.importing.common import chunks
@@ -69,7 +70,15 @@ def add_referral_in(
     )
     session.add(referral)
     session.flush()
-    audit.record(session, actor, "referral.add", "referral", referral.id, f"source {new.source}")
+    audit.record(
+        session,
+        actor,
+        "referral.add",
+        "referral",
+        referral.id,
+        f"source {new.source}",
+        after=row_values(referral),
+    )
     return referral
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import ClientStatus, ConsentState
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.store.database import Database
@@ -77,6 +78,7 @@ def merge_clients(
     with db.session() as session:
         keep = _client(session, keep_id, keep_version)
         dup = _client(session, duplicate_id, duplicate_version)
+        old_keep, old_dup = row_values(keep), row_values(dup)
         # The kept client's usual place stays its usual place; without one, the duplicate's is.
         has_primary = session.scalar(
             select(ClientPlace.id).where(
@@ -151,6 +153,18 @@ def merge_clients(
             f"enrolments {result.enrollments}, events {result.events}, visits {result.visits}, "
             f"referrals {result.referrals}, repeats dropped {result.dropped_repeats}",
             at=datetime.now(UTC),
+            before=old_keep,
+            after=row_values(keep),
+        )
+        audit.record(
+            session,
+            actor,
+            "client.merged_into",
+            "client",
+            dup.id,
+            f"merged into client {keep.id}",
+            before=old_dup,
+            after=row_values(dup),
         )
         session.flush()
         return result

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.clinical import enrollment_active_on
 from caseload.enums import ClientStatus, PlaceKind, ReferralSource, ReferralStatus
 from caseload.errors import ConflictError, NotFoundError, UserError
@@ -90,7 +91,13 @@ def _new_client(session: Session, actor: Actor, referral: Referral) -> Client:
     session.add(client)
     session.flush()
     audit.record(
-        session, actor, "client.create", "client", client.id, f"from referral {referral.id}"
+        session,
+        actor,
+        "client.create",
+        "client",
+        client.id,
+        f"from referral {referral.id}",
+        after=row_values(client),
     )
     return client
 
@@ -178,9 +185,20 @@ def accept_in(
     )
     if client.status != ClientStatus.ACTIVE.value:
         detail = f"{client.status} -> active (referral {referral.id} accepted)"
-        audit.record(session, actor, "client.status", "client", client.id, detail)
+        old_client = row_values(client)
         client.status, client.active, client.status_reason = ClientStatus.ACTIVE.value, True, ""
         client.discharged_on = None
+        audit.record(
+            session,
+            actor,
+            "client.status",
+            "client",
+            client.id,
+            detail,
+            before=old_client,
+            after=row_values(client),
+        )
+    old_referral = row_values(referral)
     received_on = referral.referred_at.astimezone(zone).date()
     enrolled = _enrol_if_needed(session, client.id, program, received_on)
     event = _record_event(session, client.id, referral)
@@ -196,6 +214,9 @@ def accept_in(
         f"client {client.id}, program {program.code}, "
         f"{'enrolled' if enrolled else 'already enrolled'}"
         f"{', event recorded' if event else ''}",
+        before=old_referral,
+        after=row_values(referral),
+        client_id=client.id,
     )
     session.flush()
     return client.id
@@ -245,13 +266,22 @@ def link_referral(
     require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
+        before = row_values(referral)
         if referral.status == ReferralStatus.ACCEPTED.value:
             raise UserError("An accepted referral's client cannot be changed here.")
         if client_id is not None:
             _linkable(session, client_id)
         referral.client_id = client_id
         audit.record(
-            session, actor, "referral.link", "referral", referral_id, f"client {client_id}"
+            session,
+            actor,
+            "referral.link",
+            "referral",
+            referral_id,
+            f"client {client_id}",
+            before=before,
+            after=row_values(referral),
+            client_id=client_id,
         )
 
 
@@ -264,13 +294,22 @@ def decline_referral(
         raise UserError("Say why the referral is declined (e.g. outside the service area).")
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
+        before = row_values(referral)
         if referral.status != ReferralStatus.NEW.value:
             raise UserError(
                 f"Only a new referral can be declined; this one is {referral.status}. "
                 "Disenrol the client instead."
             )
         _triaged(referral, actor, ReferralStatus.DECLINED, reason.strip())
-        audit.record(session, actor, "referral.decline", "referral", referral_id)
+        audit.record(
+            session,
+            actor,
+            "referral.decline",
+            "referral",
+            referral_id,
+            before=before,
+            after=row_values(referral),
+        )
 
 
 def record_attempt(db: Database, actor: Actor, referral_id: int, expected_version: int) -> int:
@@ -278,6 +317,7 @@ def record_attempt(db: Database, actor: Actor, referral_id: int, expected_versio
     require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
+        before = row_values(referral)
         if referral.status not in (ReferralStatus.NEW.value, ReferralStatus.ACCEPTED.value):
             raise UserError(f"Referral {referral_id} is closed ({referral.status}).")
         referral.contact_attempts += 1
@@ -288,6 +328,9 @@ def record_attempt(db: Database, actor: Actor, referral_id: int, expected_versio
             "referral",
             referral_id,
             f"attempt {referral.contact_attempts}",
+            before=before,
+            after=row_values(referral),
+            client_id=referral.client_id,
         )
         return referral.contact_attempts
 
@@ -307,6 +350,7 @@ def mark_unable_to_reach(
         raise UserError("Unable to reach needs at least one attempt on record.")
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
+        before = row_values(referral)
         if referral.status not in (ReferralStatus.NEW.value, ReferralStatus.ACCEPTED.value):
             raise UserError(f"Referral {referral_id} is closed ({referral.status}).")
         if referral.first_contact_at is not None:
@@ -319,7 +363,17 @@ def mark_unable_to_reach(
             ReferralStatus.UNABLE_TO_REACH,
             (f"{reason}; {note}" if note.strip() else reason),
         )
-        audit.record(session, actor, "referral.unable_to_reach", "referral", referral_id, reason)
+        audit.record(
+            session,
+            actor,
+            "referral.unable_to_reach",
+            "referral",
+            referral_id,
+            reason,
+            before=before,
+            after=row_values(referral),
+            client_id=referral.client_id,
+        )
 
 
 def reopen_referral(db: Database, actor: Actor, referral_id: int, expected_version: int) -> None:
@@ -327,6 +381,7 @@ def reopen_referral(db: Database, actor: Actor, referral_id: int, expected_versi
     require(actor, Permission.TRIAGE_REFERRALS)
     with db.session() as session:
         referral = _referral_for_update(session, referral_id, expected_version)
+        before = row_values(referral)
         if referral.status not in (
             ReferralStatus.DECLINED.value,
             ReferralStatus.UNABLE_TO_REACH.value,
@@ -335,4 +390,14 @@ def reopen_referral(db: Database, actor: Actor, referral_id: int, expected_versi
         previous = referral.status
         referral.status, referral.status_reason = ReferralStatus.NEW.value, ""
         referral.triaged_by, referral.triaged_at = "", None
-        audit.record(session, actor, "referral.reopen", "referral", referral_id, f"was {previous}")
+        audit.record(
+            session,
+            actor,
+            "referral.reopen",
+            "referral",
+            referral_id,
+            f"was {previous}",
+            before=before,
+            after=row_values(referral),
+            client_id=referral.client_id,
+        )

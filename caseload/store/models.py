@@ -460,12 +460,17 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
-    actor: Mapped[str] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(80), index=True)
     machine: Mapped[str] = mapped_column(String(120), default="")
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text, default="")
+    # The client the entry concerns (any entity: a visit, a location…), for the viewer's filter.
+    client_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # JSON {"before": {...}, "after": {...}} of the changed columns ("" for views and prints).
+    # PHI lives here, in the protected database only: never copied into logs or messages.
+    changes: Mapped[str] = mapped_column(Text, default="")
     chain: Mapped[str] = mapped_column(String(64), default="")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import EventKind, Skill
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.programs import BUILTIN_CODES, ProgramInfo, ensure_default_programs, to_info
@@ -140,7 +141,15 @@ def add_program(db: Database, actor: Actor, draft: ProgramDraft) -> int:
         _apply(program, draft)
         session.add(program)
         session.flush()
-        audit.record(session, actor, "program.add", "program", program.id, program.code)
+        audit.record(
+            session,
+            actor,
+            "program.add",
+            "program",
+            program.id,
+            program.code,
+            after=row_values(program),
+        )
         return program.id
 
 
@@ -165,9 +174,19 @@ def update_program(
             )
         _check(session, draft, program_id)
         before = draft_of(to_info(program))
+        old_values = row_values(program)
         _apply(program, draft)
         changed = [
             f for f in ProgramDraft.__dataclass_fields__ if getattr(before, f) != getattr(draft, f)
         ]
         session.flush()
-        audit.record(session, actor, "program.edit", "program", program.id, ",".join(changed))
+        audit.record(
+            session,
+            actor,
+            "program.edit",
+            "program",
+            program.id,
+            ",".join(changed),
+            before=old_values,
+            after=row_values(program),
+        )

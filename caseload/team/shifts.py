@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import row_values
 from caseload.enums import ShiftExceptionKind
 from caseload.errors import NotFoundError, UserError
 from caseload.settings import ProgramSettings, load_in
@@ -124,7 +125,9 @@ def set_patterns_in(
     if problems:
         raise UserError("\n".join(problems))
     for staff_id, slots in patterns.items():
+        old_days = []
         for row in session.scalars(select(ShiftPattern).where(ShiftPattern.staff_id == staff_id)):
+            old_days.append(_pattern_text(row))
             session.delete(row)
         session.flush()
         for s in slots:
@@ -139,7 +142,16 @@ def set_patterns_in(
                     vehicle=s.vehicle.strip(),
                 )
             )
-        audit.record(session, actor, "shift_pattern.set", "staff", staff_id, f"{len(slots)} days")
+        audit.record(
+            session,
+            actor,
+            "shift_pattern.set",
+            "staff",
+            staff_id,
+            f"{len(slots)} days",
+            before={"pattern": sorted(old_days)},
+            after={"pattern": sorted(_pattern_text(s) for s in slots)},
+        )
     session.flush()
     forget_generated_days(session, today)
 
@@ -248,7 +260,15 @@ def add_exceptions_in(
         )
         session.add(row)
         session.flush()
-        audit.record(session, actor, "shift_exception.add", "shift_exception", row.id, e.kind)
+        audit.record(
+            session,
+            actor,
+            "shift_exception.add",
+            "shift_exception",
+            row.id,
+            e.kind,
+            after=row_values(row),
+        )
         rows.append(row)
     for day in sorted({e.on for e in exceptions}):
         forget_generated_days(session, day, until=day)
@@ -269,9 +289,16 @@ def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
         row = session.get(ShiftException, exception_id)
         if row is None:
             raise NotFoundError("That exception no longer exists.")
-        day = row.on_date
+        day, old_values = row.on_date, row_values(row)
         session.delete(row)
-        audit.record(session, actor, "shift_exception.remove", "shift_exception", exception_id)
+        audit.record(
+            session,
+            actor,
+            "shift_exception.remove",
+            "shift_exception",
+            exception_id,
+            before=old_values,
+        )
         session.flush()
         forget_generated_days(session, day, until=day)
 
@@ -332,6 +359,7 @@ def add_day_shift(
         zone = load_in(session, ProgramSettings).zone
         starts_at, ends_at = at_minute(on, start_minute, zone), at_minute(on, end_minute, zone)
         earliest, latest = break_window(starts_at, ends_at, break_minutes)
+        old_values = None if existing is None else row_values(existing)
         shift = existing or Shift(staff_id=staff_id, shift_date=on)
         shift.starts_at, shift.ends_at = starts_at, ends_at
         shift.base_name, shift.base_lat, shift.base_lon = (
@@ -346,5 +374,23 @@ def add_day_shift(
         if existing is None:
             session.add(shift)
         session.flush()
-        audit.record(session, actor, "shift.add", "shift", shift.id, f"{on} staff={staff_id}")
+        audit.record(
+            session,
+            actor,
+            "shift.add",
+            "shift",
+            shift.id,
+            f"{on} staff={staff_id}",
+            before=old_values,
+            after=row_values(shift),
+        )
         return shift.id
+
+
+def _pattern_text(slot: ShiftPattern | PatternSlot) -> str:
+    """One weekly slot for the audit: 'weekday 0 08:00-16:00 break 30 crew A vehicle M1'."""
+    start, end = slot.start_minute, slot.end_minute
+    return (
+        f"weekday {slot.weekday} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+        f" break {slot.break_minutes} crew {slot.crew_name.strip()} vehicle {slot.vehicle.strip()}"
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
+from caseload.audit_values import Values, row_values
 from caseload.enums import Certification, Skill, StaffRole
 from caseload.errors import ConflictError, NotFoundError, UserError
 from caseload.store.database import Database
@@ -175,7 +176,15 @@ def add_staff(db: Database, actor: Actor, draft: StaffDraft) -> int:
         apply_draft(staff, draft)
         session.add(staff)
         session.flush()
-        audit.record(session, actor, "staff.add", "staff", staff.id, f"role={staff.role}")
+        audit.record(
+            session,
+            actor,
+            "staff.add",
+            "staff",
+            staff.id,
+            f"role={staff.role}",
+            after=_audit_values(staff),
+        )
         return staff.id
 
 
@@ -195,12 +204,30 @@ def update_staff(
             )
         _check(session, draft, staff_id)
         before = _draft_of(staff)
+        old_values = _audit_values(staff)
         apply_draft(staff, draft)
         changed = [
             f for f in StaffDraft.__dataclass_fields__ if getattr(before, f) != getattr(draft, f)
         ]
         session.flush()
-        audit.record(session, actor, "staff.edit", "staff", staff.id, ",".join(changed))
+        audit.record(
+            session,
+            actor,
+            "staff.edit",
+            "staff",
+            staff.id,
+            ",".join(changed),
+            before=old_values,
+            after=_audit_values(staff),
+        )
+
+
+def _audit_values(staff: Staff) -> Values:
+    """The staff row's columns plus its certifications (a related table) as one text."""
+    held = [
+        f"{c.name}" + (f" to {c.expires_on}" if c.expires_on else "") for c in staff.certifications
+    ]
+    return row_values(staff) | {"certifications": "; ".join(held)}
 
 
 def certification_text(certifications: Sequence[Held]) -> str:

@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "solve": ("solve", "solve a VROOM-format routing problem (JSON in, JSON out)"),
     "rebalance": ("rebalance", "suggest (and apply) caseload reassignments between clinicians"),
     "geocode": ("geocode", "locate addresses with the local address table (offline)"),
-    "audit": ("audit", "verify the tamper-evident audit log"),
+    "audit": ("audit", "verify or list the tamper-evident audit log"),
     "backup": ("backup", "copy the database to a backup file (SQLite)"),
     "restore": ("restore", "put a backup back in place of the database (checked first)"),
     "report": ("report", "write the outcomes report: summary PDF, measures and clients CSVs"),

@@ -15,6 +15,7 @@ from desktop.app import open_main_window
 from desktop.main_window import MainWindow
 from desktop.plan.page import PlanPage
 from desktop.rebalance_view import RebalanceView
+from tests.desktop.access_helpers import create_first_administrator
 
 
 def test_demo_start_creates_the_program_and_opens_the_caseload(qtbot: Any, tmp_path: Path) -> None:
@@ -88,17 +89,18 @@ def test_a_new_users_first_start_creates_the_default_database(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`rounds` with no --db on a new machine: the default database is created (default
-    programs and settings) and the empty-database page offers the demo and an import."""
+    programs and settings) and its first start asks for the administrator."""
     default = tmp_path / "user-data" / "rounds.db"
     monkeypatch.delenv("ROUNDS_DB", raising=False)
     monkeypatch.setattr(database, "default_database_path", lambda: default)
     window = open_main_window(None)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=30_000)
+    create_first_administrator(qtbot, window)  # a new program database's first start
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.admin_page, timeout=30_000)
     assert default.is_file()
     assert window.context is not None and window.context.db.url == f"sqlite:///{default}"
-    assert window.welcome.demo_button.isVisible() and window.welcome.import_button.isVisible()
+    assert window.admin_page.users_button.isVisible()
 
 
 def test_a_named_database_that_does_not_exist_is_not_created(

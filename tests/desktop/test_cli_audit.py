@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from caseload.actor import local_actor
 from caseload.demo.create import create_demo
-from caseload.store.database import open_database
+from caseload.store.database import Database, open_database
 from caseload.store.models import AuditEntry
 from desktop.cli import main
 
@@ -84,3 +84,70 @@ def test_expect_head_needs_a_count(
 ) -> None:
     code, _, err = _verify(capsys, "--db", demo[0], "--expect-head", "ab")
     assert code == 2 and "--expect-count" in err
+
+
+def test_audit_list_shows_filtered_entries_and_exports_a_private_csv(
+    demo: tuple[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`rounds audit list`: newest first, filtered by user, action and day; the terminal shows
+    ids and the names of changed fields, never their values; --csv writes them (0600)."""
+    from caseload.clients import ClientEdit, update_client
+
+    url, _ = demo
+    db = open_database(url)
+    try:
+        update_client(db, local_actor(), 1, _version(db, 1), ClientEdit(phone="919-555-0142"))
+    finally:
+        db.dispose()
+    me = local_actor().user_id
+    code = main(["audit", "list", "--db", url, "--by", me, "--action", "client.update"])
+    out = capsys.readouterr().out
+    assert code == 0 and "client.update" in out and "client 1" in out
+    assert "[changed: phone]" in out and "919-555-0142" not in out
+    assert "1 of 1 matching entries" in out
+    assert main(["audit", "list", "--db", url, "--by", "nobody"]) == 0
+    assert "0 of 0 matching entries" in capsys.readouterr().out
+    assert main(["audit", "list", "--db", url, "--since", "3 March"]) == 2
+    assert "--since must be a date" in capsys.readouterr().err
+
+    out_file = tmp_path / "audit.csv"
+    code = main(["audit", "list", "--db", url, "--client", "1", "--csv", str(out_file)])
+    assert code == 0 and out_file.stat().st_mode & 0o777 == 0o600
+    text = out_file.read_text(encoding="utf-8-sig")
+    assert "919-555-0142" in text and "client.update" in text
+
+
+def test_a_crew_member_cannot_list_the_audit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseload.actor import Role
+    from caseload.store.models import Staff
+    from caseload.users.accounts import add_user, create_first_administrator
+
+    url = f"sqlite:///{tmp_path / 'program.db'}"
+    db = open_database(url, create=True)
+    with db.session() as session:
+        staff = Staff(name="Ray Medic", role="community_paramedic")
+        session.add(staff)
+        session.flush()
+        staff_id = staff.id
+    admin = create_first_administrator(db, "admin", "Ada Admin", "admin password 1")
+    add_user(db, admin, "ray", "Ray Medic", Role.PARAMEDIC, "medic password 1", staff_id)
+    db.dispose()
+    monkeypatch.setenv("ROUNDS_PASSWORD", "medic password 1")
+    assert main(["audit", "list", "--db", url, "--user", "ray"]) == 2
+    assert "cannot read the audit log" in capsys.readouterr().err
+    monkeypatch.setenv("ROUNDS_PASSWORD", "admin password 1")
+    assert main(["audit", "list", "--db", url, "--user", "admin"]) == 0
+    assert "user.create" in capsys.readouterr().out
+
+
+def _version(db: Database, client_id: int) -> int:
+    from caseload.store.models import Client
+
+    with db.session() as session:
+        client = session.get(Client, client_id)
+        assert client is not None
+        return client.version

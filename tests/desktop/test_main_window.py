@@ -16,26 +16,58 @@ from caseload.demo.create import create_demo
 from caseload.programs import list_programs
 from caseload.store.database import open_database
 from desktop import error_dialog
+from desktop.access.first_admin_dialog import FirstAdministratorDialog
 from desktop.main_window import MainWindow
+from tests.desktop.access_helpers import (
+    create_first_administrator,
+    local_mode,
+    wait_for_sign_in,
+)
 from tests.desktop.artifacts import save_screenshot
 
 
 def open_window(qtbot: Any, url: str, *, create: bool = False) -> MainWindow:
+    """The window on `url`; a database it creates is a new program's: its first start creates
+    the administrator."""
     window = MainWindow(url, create=create)
     qtbot.addWidget(window)
     window.show()
+    if create:
+        create_first_administrator(qtbot, window)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.loading, timeout=10_000)
     return window
 
 
-def test_an_empty_database_offers_the_demo_and_an_import(qtbot: Any, tmp_path: Path) -> None:
-    """The first start on the default database creates it (create=True) and shows the
-    empty-database page with its two ways in."""
+def test_the_first_start_asks_for_the_administrator_or_the_demo(qtbot: Any, tmp_path: Path) -> None:
+    """The first start on the default database creates it (create=True) and asks for its
+    administrator, who sees the administration page (no client records); the same dialog offers
+    the demo instead, which opens without a log-in."""
     window = open_window(qtbot, f"sqlite:///{tmp_path / 'empty.db'}", create=True)
-    assert window.stack.currentWidget() is window.welcome
     assert (tmp_path / "empty.db").is_file()
-    assert window.context is not None
+    assert window.context is not None and window.context.actor.user_id == "admin"
     assert [p.code for p in list_programs(window.context.db)]  # the default programs
+    assert window.stack.currentWidget() is window.admin_page
+    assert window.users_action.isVisible()
+
+    demo = MainWindow(f"sqlite:///{tmp_path / 'other.db'}", create=True)
+    qtbot.addWidget(demo)
+    demo.show()
+    wait_for_sign_in(qtbot, demo)
+    dialog = demo.access.dialog
+    assert isinstance(dialog, FirstAdministratorDialog) and dialog.demo_button.isVisible()
+    dialog.demo_button.click()
+    qtbot.waitUntil(lambda: demo.stack.currentWidget() is demo.tabs, timeout=60_000)
+    assert demo.access.banners.demo.isVisible()
+
+
+def test_an_empty_database_offers_the_demo_and_an_import(qtbot: Any, tmp_path: Path) -> None:
+    """An empty program database opened without accounts (local mode) shows the
+    empty-database page with its two ways in."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_database(url, create=True).dispose()
+    window = open_window(qtbot, local_mode(url))
+    assert window.stack.currentWidget() is window.welcome
+    assert window.context is not None
     buttons = {b.text() for b in window.welcome.findChildren(QPushButton)}
     assert {"Load &demo program", "&Import clients…"} <= buttons
     assert window.welcome.demo_button.isVisible()
@@ -101,7 +133,7 @@ def test_an_exception_in_a_slot_shows_the_error_dialog_and_the_app_keeps_running
     assert "Something went wrong" in text
     assert "RuntimeError: a bug in a slot" in informative
     # still alive: the window answers and another click is handled the same way
-    assert window.isVisible() and window.stack.currentWidget() is window.welcome
+    assert window.isVisible() and window.stack.currentWidget() is window.admin_page
     button.click()
     qtbot.waitUntil(lambda: len(shown) == 2)
 
@@ -136,7 +168,9 @@ def test_new_and_open_database_switch_the_window(
     new_path = tmp_path / "new.db"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(new_path), ""))
     window._on_new()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=10_000)
+    qtbot.waitUntil(lambda: window.context is None, timeout=10_000)
+    create_first_administrator(qtbot, window)  # a new program database: its administrator
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.admin_page, timeout=10_000)
     assert window.context is not None and window.context.db.url == f"sqlite:///{new_path}"
     assert window.caseload_page is None and window.tabs.count() == 0
     assert str(new_path) in window.status_label.text()

@@ -7,11 +7,13 @@ from typing import Any
 
 from caseload.store.database import open_database
 from desktop.main_window import MainWindow
+from tests.desktop.access_helpers import local_mode
 
 
 def test_the_first_start_of_the_day_keeps_a_daily_backup(qtbot: Any, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'rounds.db'}"
     open_database(url, create=True).dispose()
+    local_mode(url)
     window = MainWindow(url)
     qtbot.addWidget(window)
     window.show()

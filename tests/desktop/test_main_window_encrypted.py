@@ -13,6 +13,7 @@ from caseload.actor import local_actor
 from caseload.store import encryption
 from caseload.store.database import open_database
 from desktop.main_window import MainWindow
+from tests.desktop.access_helpers import local_mode
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def encrypted_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(encryption.KEY_ENV, "the passphrase")
     url = f"sqlite:///{tmp_path / 'enc.db'}"
     open_database(url, create=True, encrypt=True).dispose()
+    local_mode(url)  # opens as the local user (no log-in to answer here)
     monkeypatch.delenv(encryption.KEY_ENV)
     return url
 

@@ -345,3 +345,20 @@ def test_mnemonics_are_unique_on_each_tab(dialog: SettingsDialog) -> None:
         assert len(letters) == len(set(letters)), letters
         assert not tab_letters & set(letters)
         assert letters, f"tab {index} has no mnemonics"
+
+
+def test_the_lock_time_is_a_setting_beside_the_encryption_state(
+    qtbot: QtBot, context: AppContext, saved: list[ProgramSettings]
+) -> None:
+    """Auto-lock's idle time (default 15 min) is edited with the program's settings; the tab
+    says whether the database file is encrypted and how to get an encrypted one."""
+    dialog = open_loaded_dialog(qtbot, context, saved.append)
+    assert dialog.program_tab.lock_minutes.value() == 15
+    text = dialog.program_tab.encryption_label.text()
+    assert "not encrypted" in text and "--encrypt" in text and "ROUNDS_DB_KEY" in text
+    dialog.program_tab.lock_minutes.setValue(5)
+    assert dialog.program_value().auto_lock_minutes == 5.0
+    untouched = dataclasses.replace(ProgramSettings(), auto_lock_minutes=0.5)
+    dialog.program_tab.set_values(untouched)
+    assert dialog.program_tab.edited(untouched).auto_lock_minutes == 0.5  # a finer value kept
+    wait_until_idle(qtbot, dialog)

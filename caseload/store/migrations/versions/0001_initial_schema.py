@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 14:35:30.613190
+Create Date: 2026-12-02 14:53:33.022522
 """
 
 from __future__ import annotations
@@ -51,12 +51,16 @@ def upgrade() -> None:
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('entity_id', sa.String(length=64), nullable=False),
     sa.Column('details', sa.Text(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('changes', sa.Text(), nullable=False),
     sa.Column('chain', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('seq')
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_log_actor'), ['actor'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_log_client_id'), ['client_id'], unique=False)
 
     op.create_table('crews',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -499,7 +503,9 @@ def downgrade() -> None:
 
     op.drop_table('crews')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_log_client_id'))
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_log_actor'))
 
     op.drop_table('audit_log')
     op.drop_table('audit_head')
