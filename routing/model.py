@@ -237,27 +237,38 @@ class _Built:
             self.time.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transits)
 
 
-def _iterated_parameters(params: object) -> None:
+def _iterated_parameters(params: object, strategy: SearchStrategy) -> None:
     """Ruin-and-recreate settings: one ruin picked at random per perturbation (SISR strings,
-    a random walk or two close routes), reinserted by local cheapest insertion, improved by
-    local search and accepted by simulated annealing with automatic temperatures (the default
-    absolute temperatures do not fit our scaled costs). Chosen on Solomon and the CP days:
-    see ../shared/solver-leads.md and benchmarks/results."""
+    a random walk or two close routes), reinserted by `strategy.recreate`, improved by
+    local search and accepted by `strategy.acceptance` (simulated annealing with automatic
+    temperatures: the default absolute temperatures do not fit our scaled costs). Chosen on
+    Solomon and the CP days: see ../shared/solver-leads.md and benchmarks/results."""
     ils = params.iterated_local_search_parameters  # type: ignore[attr-defined]
     ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
     rr = ils.ruin_recreate_parameters
     sisr = rr.ruin_strategies.add().sisr
-    sisr.max_removed_sequence_size = 10
-    sisr.avg_num_removed_visits = 10
+    sisr.max_removed_sequence_size = strategy.ruin_size
+    sisr.avg_num_removed_visits = strategy.ruin_size
     sisr.bypass_factor = 0.01
-    rr.ruin_strategies.add().random_walk.num_removed_visits = 10
+    rr.ruin_strategies.add().random_walk.num_removed_visits = strategy.ruin_size
     rr.ruin_strategies.add().spatially_close_routes.num_ruined_routes = 2
     rr.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ONE_RANDOMLY
-    rr.recreate_strategy.heuristic = (
-        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    rr.recreate_strategy.heuristic = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, strategy.recreate
     )
+    for prop in strategy.recreate_sorting:
+        rr.recreate_strategy.parameters.local_cheapest_insertion.insertion_sorting_properties.append(
+            getattr(
+                routing_heuristic_parameters_pb2.LocalCheapestInsertionParameters,
+                f"SORTING_PROPERTY_{prop}",
+            )
+        )
     ils.improve_perturbed_solution = True
-    ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
+    accept = ils.reference_solution_acceptance_strategy
+    if strategy.acceptance == "simulated_annealing":
+        accept.simulated_annealing.automatic_temperatures = True
+    else:
+        getattr(accept, strategy.acceptance).SetInParent()
     ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
 
 
@@ -285,7 +296,7 @@ def _parameters(
             )
         )
     if strategy.iterated:
-        _iterated_parameters(params)
+        _iterated_parameters(params, strategy)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
