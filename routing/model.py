@@ -311,18 +311,24 @@ def stagnation_window(n_jobs: int) -> int:
     return 200 + 50 * n_jobs
 
 
-SLICED_JOBS = 12
-"""Days this small are searched in slices of `slice_branches` search branches: the search
-ends after a slice without a new best. Guided local search on a tiny day can accept no
-solution at all after its first (one visit, one crew: every move is worse), so the
-stagnation count of accepted solutions never fires and it would spin to its time limit.
-A branch count, not a clock: the same input still gives the same plan."""
+CAPPED_JOBS = 12
+"""Days this small get a budget of search branches (`branch_budget`) on top of the stagnation
+count: guided local search on a tiny day can accept no solution at all after its first (one
+visit, one crew: every move is worse), so the count of accepted solutions never grows and it
+would spin to its time limit. A branch count, not a clock: the same input still gives the
+same plan."""
 
 
-def slice_branches(n_jobs: int) -> int:
-    """Search branches per slice on a small day: a few hundredths of a second for one visit,
-    under a second for twelve (measured: ~1.5 M branches/s on one visit, ~30 k/s on ten)."""
-    return 10_000 + 1_000 * n_jobs
+SMALL_DAY_DISABLED = SearchStrategy().disabled_operators
+"""Operators switched off on days of at most `CAPPED_JOBS` visits (LK and the path-LNS
+operators: on 10-12 visits they turned 0.2-0.5 s answers into 1-4 s ones)."""
+
+
+def branch_budget(n_jobs: int) -> int:
+    """Search branches a small day may use: hundredths of a second for one visit (measured
+    ~1.5 M branches/s), about a second for twelve (~40 k/s); the stagnation count usually
+    ends the search well before."""
+    return 20_000 + 2_000 * n_jobs
 
 
 def run_search(
@@ -449,39 +455,15 @@ def run_search(
     # OR-Tools' own time limit ends the search: the stops in `at_solution` run only when a
     # solution is accepted, and a small day may accept none after its first few.
     params = _parameters(strategy, limit, solution_limit)
-    sliced = len(built.jobs) <= SLICED_JOBS and not strategy.iterated
-    if sliced:
-        routing.AddSearchMonitor(built.solver.BranchesLimit(slice_branches(len(built.jobs))))
+    if len(built.jobs) <= CAPPED_JOBS and not strategy.iterated:
+        routing.AddSearchMonitor(built.solver.BranchesLimit(branch_budget(len(built.jobs))))
+        # The path-LNS operators and LK cost seconds on a tiny day and find nothing more.
+        small = dataclasses.replace(strategy, disabled_operators=SMALL_DAY_DISABLED)
+        params = _parameters(small, limit, solution_limit)
     if strategy.iterated:
         assignment = routing.SolveWithIteratedLocalSearch(params)
     else:
         assignment = routing.SolveWithParameters(params)
-
-    def must_stop() -> bool:
-        return (
-            cancelled.is_set()
-            or cpu_out.is_set()
-            or stagnated.is_set()
-            or late.is_set()
-            or (solution_limit is not None and state.count >= solution_limit)
-        )
-
-    while sliced and assignment is not None and not must_stop():
-        # The next slice starts from the best plan; a slice without a new best ends it.
-        left = min(t0 + time_limit_s, deadline) - time.monotonic()
-        if left <= 0.01:
-            break
-        before = state.best
-        more = None if solution_limit is None else solution_limit - state.count
-        following = routing.SolveFromAssignmentWithParameters(
-            assignment, _parameters(strategy, left, more)
-        )
-        if following is not None and int(following.ObjectiveValue()) <= int(
-            assignment.ObjectiveValue()
-        ):
-            assignment = following
-        if state.best is None or before is None or state.best >= before:
-            stagnated.set()
     if assignment is None and not best_result and not cancelled.is_set() and not cpu_out.is_set():
         # No plan by the limit: a plan, even late, beats none. Search again for the first
         # plan only, for at most `FIRST_PLAN_GRACE_S`.
