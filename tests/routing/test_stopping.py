@@ -140,8 +140,8 @@ def test_a_search_that_finds_no_new_solutions_still_ends_at_its_time_limit() -> 
 @pytest.mark.parametrize("n_jobs", [1, 5])
 def test_a_small_day_answers_long_before_its_time_limit(n_jobs: int) -> None:
     """One crew: on one visit guided local search accepts no solution after its first (every
-    move is worse), so only the slice without a new best ends the search. The bound is
-    generous (the search ends in hundredths of a second): not a speed test."""
+    move is worse), so only the branch budget of small days ends the search. The bound is
+    generous (the search ends in well under a second): not a speed test."""
     problem = random_problem(3, n_jobs, 1, breaks=True)
     started = time.monotonic()
     solution = solve(problem, time_limit_s=60.0)
