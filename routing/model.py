@@ -237,27 +237,38 @@ class _Built:
             self.time.SetBreakIntervalsOfVehicle(intervals, v, node_visit_transits)
 
 
-def _iterated_parameters(params: object) -> None:
+def _iterated_parameters(params: object, strategy: SearchStrategy) -> None:
     """Ruin-and-recreate settings: one ruin picked at random per perturbation (SISR strings,
-    a random walk or two close routes), reinserted by local cheapest insertion, improved by
-    local search and accepted by simulated annealing with automatic temperatures (the default
-    absolute temperatures do not fit our scaled costs). Chosen on Solomon and the CP days:
-    see ../shared/solver-leads.md and benchmarks/results."""
+    a random walk or two close routes), reinserted by `strategy.recreate`, improved by
+    local search and accepted by `strategy.acceptance` (simulated annealing with automatic
+    temperatures: the default absolute temperatures do not fit our scaled costs). Chosen on
+    Solomon and the CP days: see ../shared/solver-leads.md and benchmarks/results."""
     ils = params.iterated_local_search_parameters  # type: ignore[attr-defined]
     ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
     rr = ils.ruin_recreate_parameters
     sisr = rr.ruin_strategies.add().sisr
-    sisr.max_removed_sequence_size = 10
-    sisr.avg_num_removed_visits = 10
+    sisr.max_removed_sequence_size = strategy.ruin_size
+    sisr.avg_num_removed_visits = strategy.ruin_size
     sisr.bypass_factor = 0.01
-    rr.ruin_strategies.add().random_walk.num_removed_visits = 10
+    rr.ruin_strategies.add().random_walk.num_removed_visits = strategy.ruin_size
     rr.ruin_strategies.add().spatially_close_routes.num_ruined_routes = 2
     rr.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ONE_RANDOMLY
-    rr.recreate_strategy.heuristic = (
-        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    rr.recreate_strategy.heuristic = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, strategy.recreate
     )
+    for prop in strategy.recreate_sorting:
+        rr.recreate_strategy.parameters.local_cheapest_insertion.insertion_sorting_properties.append(
+            getattr(
+                routing_heuristic_parameters_pb2.LocalCheapestInsertionParameters,
+                f"SORTING_PROPERTY_{prop}",
+            )
+        )
     ils.improve_perturbed_solution = True
-    ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
+    accept = ils.reference_solution_acceptance_strategy
+    if strategy.acceptance == "simulated_annealing":
+        accept.simulated_annealing.automatic_temperatures = True
+    else:
+        getattr(accept, strategy.acceptance).SetInParent()
     ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
 
 
@@ -285,7 +296,7 @@ def _parameters(
             )
         )
     if strategy.iterated:
-        _iterated_parameters(params)
+        _iterated_parameters(params, strategy)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
@@ -298,6 +309,26 @@ def stagnation_window(n_jobs: int) -> int:
     local search finds improvements hundreds of solutions apart on 30-visit days). A count,
     not a time, so the same input gives the same plan however busy the machine is."""
     return 200 + 50 * n_jobs
+
+
+CAPPED_JOBS = 12
+"""Days this small get a budget of search branches (`branch_budget`) on top of the stagnation
+count: guided local search on a tiny day can accept no solution at all after its first (one
+visit, one crew: every move is worse), so the count of accepted solutions never grows and it
+would spin to its time limit. A branch count, not a clock: the same input still gives the
+same plan."""
+
+
+SMALL_DAY_DISABLED = SearchStrategy().disabled_operators
+"""Operators switched off on days of at most `CAPPED_JOBS` visits (LK and the path-LNS
+operators: on 10-12 visits they turned 0.2-0.5 s answers into 1-4 s ones)."""
+
+
+def branch_budget(n_jobs: int) -> int:
+    """Search branches a small day may use: hundredths of a second for one visit (measured
+    ~1.5 M branches/s), about a second for twelve (~40 k/s); the stagnation count usually
+    ends the search well before."""
+    return 20_000 + 2_000 * n_jobs
 
 
 def run_search(
@@ -424,6 +455,11 @@ def run_search(
     # OR-Tools' own time limit ends the search: the stops in `at_solution` run only when a
     # solution is accepted, and a small day may accept none after its first few.
     params = _parameters(strategy, limit, solution_limit)
+    if len(built.jobs) <= CAPPED_JOBS and not strategy.iterated:
+        routing.AddSearchMonitor(built.solver.BranchesLimit(branch_budget(len(built.jobs))))
+        # The path-LNS operators and LK cost seconds on a tiny day and find nothing more.
+        small = dataclasses.replace(strategy, disabled_operators=SMALL_DAY_DISABLED)
+        params = _parameters(small, limit, solution_limit)
     if strategy.iterated:
         assignment = routing.SolveWithIteratedLocalSearch(params)
     else:

@@ -41,20 +41,42 @@ class SearchStrategy:
     strings, random walks or close routes removed, one at a time at random, reinserted by
     cheapest insertion, accepted by simulated annealing) instead of the metaheuristic. It
     ignores OR-Tools' cancel, so it runs only in a search process that can be stopped."""
+    recreate: str = "LOCAL_CHEAPEST_INSERTION"
+    """The iterated search's recreate heuristic (a first solution strategy name)."""
+    recreate_sorting: tuple[str, ...] = ()
+    """For a LOCAL_CHEAPEST_INSERTION recreate: the order removed visits go back in (e.g.
+    PENALTY: the highest priority first)."""
+    ruin_size: int = 10
+    """Visits a ruin removes on average (SISR strings and random walks)."""
+    acceptance: str = "simulated_annealing"
+    """How the iterated search accepts a new reference plan: simulated_annealing (automatic
+    temperatures), greedy_descent or more_nodes_performed."""
 
 
 PORTFOLIO: tuple[SearchStrategy, ...] = (
+    SearchStrategy(
+        first_solution="LOCAL_CHEAPEST_INSERTION",
+        insertion_sorting=("PENALTY",),
+        disabled_operators=(),
+    ),
+    SearchStrategy(
+        first_solution="LOCAL_CHEAPEST_INSERTION",
+        insertion_sorting=("PENALTY",),
+        metaheuristic="GREEDY_DESCENT",
+        disabled_operators=(),
+        iterated=True,
+    ),
     SearchStrategy(),
     SearchStrategy(metaheuristic="GREEDY_DESCENT", disabled_operators=(), iterated=True),
-    SearchStrategy(
-        first_solution="LOCAL_CHEAPEST_INSERTION", insertion_sorting=("PENALTY",), gls_lambda=0.05
-    ),
-    SearchStrategy(gls_lambda=0.05),
     SearchStrategy(first_solution="SAVINGS", gls_lambda=0.05),
 )
 """Strategies picked by seed (and by worker in parallel solves). The app runs the first two
 side by side: guided local search and the iterated local search complement each other (each
-wins on some days, see benchmarks/results)."""
+wins on some days, see benchmarks/results). Both start from local cheapest insertion of the
+visits by drop penalty (MUST, then priority): on the community-paramedic days the iterated
+search then served 17 to 165 more priority than from parallel cheapest insertion, guided local
+search up to 35 more (OR-Tools' default operators; single runs at 5 CPU s,
+benchmarks/results/issue13.md)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,3 +135,31 @@ def test_a_search_that_finds_no_new_solutions_still_ends_at_its_time_limit() -> 
     assert time.monotonic() - started < 15.0
     assert_valid(problem, solution)
     assert solution.summary.served_jobs == 1
+
+
+@pytest.mark.parametrize("n_jobs", [1, 5])
+def test_a_small_day_answers_long_before_its_time_limit(n_jobs: int) -> None:
+    """One crew: on one visit guided local search accepts no solution after its first (every
+    move is worse), so only the branch budget of small days ends the search. The bound is
+    generous (the search ends in well under a second): not a speed test."""
+    problem = random_problem(3, n_jobs, 1, breaks=True)
+    started = time.monotonic()
+    solution = solve(problem, time_limit_s=60.0)
+    assert time.monotonic() - started < 20.0
+    assert not solution.time_limit_reached
+    assert_valid(problem, solution)
+    assert solution.summary.served_jobs == n_jobs
+
+
+def test_one_visit_on_one_crew_answers_long_before_its_time_limit() -> None:
+    problem = Problem(
+        (Job(1, 1, 2700, priority=100),),
+        (Vehicle(1, 0, 0, None),),
+        np.array([[0, 600], [600, 0]], dtype=np.int64),
+    )
+    started = time.monotonic()
+    solution = solve(problem, time_limit_s=60.0)
+    assert time.monotonic() - started < 20.0
+    assert not solution.time_limit_reached
+    assert_valid(problem, solution)
+    assert solution.summary.served_jobs == 1
