@@ -3,28 +3,18 @@ the list, and a form to add or edit one — name, kind, coordinates (typed, or f
 address in the agency's address table), opening hours and what the crew should know there.
 
 A saved change is copied into every client place linked to it (planning, the map and the
-route sheet follow at once) and audited. **Save** writes the form, **Revert** drops unsaved
-changes, **Undo last save** puts back the values before the last save made here.
+route sheet follow at once) and audited. Save, Revert and Undo last save work as in every
+`RecordListDialog`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -42,18 +32,12 @@ from caseload.places.service import (
     validate,
 )
 from desktop.context import AppContext
-from desktop.error_dialog import show_error
-from desktop.form_rows import button_row, side_by_side
+from desktop.form_rows import side_by_side
 from desktop.location_editor import parse_coordinates
-from desktop.tasks import ProgressFn, TaskRunner
+from desktop.record_list_dialog import RecordListDialog
+from desktop.tasks import ProgressFn
 
 _GOOD_ENOUGH = (GeocodeQuality.EXACT, GeocodeQuality.INTERPOLATED, GeocodeQuality.STREET)
-
-
-@dataclass(frozen=True, slots=True)
-class _Saved:
-    place_id: int
-    before: SharedPlaceInput | None  # None: it was new
 
 
 def input_of(place: SharedPlaceInfo) -> SharedPlaceInput:
@@ -71,23 +55,9 @@ def kind_label(kind: SharedPlaceKind) -> str:
     return kind.value.replace("_", " ").capitalize()
 
 
-class SharedPlacesDialog(QDialog):
-    loaded = Signal()
-    saved = Signal(int)
-
+class SharedPlacesDialog(RecordListDialog[SharedPlaceInfo, SharedPlaceInput]):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.tasks = TaskRunner(self)
-        self.places: list[SharedPlaceInfo] = []
-        self.current: SharedPlaceInfo | None = None  # None with the form in use: a new place
-        self.history: list[_Saved] = []
-        self.setWindowTitle("Shared places")
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
-        self.new_button = QPushButton("&New place")
-        self.new_button.clicked.connect(self.new_place)
-
+        super().__init__(context, "Shared places", "&New place", parent)
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Urban Ministries")
         self.kind = QComboBox()
@@ -118,112 +88,56 @@ class SharedPlacesDialog(QDialog):
         form.addRow("&Address", side_by_side(self.address, self.find_button, stretch=False))
         form.addRow("Opening &hours", self.hours)
         form.addRow("&What to know", self.description)
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #b71c1c")
-        self.status_label = QLabel("Loading the shared places…")
-        self.status_label.setWordWrap(True)
-        self.save_button = QPushButton("&Save")
-        self.revert_button = QPushButton("Re&vert")
-        self.undo_button = QPushButton("&Undo last save")
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self._show_current)
-        self.undo_button.clicked.connect(self.undo)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-
-        left = QVBoxLayout()
-        left.addWidget(self.list, 1)
-        left.addWidget(self.new_button)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.problems_label)
-        right.addStretch(1)
-        right.addLayout(button_row(self.save_button, self.revert_button, self.undo_button))
-        body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.status_label)
-        layout.addWidget(close)
-        for signal in (
+        changes = (
             self.name.textChanged,
+            self.kind.currentIndexChanged,
             self.coordinates.textChanged,
             self.hours.textChanged,
             self.description.textChanged,
-        ):
-            signal.connect(self._on_form_changed)
-        self.kind.currentIndexChanged.connect(self._on_form_changed)
-        self.resize(820, 440)
-        self.reload()
+        )
+        self.finish_layout(form, changes, 820, 440)
 
-    # --- reading -------------------------------------------------------------------------------
-    def reload(self, select_id: int | None = None, message: str = "") -> None:
-        """Read the places again, select `select_id`, then show `message` (or the count)."""
-        ctx = self.context
+    # --- the records ---------------------------------------------------------------------------
+    def fetch(self) -> list[SharedPlaceInfo]:
+        return list_shared_places(self.context.db, self.context.actor)
 
-        def load(_p: ProgressFn, _c: object) -> list[SharedPlaceInfo]:
-            return list_shared_places(ctx.db, ctx.actor)
+    def record_id(self, record: SharedPlaceInfo) -> int:
+        return record.id
 
-        self.tasks.run(
-            load, lambda p: self._on_loaded(p, select_id, message), on_failed=self._on_failed
+    def record_label(self, record: SharedPlaceInfo) -> str:
+        return f"{record.name} ({kind_label(record.kind).lower()})"
+
+    def entry_of(self, record: SharedPlaceInfo) -> SharedPlaceInput:
+        return input_of(record)
+
+    def add(self, entry: SharedPlaceInput) -> int:
+        return save_shared_place(self.context.db, self.context.actor, entry).id
+
+    def write(self, record: SharedPlaceInfo, entry: SharedPlaceInput) -> None:
+        edit_shared_place(self.context.db, self.context.actor, record.id, record.version, entry)
+
+    def empty_text(self) -> str:
+        return (
+            "No shared places yet. Add the shelters, camps and day centres where your "
+            "unsheltered clients are found (or import them: rounds import places FILE)."
         )
 
-    def _on_loaded(
-        self, places: list[SharedPlaceInfo], select_id: int | None, message: str
-    ) -> None:
-        keep = select_id if select_id is not None else (self.current and self.current.id)
-        self.places = places
-        self.list.blockSignals(True)
-        self.list.clear()
-        for p in places:
-            item = QListWidgetItem(f"{p.name} ({kind_label(p.kind).lower()})")
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            self.list.addItem(item)
-        self.list.blockSignals(False)
-        if places:
-            row = next((i for i, p in enumerate(places) if p.id == keep), 0)
-            self.list.setCurrentRow(row)
-            self._on_list_current_row_changed(row)
-            count = f"{len(places)} shared place{'s' * (len(places) != 1)}."
-            self.status_label.setText(message or count)
-        else:
-            self.new_place()
-            self.status_label.setText(
-                "No shared places yet. Add the shelters, camps and day centres where your "
-                "unsheltered clients are found (or import them: rounds import places FILE)."
-            )
-        self._update_buttons()
-        self.loaded.emit()
-
-    def _on_list_current_row_changed(self, row: int) -> None:
-        self.current = self.places[row] if 0 <= row < len(self.places) else None
-        self._show_current()
-
-    def new_place(self) -> None:
-        self.list.clearSelection()
-        self.current = None
-        self._fill(SharedPlaceInput("", SharedPlaceKind.SHELTER.value, 0.0, 0.0), blank=True)
-        self.name.setFocus()
-
-    def _show_current(self) -> None:
-        if self.current is None:
-            self.new_place()
-        else:
-            self._fill(input_of(self.current))
-
-    def _fill(self, entry: SharedPlaceInput, *, blank: bool = False) -> None:
-        self.name.setText(entry.name)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(entry.kind)))
-        self.coordinates.setText("" if blank else f"{entry.lat:.6f}, {entry.lon:.6f}")
-        self.address.clear()
-        self.hours.setText(entry.opening_hours)
-        self.description.setPlainText(entry.description)
-        self._on_form_changed()
+    def count_text(self, count: int) -> str:
+        return f"{count} shared place{'s' * (count != 1)}."
 
     # --- the form ------------------------------------------------------------------------------
-    def entry(self) -> SharedPlaceInput:
+    def fill(self, entry: SharedPlaceInput | None, record: SharedPlaceInfo | None) -> None:
+        shown = entry or SharedPlaceInput("", SharedPlaceKind.SHELTER.value, 0.0, 0.0)
+        self.name.setText(shown.name)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(shown.kind)))
+        self.coordinates.setText("" if entry is None else f"{shown.lat:.6f}, {shown.lon:.6f}")
+        self.address.clear()
+        self.hours.setText(shown.opening_hours)
+        self.description.setPlainText(shown.description)
+        if entry is None:
+            self.name.setFocus()
+
+    def form_entry(self) -> SharedPlaceInput:
         """The form as a checked entry, or a UserError saying what to fix."""
         text = self.coordinates.text()
         if not text.strip():
@@ -240,21 +154,14 @@ class SharedPlacesDialog(QDialog):
             )
         )
 
-    def problem(self) -> str:
+    def form_problems(self) -> list[str]:
         try:
-            self.entry()
+            self.form_entry()
         except UserError as error:
-            return str(error)
-        return ""
+            return [str(error)]
+        return []
 
-    def _on_form_changed(self) -> None:
-        self.problems_label.setText(self.problem())
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        self.save_button.setEnabled(not self.problem() and not self.tasks.busy)
-        self.undo_button.setEnabled(bool(self.history) and not self.tasks.busy)
-
+    # --- finding the coordinates ---------------------------------------------------------------
     def find_address(self) -> None:
         query = self.address.text().strip()
         if not query:
@@ -277,47 +184,3 @@ class SharedPlacesDialog(QDialog):
             return
         self.coordinates.setText(f"{result.location.lat:.6f}, {result.location.lon:.6f}")
         self.status_label.setText(f"Found: {result.matched} ({result.quality.value}).")
-
-    # --- writing -------------------------------------------------------------------------------
-    def save(self) -> None:
-        try:
-            entry = self.entry()
-        except UserError:
-            return
-        ctx, current = self.context, self.current
-
-        def work(_p: ProgressFn, _c: object) -> _Saved:
-            if current is None:
-                return _Saved(save_shared_place(ctx.db, ctx.actor, entry).id, None)
-            edit_shared_place(ctx.db, ctx.actor, current.id, current.version, entry)
-            return _Saved(current.id, input_of(current))
-
-        self.tasks.run(work, self._on_saved, on_failed=self._on_failed)
-
-    def _on_saved(self, saved: _Saved) -> None:
-        if saved.before is not None:
-            self.history.append(saved)
-        self.saved.emit(saved.place_id)
-        self.reload(saved.place_id, "Saved; the clients linked to it use it from now on.")
-
-    def undo(self) -> None:
-        if not self.history:
-            return
-        step = self.history.pop()
-        ctx = self.context
-        before = step.before
-        assert before is not None
-
-        def work(_p: ProgressFn, _c: object) -> int:
-            now = next(p for p in list_shared_places(ctx.db, ctx.actor) if p.id == step.place_id)
-            edit_shared_place(ctx.db, ctx.actor, step.place_id, now.version, before)
-            return step.place_id
-
-        self.tasks.run(work, self._on_undone, on_failed=self._on_failed)
-
-    def _on_undone(self, place_id: int) -> None:
-        self.reload(place_id, "Last save undone.")
-
-    def _on_failed(self, exc: BaseException) -> None:
-        show_error(self, exc, title="Shared places")
-        self.reload()

@@ -8,24 +8,13 @@ the last save made here. Close leaves unsaved changes unsaved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,37 +29,16 @@ from caseload.team.programs import (
     update_program,
 )
 from desktop.context import AppContext
-from desktop.error_dialog import show_error
-from desktop.form_rows import button_row, side_by_side
-from desktop.tasks import ProgressFn, TaskRunner
+from desktop.form_rows import side_by_side
+from desktop.record_list_dialog import RecordListDialog
 
 _DEADLINE_EVENTS = (EventKind.OVERDOSE, EventKind.HOSPITAL_DISCHARGE)
 _NEW = ProgramDraft("", "", cadence_days=14)
 
 
-@dataclass(frozen=True, slots=True)
-class _Saved:
-    program_id: int
-    before: ProgramDraft | None  # None: it was new
-
-
-class ProgramsDialog(QDialog):
-    loaded = Signal()
-    saved = Signal(int)
-
+class ProgramsDialog(RecordListDialog[ProgramInfo, ProgramDraft]):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.tasks = TaskRunner(self)
-        self.programs: list[ProgramInfo] = []
-        self.current: ProgramInfo | None = None  # None with the form in use: a new program
-        self.history: list[_Saved] = []
-        self.setWindowTitle("Programs")
-        self.list = QListWidget()
-        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
-        self.new_button = QPushButton("&New program")
-        self.new_button.clicked.connect(self.new_program)
-
+        super().__init__(context, "Programs", "&New program", parent)
         self.code = QLineEdit()
         self.code.setPlaceholderText("e.g. crisis_navigation (used in client files)")
         self.name = QLineEdit()
@@ -101,34 +69,7 @@ class ProgramsDialog(QDialog):
         form.addRow("", self.peer)
         form.addRow("Eligibility", self.eligibility)
         form.addRow(self.has_deadline, side_by_side(self.deadline, *self.events.values()))
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #b71c1c")
-        self.status_label = QLabel("Loading the programs…")
-        self.save_button = QPushButton("&Save")
-        self.revert_button = QPushButton("Re&vert")
-        self.undo_button = QPushButton("&Undo last save")
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self._show_current)
-        self.undo_button.clicked.connect(self.undo)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-
-        left = QVBoxLayout()
-        left.addWidget(self.list, 1)
-        left.addWidget(self.new_button)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.problems_label)
-        right.addLayout(button_row(self.save_button, self.revert_button, self.undo_button))
-        body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.status_label)
-        layout.addWidget(close)
-        for signal in (
+        changes = (
             self.code.textChanged,
             self.name.textChanged,
             self.cadence.valueChanged,
@@ -139,58 +80,40 @@ class ProgramsDialog(QDialog):
             self.deadline.valueChanged,
             *(c.toggled for c in self.events.values()),
             *(c.toggled for c in self.skills.values()),
-        ):
-            signal.connect(self._on_form_changed)
-        self.resize(860, 520)
-        self.reload()
+        )
+        self.finish_layout(form, changes, 860, 520)
 
-    # --- reading -------------------------------------------------------------------------------
-    def reload(self, select_id: int | None = None) -> None:
-        ctx = self.context
-
-        def load(_p: ProgressFn, _c: object) -> list[ProgramInfo]:
-            return list_program_infos(ctx.db, ctx.actor)
-
-        self.tasks.run(load, lambda p: self._on_loaded(p, select_id), on_failed=self._on_failed)
-
-    def _on_loaded(self, programs: list[ProgramInfo], select_id: int | None) -> None:
-        keep = select_id if select_id is not None else (self.current and self.current.id)
-        self.programs = programs
-        self.list.blockSignals(True)
-        self.list.clear()
-        for p in programs:
-            item = QListWidgetItem(p.name + ("" if p.builtin else "  (added)"))
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            self.list.addItem(item)
-        self.list.blockSignals(False)
-        row = next((i for i, p in enumerate(programs) if p.id == keep), 0)
-        self.list.setCurrentRow(row)
-        self._on_list_current_row_changed(row)
-        self.status_label.setText(f"{len(programs)} programs.")
-        self._update_buttons()
-        self.loaded.emit()
-
-    def _on_list_current_row_changed(self, row: int) -> None:
-        self.current = self.programs[row] if 0 <= row < len(self.programs) else None
-        self._show_current()
+    @property
+    def programs(self) -> list[ProgramInfo]:
+        return self.records
 
     def new_program(self) -> None:
-        self.list.clearSelection()
-        self.current = None
-        self._fill(_NEW)
-        self.code.setEnabled(True)
-        self.name.setFocus()
+        self.new_record()
 
-    def _show_current(self) -> None:
-        if self.current is None:
-            self._fill(_NEW)
-            self.code.setEnabled(True)
-            return
-        self._fill(draft_of(self.current))
-        self.code.setEnabled(not self.current.builtin)  # built-in codes stay
+    # --- the records ---------------------------------------------------------------------------
+    def fetch(self) -> list[ProgramInfo]:
+        return list_program_infos(self.context.db, self.context.actor)
 
-    def _fill(self, d: ProgramDraft) -> None:
+    def record_id(self, record: ProgramInfo) -> int:
+        return record.id
+
+    def record_label(self, record: ProgramInfo) -> str:
+        return record.name + ("" if record.builtin else "  (added)")
+
+    def entry_of(self, record: ProgramInfo) -> ProgramDraft:
+        return draft_of(record)
+
+    def add(self, entry: ProgramDraft) -> int:
+        return add_program(self.context.db, self.context.actor, entry)
+
+    def write(self, record: ProgramInfo, entry: ProgramDraft) -> None:
+        update_program(self.context.db, self.context.actor, record.id, record.version, entry)
+
+    # --- the form ------------------------------------------------------------------------------
+    def fill(self, entry: ProgramDraft | None, record: ProgramInfo | None) -> None:
+        d = entry or _NEW
         self.code.setText(d.code)
+        self.code.setEnabled(record is None or not record.builtin)  # built-in codes stay
         self.name.setText(d.name)
         self.cadence.setValue(d.cadence_days)
         self.minutes.setValue(d.visit_minutes)
@@ -205,7 +128,8 @@ class ProgramsDialog(QDialog):
         for event, box in self.events.items():
             box.setChecked(event.value in d.first_contact_events)
         self._sync_deadline()
-        self._on_form_changed()
+        if entry is None:
+            self.name.setFocus()
 
     def _sync_deadline(self) -> None:
         on = self.has_deadline.isChecked()
@@ -213,7 +137,7 @@ class ProgramsDialog(QDialog):
         for box in self.events.values():
             box.setEnabled(on)
 
-    def draft(self) -> ProgramDraft:
+    def form_entry(self) -> ProgramDraft:
         deadline = self.has_deadline.isChecked()
         return ProgramDraft(
             code=self.code.text().strip(),
@@ -230,57 +154,8 @@ class ProgramsDialog(QDialog):
             ),
         )
 
-    def _on_form_changed(self) -> None:
-        problems = program_problems(self.draft())
-        self.problems_label.setText("\n".join(problems))
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        self.save_button.setEnabled(not program_problems(self.draft()))
-        self.undo_button.setEnabled(bool(self.history))
-
-    # --- writing -------------------------------------------------------------------------------
-    def save(self) -> None:
-        draft = self.draft()
-        if program_problems(draft):
-            return
-        ctx, current = self.context, self.current
-
-        def work(_p: ProgressFn, _c: object) -> _Saved:
-            if current is None:
-                return _Saved(add_program(ctx.db, ctx.actor, draft), None)
-            update_program(ctx.db, ctx.actor, current.id, current.version, draft)
-            return _Saved(current.id, draft_of(current))
-
-        self.tasks.run(work, self._on_saved, on_failed=self._on_failed)
-
-    def _on_saved(self, saved: _Saved) -> None:
-        if saved.before is not None:
-            self.history.append(saved)
-        self.status_label.setText("Saved.")
-        self.saved.emit(saved.program_id)
-        self.reload(saved.program_id)
-
-    def undo(self) -> None:
-        if not self.history:
-            return
-        step = self.history.pop()
-        ctx = self.context
-        before = step.before
-        assert before is not None
-
-        def work(_p: ProgressFn, _c: object) -> int:
-            current = next(
-                p for p in list_program_infos(ctx.db, ctx.actor) if p.id == step.program_id
-            )
-            update_program(ctx.db, ctx.actor, step.program_id, current.version, before)
-            return step.program_id
-
-        self.tasks.run(work, lambda pid: self.reload(pid), on_failed=self._on_failed)
-
-    def _on_failed(self, exc: BaseException) -> None:
-        show_error(self, exc, title="Programs")
-        self.reload()
+    def form_problems(self) -> list[str]:
+        return program_problems(self.form_entry())
 
 
 def _spin(low: int, high: int, suffix: str) -> QSpinBox:

@@ -11,7 +11,7 @@ import pytest
 
 from caseload.importing.addresses import import_address_table
 from caseload.places.service import list_shared_places
-from desktop import shared_places_dialog as dialog_module
+from desktop import record_list_dialog as dialog_module
 from desktop.context import AppContext
 from desktop.shared_places_dialog import SharedPlacesDialog
 
@@ -71,7 +71,7 @@ def test_add_find_edit_and_undo_a_shelter(
         dialog.save_button.click()
     [edited] = list_shared_places(context.db, context.actor)
     assert (edited.lat, edited.lon, edited.kind.value) == (35.997, -78.9, "day_centre")
-    assert "Saved" in dialog.status_label.text()
+    assert dialog.status_label.text() == "Saved."
 
     with qtbot.waitSignal(dialog.loaded):
         dialog.undo_button.click()
