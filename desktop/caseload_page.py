@@ -43,6 +43,7 @@ from desktop.client_lifecycle import LifecycleController
 from desktop.context import AppContext
 from desktop.location_editor import ClientLocationEditor
 from desktop.tasks import ProgressFn, TaskRunner
+from desktop.usual_places_editor import UsualPlacesEditor
 
 ALL = "All"
 
@@ -108,8 +109,17 @@ class CaseloadPage(QWidget):
         self.detail = ClientDetailPanel(zone=context.program.zone)
         # Where the client is found, and setting it (issue 15): a tab of the detail panel.
         self.location_editor = ClientLocationEditor(context)
-        self.detail.tabs.addTab(self.location_editor, "Locat&ion")
+        # ... and, for unsheltered clients, the shared places where they are usually found.
+        self.usual_places = UsualPlacesEditor(context)
+        location_tab = QWidget()
+        location_layout = QVBoxLayout(location_tab)
+        location_layout.setContentsMargins(0, 0, 0, 0)
+        location_layout.addWidget(self.location_editor)
+        location_layout.addWidget(self.usual_places)
+        location_layout.addStretch(1)
+        self.detail.tabs.addTab(location_tab, "Locat&ion")
         self.location_editor.location_changed.connect(self._load_detail)
+        self.usual_places.changed.connect(self._load_detail)
         splitter = QSplitter()
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -225,9 +235,11 @@ class CaseloadPage(QWidget):
         if row is None:
             self.detail.show_detail(None, self.day)
             self.location_editor.set_client(None)
+            self.usual_places.set_client(None)
             return
         self._load_detail(row.client_id)
         self.location_editor.set_client(row.client_id)
+        self.usual_places.set_client(row.client_id)
 
     def _load_detail(self, client_id: int) -> None:
         ctx, on = self.context, self.day

@@ -17,10 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseload import audit
 from caseload.actor import Actor
-from caseload.audit_values import row_values
-from caseload.enums import PlaceKind, SharedPlaceKind
 from caseload.errors import RowProblem
 from caseload.importing.common import ImportReport
 from caseload.importing.events import _client_ids
@@ -28,20 +25,13 @@ from caseload.importing.fields import RowChecker
 from caseload.importing.pipeline import ImportJob, ImportKind, Planned, Progress, Steps, run_import
 from caseload.importing.tabular import Table
 from caseload.places.hours import TIMES_EXPECTED, HoursError, parse_times_of_day
-from caseload.places.service import copy_shared_place
+from caseload.places.usual import link_in
 from caseload.store.database import Database
 from caseload.store.models import ClientPlace, SharedPlace
 from caseload.users.permissions import Permission, require
 
 USUAL_REQUIRED = ("external_id", "place")
 USUAL_COLUMNS = ("external_id", "place", "times_of_day", "primary")
-
-# The client place kind a shared place of each kind becomes.
-_CLIENT_KIND = {
-    SharedPlaceKind.SHELTER.value: PlaceKind.SHELTER,
-    SharedPlaceKind.CAMP.value: PlaceKind.CAMP,
-    SharedPlaceKind.DAY_CENTRE.value: PlaceKind.DAY_CENTRE,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,28 +134,14 @@ class _UsualJob(ImportJob[_UsualRow]):
             steps.checkpoint()
             client_id = self.client_ids[r.external_id]
             shared = self.places[r.place.lower()]
-            place = existing.get((client_id, shared.id))
-            old_values = None if place is None else row_values(place)
-            if place is None:
-                kind = _CLIENT_KIND.get(shared.kind, PlaceKind.OTHER)
-                place = ClientPlace(client_id=client_id, kind=kind.value, shared_place_id=shared.id)
-                self.session.add(place)
-            copy_shared_place(shared, place)
-            place.times_of_day = r.times
-            if r.primary:
-                for other in self.session.scalars(
-                    select(ClientPlace).where(ClientPlace.client_id == client_id)
-                ):
-                    other.is_primary = False
-                place.is_primary = True
-            audit.record(
+            place = link_in(
                 self.session,
                 self.actor,
-                "client_place.link",
-                "client",
                 client_id,
-                f"linked to shared place {shared.id}; times {r.times or 'any'}",
-                before=old_values,
-                after=row_values(place),
+                shared,
+                r.times,
+                r.primary,
+                existing.get((client_id, shared.id)),
             )
+            existing[(client_id, shared.id)] = place
         self.session.flush()
