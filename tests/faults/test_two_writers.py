@@ -28,9 +28,10 @@ from caseload.store.database import open_database
 from tests.faults import harness
 
 TODAY = date(2026, 3, 10)
-# Long enough for both commands to start and plan before either can write; shorter than the
-# commands' lock wait (sqlite_file.BUSY_TIMEOUT_MS).
-HOLD_S = 6.0
+# Long enough for both commands to start and plan before either can write (`rounds plan`
+# takes ~2 s whole on an idle machine: 4x margin for a loaded one); shorter than the commands'
+# lock wait (sqlite_file.BUSY_TIMEOUT_MS, 10 s), since neither can be waiting from its start.
+HOLD_S = 8.5
 PLAIN = (
     "at the same time",
     "database is busy",
