@@ -27,7 +27,7 @@ from caseload.enums import (
     VisitStatus,
     VisitType,
 )
-from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.errors import NotFoundError, UserError
 from caseload.lifecycle import EnrollmentInfo, enrollments
 from caseload.priority.facts import ClientPriority
 from caseload.priority.service import priority_for_client, rank_caseload
@@ -42,6 +42,7 @@ from caseload.store.models import (
     UtilizationEvent,
     Visit,
 )
+from caseload.store.versioned import client_for_update
 from caseload.users.permissions import Permission, require
 from caseload.users.scope import require_visible_in
 
@@ -323,18 +324,6 @@ def _audit(
     audit.record(session, actor, action, "client", client_id, details, before=before, after=after)
 
 
-def _client_for_update(session: Session, client_id: int, expected_version: int) -> Client:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise NotFoundError(f"Client {client_id} no longer exists.")
-    if client.version != expected_version:
-        raise ConflictError(
-            f"Client {client.external_id} was changed by someone else since you opened the "
-            "record; nothing was saved. Reload to see their change."
-        )
-    return client
-
-
 def update_client(
     db: Database, actor: Actor, client_id: int, expected_version: int, edit: ClientEdit
 ) -> int:
@@ -354,7 +343,7 @@ def update_client(
             f"Housing status '{edit.housing_status}' is not one of housed, sheltered, unsheltered."
         )
     with db.session() as session:
-        client = _client_for_update(session, client_id, expected_version)
+        client = client_for_update(session, client_id, expected_version)
         before = row_values(client)
         changed = []
         for f in fields(ClientEdit):

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from caseload import audit
 from caseload.actor import Actor
 from caseload.audit_values import row_values
 from caseload.clinical import enrollment_active_on, enrollment_last_day
 from caseload.enums import ClientStatus, ConsentState, EnrollmentEnd
-from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.errors import NotFoundError, UserError
 from caseload.store.database import Database
-from caseload.store.models import Client, Enrollment, Program
+from caseload.store.models import Enrollment, Program
+from caseload.store.versioned import client_for_update
 from caseload.users.permissions import Permission, require
 
 
@@ -46,18 +46,6 @@ class Consent:
     on: date | None
     scope: str
     obtained_by: str
-
-
-def _client(session: Session, client_id: int, expected_version: int | None) -> Client:
-    client = session.get(Client, client_id)
-    if client is None:
-        raise NotFoundError(f"Client {client_id} no longer exists.")
-    if expected_version is not None and client.version != expected_version:
-        raise ConflictError(
-            f"Client {client.external_id} was changed by someone else since you opened the "
-            "record; nothing was saved. Reload to see their change."
-        )
-    return client
 
 
 def enrollments(db: Database, client_id: int) -> list[EnrollmentInfo]:
@@ -89,7 +77,7 @@ def enrol(db: Database, actor: Actor, client_id: int, program_code: str, on: dat
     client is inactive or already enrolled in that program on that day."""
     require(actor, Permission.EDIT_CASELOAD)
     with db.session() as session:
-        client = _client(session, client_id, None)
+        client = client_for_update(session, client_id, None)
         if client.status != ClientStatus.ACTIVE.value:
             raise UserError(
                 f"Client {client.external_id} is not active "
@@ -200,7 +188,7 @@ def record_consent(
         if not consent.obtained_by.strip():
             raise UserError("Say who obtained (or was refused) consent.")
     with db.session() as session:
-        client = _client(session, client_id, expected_version)
+        client = client_for_update(session, client_id, expected_version)
         before = row_values(client)
         client.consent = consent.state.value
         client.consent_on = consent.on
@@ -239,7 +227,7 @@ def set_status(
     if status is ClientStatus.TRANSFERRED and not reason.strip():
         raise UserError("Say where the client was transferred to.")
     with db.session() as session:
-        client = _client(session, client_id, expected_version)
+        client = client_for_update(session, client_id, expected_version)
         if client.status == ClientStatus.MERGED.value:
             raise UserError("This client was merged into another; edit that client instead.")
         previous, before = client.status, row_values(client)
@@ -273,7 +261,7 @@ def set_status(
 
 def consent_of(db: Database, client_id: int) -> Consent:
     with db.session() as session:
-        client = _client(session, client_id, None)
+        client = client_for_update(session, client_id, None)
         return Consent(
             ConsentState(client.consent),
             client.consent_on,

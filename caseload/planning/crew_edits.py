@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from caseload import audit
 from caseload.actor import Actor
 from caseload.audit_values import Values, row_values
-from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.errors import ConflictError, UserError
 from caseload.planning.crews import ShiftInfo, crew_names_in
 from caseload.settings import ProgramSettings, load_in
 from caseload.store.database import Database
 from caseload.store.models import Crew, CrewMember, Shift
+from caseload.store.versioned import row_for_update
 from caseload.users.permissions import Permission, require
 
 
@@ -41,15 +42,17 @@ def _audit(
 
 
 def _shift_for_update(session: Session, shift_id: int, expected_version: int) -> Shift:
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise NotFoundError(f"Shift {shift_id} no longer exists.")
-    if shift.version != expected_version:
-        raise ConflictError(
+    return row_for_update(
+        session,
+        Shift,
+        shift_id,
+        expected_version,
+        name="Shift",
+        conflict=lambda _s: (
             "Someone else changed this shift since you opened it; nothing was saved. "
             "Reload the day and try again."
-        )
-    return shift
+        ),
+    )
 
 
 def _set_out_sick_in(session: Session, actor: Actor, shift: Shift, out_sick: bool) -> None:

@@ -21,7 +21,7 @@ from caseload.actor import Actor
 from caseload.audit_values import row_values
 from caseload.clinical import enrollment_active_on
 from caseload.enums import ClientStatus, PlaceKind, ReferralSource, ReferralStatus
-from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.errors import NotFoundError, UserError
 from caseload.geocoding import open_geocoder, save_cache
 from caseload.referrals.matching import ClientMatch, find_matches
 from caseload.settings import ProgramSettings, load_in
@@ -34,21 +34,24 @@ from caseload.store.models import (
     Referral,
     UtilizationEvent,
 )
+from caseload.store.versioned import row_for_update
 from caseload.users.permissions import Permission, require
 
 DEFAULT_UNREACHABLE_ATTEMPTS = 3  # attempts before "unable to reach" is offered without asking
 
 
 def _referral_for_update(session: Session, referral_id: int, expected_version: int) -> Referral:
-    referral = session.get(Referral, referral_id)
-    if referral is None:
-        raise NotFoundError(f"Referral {referral_id} no longer exists.")
-    if referral.version != expected_version:
-        raise ConflictError(
-            f"Referral {referral_id} was changed by someone else since you opened it; nothing "
+    return row_for_update(
+        session,
+        Referral,
+        referral_id,
+        expected_version,
+        name="Referral",
+        conflict=lambda r: (
+            f"Referral {r.id} was changed by someone else since you opened it; nothing "
             "was saved. Reload the queue to see their change."
-        )
-    return referral
+        ),
+    )
 
 
 def _triaged(referral: Referral, actor: Actor, status: ReferralStatus, reason: str) -> None:

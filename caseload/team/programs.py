@@ -18,10 +18,11 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.audit_values import row_values
 from caseload.enums import EventKind, Skill
-from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.errors import UserError
 from caseload.programs import BUILTIN_CODES, ProgramInfo, ensure_default_programs, to_info
 from caseload.store.database import Database
 from caseload.store.models import Program
+from caseload.store.versioned import row_for_update
 from caseload.users.permissions import Permission, require
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
@@ -159,14 +160,17 @@ def update_program(
     """Save new values for a program read at `expected_version`."""
     require(actor, Permission.MANAGE_PROGRAMS)
     with db.session() as session:
-        program = session.get(Program, program_id)
-        if program is None:
-            raise NotFoundError(f"Program {program_id} no longer exists.")
-        if program.version != expected_version:
-            raise ConflictError(
+        program = row_for_update(
+            session,
+            Program,
+            program_id,
+            expected_version,
+            name="Program",
+            conflict=lambda _p: (
                 "Someone else changed this program since you opened it; nothing was saved. "
                 "Reload the programs and try again."
-            )
+            ),
+        )
         if program.code in BUILTIN_CODES and draft.code != program.code:
             raise UserError(
                 f"The code of a built-in program stays '{program.code}' (client files and "

@@ -14,9 +14,10 @@ from caseload import audit
 from caseload.actor import Actor
 from caseload.audit_values import Values, row_values
 from caseload.enums import Certification, Skill, StaffRole
-from caseload.errors import ConflictError, NotFoundError, UserError
+from caseload.errors import UserError
 from caseload.store.database import Database
 from caseload.store.models import Staff, StaffCertification
+from caseload.store.versioned import row_for_update
 from caseload.team.skills import CERTIFICATION_LABELS, Held, skills_on
 from caseload.users.permissions import Permission, allowed, require
 
@@ -194,14 +195,17 @@ def update_staff(
     """Save new values for a staff member loaded at `expected_version`."""
     require(actor, Permission.MANAGE_TEAM)
     with db.session() as session:
-        staff = session.get(Staff, staff_id)
-        if staff is None:
-            raise NotFoundError(f"Staff member {staff_id} no longer exists.")
-        if staff.version != expected_version:
-            raise ConflictError(
+        staff = row_for_update(
+            session,
+            Staff,
+            staff_id,
+            expected_version,
+            name="Staff member",
+            conflict=lambda _s: (
                 "Someone else changed this staff member since you opened them; nothing was "
                 "saved. Reload the team and try again."
-            )
+            ),
+        )
         _check(session, draft, staff_id)
         before = _draft_of(staff)
         old_values = _audit_values(staff)
